@@ -1,0 +1,3 @@
+//! Bulletin: a static site generator for union news bulletins.
+
+pub mod diagnostic;
