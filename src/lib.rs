@@ -1,3 +1,217 @@
 //! Bulletin: a static site generator for union news bulletins.
+//!
+//! The pipeline, I/O at the edges and pure steps in the middle:
+//!
+//! ```text
+//! config::load, source::discover + read_all ..................... I/O
+//!   par: item::parse (frontmatter → Item, with region and figure) → all diagnostics
+//!   site::Site::assemble (par: markdown::render) → stats::compute   pure
+//!   render::render_site (par, Tera templates from theme::load)      pure → Sink
+//! output::Staging (write, copy static, swap in atomically) ......... I/O
+//! ```
+//!
+//! Library functions return [`Diagnostics`]; only the binary prints them and exits.
 
+pub mod config;
 pub mod diagnostic;
+pub mod feed;
+pub mod figure;
+pub mod frontmatter;
+pub mod highlight;
+pub mod item;
+pub mod locale;
+pub mod markdown;
+pub mod opendata;
+pub mod output;
+pub mod region;
+pub mod render;
+pub mod site;
+pub mod slug;
+pub mod source;
+pub mod stats;
+pub mod theme;
+pub mod urls;
+pub mod view;
+pub mod yaml;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::site::{Selection, Site};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// What a build or check is asked to do.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The site folder (holding site.yaml).
+    pub root: PathBuf,
+    /// Overrides `output_dir`.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url`.
+    pub base_url: Option<String>,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Include items dated after today.
+    pub future: bool,
+    /// The day that counts as today (tests pin it).
+    pub today: chrono::NaiveDate,
+}
+
+impl Options {
+    /// Defaults for the site at `root`, today being the local date.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Options {
+            root: root.into(),
+            output: None,
+            base_url: None,
+            drafts: false,
+            future: false,
+            today: chrono::Local::now().date_naive(),
+        }
+    }
+}
+
+/// A site loaded and checked, with the warnings met on the way.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The assembled site.
+    pub site: Site,
+    /// Warnings (the load had no errors).
+    pub warnings: Diagnostics,
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct Built {
+    /// Where the site was written.
+    pub output: PathBuf,
+    /// How many files were written.
+    pub files: usize,
+    /// Items published.
+    pub items: usize,
+    /// Warnings.
+    pub warnings: Diagnostics,
+}
+
+/// Reads, validates and assembles the site at `opts.root`, collecting every problem.
+pub fn load(opts: &Options) -> Result<Loaded, Diagnostics> {
+    let mut config = config::load(&opts.root)?;
+    if let Some(url) = &opts.base_url {
+        let url = if url.ends_with('/') {
+            url.clone()
+        } else {
+            format!("{url}/")
+        };
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(Diagnostic::file_error("--base-url", format!("`{url}` is not an absolute http(s) URL")).into());
+        }
+        config.base_url = url;
+    }
+    let (paths, mut diags) = source::discover(&opts.root);
+    let (files, read_diags) = source::read_all(&opts.root, &paths);
+    diags.extend(read_diags);
+    let parsed: Vec<Result<item::Item, Vec<Diagnostic>>> = files.par_iter().map(|f| item::parse(f, &config)).collect();
+    let mut items = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        match p {
+            Ok(it) => items.push(it),
+            Err(ds) => diags.extend(ds),
+        }
+    }
+    if diags.has_errors() {
+        diags.sort();
+        return Err(diags);
+    }
+    let sel = Selection {
+        drafts: opts.drafts,
+        future: opts.future,
+        today: opts.today,
+    };
+    let site = Site::assemble(config, items, sel).map_err(|mut d| {
+        d.sort();
+        d
+    })?;
+    diags.extend(traceability(&site));
+    diags.sort();
+    Ok(Loaded { site, warnings: diags })
+}
+
+/// Warns about every figure whose number does not appear in its item's text.
+pub fn traceability(site: &Site) -> Vec<Diagnostic> {
+    site.entries
+        .par_iter()
+        .flat_map_iter(|e| {
+            let text = &e.body.text;
+            e.item
+                .figures
+                .iter()
+                .filter(move |f| !figure::appears_in(&f.amount, text))
+                .map(move |f| {
+                    Diagnostic::warning(
+                        &e.item.path,
+                        f.line,
+                        1,
+                        format!("figure `{}` does not appear in the text", f.amount.written),
+                    )
+                    .with_hint("figures must be traceable to the text: check the number, or write it as the text does")
+                })
+        })
+        .collect()
+}
+
+/// The output folder for these options and config.
+pub fn output_dir(opts: &Options, config: &Config) -> PathBuf {
+    let out = opts.output.clone().unwrap_or_else(|| config.output_dir.clone());
+    output::resolve(&opts.root, &out)
+}
+
+/// Builds the site: everything is rendered into a staging folder first, and the output is
+/// replaced only when all of it succeeded.
+pub fn build(opts: &Options) -> Result<Built, Diagnostics> {
+    let Loaded { site, mut warnings } = load(opts)?;
+    let out = opts.output.clone().unwrap_or_else(|| site.config.output_dir.clone());
+    output::check_output_dir(&opts.root, &out)?;
+    let target = output_dir(opts, &site.config);
+    let theme = theme::load(&opts.root, &site.config)?;
+    let staging = output::Staging::begin(&target)?;
+    staging.copy_statics(&theme.statics)?;
+    let files = render::render_site(&site, &theme, &staging)?;
+    warnings.extend(staging.commit()?);
+    Ok(Built {
+        output: target,
+        files: files + theme.statics.len(),
+        items: site.entries.len(),
+        warnings,
+    })
+}
+
+/// Runs every validation of `build`, renders in memory, and checks internal links; writes nothing.
+/// Returns the warnings when there are no errors.
+pub fn check(opts: &Options) -> Result<Diagnostics, Diagnostics> {
+    let Loaded { site, mut warnings } = load(opts)?;
+    let out = opts.output.clone().unwrap_or_else(|| site.config.output_dir.clone());
+    output::check_output_dir(&opts.root, &out)?;
+    let theme = theme::load(&opts.root, &site.config)?;
+    let sink = output::MemorySink::default();
+    render::render_site(&site, &theme, &sink)?;
+    let files = sink.files.into_inner().unwrap_or_default();
+    let mut names: std::collections::BTreeSet<String> = files.keys().cloned().collect();
+    names.extend(theme.statics.keys().cloned());
+    let broken = links::check(&site, &files, &names);
+    if broken.iter().any(Diagnostic::is_error) {
+        let mut all = Diagnostics(broken);
+        all.extend(warnings);
+        all.sort();
+        return Err(all);
+    }
+    warnings.extend(broken);
+    warnings.sort();
+    Ok(warnings)
+}
+
+pub mod links;
+
+/// The site root from a `--root` argument: the folder itself, made absolute.
+pub fn root_from(arg: &Path) -> PathBuf {
+    arg.canonicalize().unwrap_or_else(|_| arg.to_path_buf())
+}

@@ -1,0 +1,246 @@
+//! The raw shape of an item's front matter, exactly as editors write it, and its parsing
+//! with serde_yaml: unknown fields are rejected with a "did you mean", and every position is
+//! turned from a line of the YAML block into a line of the file.
+//!
+//! These types stay inside the crate: [`crate::item`] validates them into the domain model.
+
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::yaml::{self, Seg};
+use serde::{Deserialize, Deserializer};
+use std::path::Path;
+
+/// Front matter as written; every field optional so that missing ones get our own message.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFrontMatter {
+    pub title: Option<String>,
+    pub kicker: Option<String>,
+    pub subtitle: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    pub date: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    pub bulletin: Option<String>,
+    pub order: Option<u32>,
+    pub region: Option<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub topics: Vec<String>,
+    pub kind: Option<String>,
+    pub column: Option<String>,
+    pub source: Option<String>,
+    pub byline: Option<RawByline>,
+    pub slug: Option<String>,
+    pub summary: Option<String>,
+    pub image: Option<String>,
+    pub image_alt: Option<String>,
+    pub draft: Option<bool>,
+    #[serde(default, deserialize_with = "scalar")]
+    pub updated: Option<String>,
+    #[serde(default)]
+    pub corrections: Vec<RawCorrection>,
+    #[serde(default)]
+    pub figures: Vec<RawFigure>,
+    pub extra: Option<serde_yaml::Value>,
+}
+
+/// The top-level fields, for "did you mean".
+pub(crate) const FIELDS: &[&str] = &[
+    "title",
+    "kicker",
+    "subtitle",
+    "date",
+    "bulletin",
+    "order",
+    "region",
+    "topics",
+    "kind",
+    "column",
+    "source",
+    "byline",
+    "slug",
+    "summary",
+    "image",
+    "image_alt",
+    "draft",
+    "updated",
+    "corrections",
+    "figures",
+    "extra",
+];
+
+/// Who wrote and photographed the item.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawByline {
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub reporters: Vec<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub correspondents: Vec<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub interns: Vec<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub photographers: Vec<String>,
+}
+
+/// A published correction (更正).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCorrection {
+    #[serde(default, deserialize_with = "scalar")]
+    pub date: Option<String>,
+    pub text: Option<String>,
+}
+
+/// A figure the item reports.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFigure {
+    pub metric: Option<String>,
+    pub label: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    pub value: Option<String>,
+    pub unit: Option<String>,
+    pub region: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    pub as_of: Option<String>,
+}
+
+/// Accepts a string, number or boolean scalar as its text (`value: 6283` and `value: "6283"`).
+fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    use serde::de::Error;
+    let v = Option::<serde_yaml::Value>::deserialize(d)?;
+    match v {
+        None | Some(serde_yaml::Value::Null) => Ok(None),
+        Some(serde_yaml::Value::String(s)) => Ok(Some(s)),
+        Some(serde_yaml::Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(serde_yaml::Value::Bool(b)) => Ok(Some(b.to_string())),
+        Some(_) => Err(D::Error::custom("expected a single value, not a list or a mapping")),
+    }
+}
+
+/// Accepts `[a, b]`, or a single `a` as a list of one.
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match Option::<OneOrMany>::deserialize(d)? {
+        None => Vec::new(),
+        Some(OneOrMany::One(s)) => vec![s],
+        Some(OneOrMany::Many(v)) => v,
+    })
+}
+
+/// Front matter text with its place in the file, able to say where any key stands.
+pub(crate) struct Located<'a> {
+    pub yaml: &'a str,
+    /// The file line of the YAML's first line.
+    pub first_line: usize,
+    pub path: &'a Path,
+}
+
+impl Located<'_> {
+    /// File (line, column) of the key at `path`; the first front matter line when not found.
+    pub fn at(&self, path: &[Seg]) -> (usize, usize) {
+        match yaml::locate(self.yaml, path) {
+            Some((l, c)) => (l + self.first_line - 1, c),
+            None => (self.first_line.saturating_sub(1).max(1), 1),
+        }
+    }
+
+    /// An error at the key `path`.
+    pub fn error(&self, path: &[Seg], message: impl Into<String>) -> Diagnostic {
+        let (l, c) = self.at(path);
+        Diagnostic::error(self.path, l, c, message)
+    }
+}
+
+/// Deserializes front matter; a YAML or shape error becomes one diagnostic at the file line.
+pub(crate) fn parse(loc: &Located<'_>) -> Result<RawFrontMatter, Diagnostic> {
+    if loc.yaml.trim().is_empty() {
+        return Err(Diagnostic::error(loc.path, 1, 1, "the front matter is empty")
+            .with_hint("an item needs at least `title`, `date` and `region`"));
+    }
+    let err = match serde_yaml::from_str::<Option<RawFrontMatter>>(loc.yaml) {
+        Ok(Some(raw)) => return Ok(raw),
+        Ok(None) => {
+            return Err(Diagnostic::error(loc.path, 1, 1, "the front matter is empty")
+                .with_hint("an item needs at least `title`, `date` and `region`"))
+        }
+        Err(e) => e,
+    };
+    let (message, pos) = yaml::split_error(&err);
+    let (line, col) = match pos {
+        Some((l, c)) => (l + loc.first_line - 1, c),
+        None => (loc.first_line, 1),
+    };
+    let mut d = Diagnostic::error(loc.path, line, col, format!("front matter: {message}"));
+    if let Some((field, expected)) = yaml::unknown_field(&message) {
+        let candidates: Vec<&str> = if expected.is_empty() {
+            FIELDS.to_vec()
+        } else {
+            expected.iter().map(String::as_str).collect()
+        };
+        d = match did_you_mean(&field, candidates.iter().copied()) {
+            Some(s) => d.with_hint(format!("did you mean `{s}`? (free-form data goes under `extra:`)")),
+            None => d.with_hint(format!(
+                "known fields here: {}; free-form data goes under `extra:`",
+                candidates.join(", ")
+            )),
+        };
+    } else if message.contains("invalid type") || message.contains("expected") {
+        d = d.with_hint("check the value's type: text, a number, or a list like `[a, b]`");
+    } else if message.contains("tab") {
+        d = d.with_hint("indent YAML with spaces, not tabs");
+    } else if message.contains("duplicate") {
+        d = d.with_hint("each field may appear only once");
+    } else {
+        d = d.with_hint("check the indentation and quote values that contain `:` or `#`");
+    }
+    Err(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(yaml: &str) -> Result<RawFrontMatter, Diagnostic> {
+        parse(&Located {
+            yaml,
+            first_line: 2,
+            path: Path::new("content/a.md"),
+        })
+    }
+
+    #[test]
+    fn accepts_the_contract_example_shapes() {
+        let raw = run("title: 标题\ndate: 2022-06-20\nregion: 全国\ntopics: 基层蹲点\nfigures:\n  - metric: m\n    value: 6283\n  - value: 1.5万\n    label: x\n").unwrap();
+        assert_eq!(raw.topics, vec!["基层蹲点"]);
+        assert_eq!(raw.figures[0].value.as_deref(), Some("6283"));
+        assert_eq!(raw.date.as_deref(), Some("2022-06-20"));
+    }
+
+    #[test]
+    fn unknown_field_is_named_at_its_file_line_with_a_suggestion() {
+        let d = run("title: t\nregoin: 全国\n").unwrap_err();
+        assert_eq!((d.line, d.column), (3, 1));
+        assert!(d.message.contains("unknown field `regoin`"), "{}", d.message);
+        assert!(d.hint.unwrap().starts_with("did you mean `region`?"));
+    }
+
+    #[test]
+    fn unknown_nested_field_suggests_from_its_own_level() {
+        let d = run("title: t\nbyline:\n  reporter: [a]\n").unwrap_err();
+        assert_eq!(d.line, 4);
+        assert!(d.hint.clone().unwrap().contains("`reporters`"), "{d}");
+    }
+
+    #[test]
+    fn broken_yaml_reports_a_file_line() {
+        let d = run("title: t\nregion: \"全国\n").unwrap_err();
+        assert!(d.line >= 3, "{d}");
+        let d = run("title: t\ntitle: u\n").unwrap_err();
+        assert!(d.message.contains("duplicate"), "{}", d.message);
+    }
+}

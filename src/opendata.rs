@@ -1,0 +1,239 @@
+//! Open data: the statistics as `stats/stats.json` and CSV tables (UTF-8 with BOM, so
+//! spreadsheet programs open Chinese correctly; cells that a spreadsheet would run as a
+//! formula are neutralised).
+
+use crate::figure;
+use crate::site::Site;
+use crate::stats::Total;
+use crate::urls;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Json<'a> {
+    title: &'a str,
+    base_url: &'a str,
+    metrics: Vec<MetricJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct MetricJson<'a> {
+    key: &'a str,
+    label: &'a str,
+    unit: &'a str,
+    aggregate: &'a str,
+    total: Option<ValueJson>,
+    provinces: Vec<Row<'a>>,
+    months: Vec<MonthJson>,
+    topics: Vec<Row<'a>>,
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    slug: &'a str,
+    name: &'a str,
+    #[serde(flatten)]
+    value: ValueJson,
+}
+
+#[derive(Serialize)]
+struct MonthJson {
+    month: String,
+    in_month: ValueJson,
+    running: ValueJson,
+}
+
+#[derive(Serialize)]
+struct ValueJson {
+    /// Exact decimal, as a string so no precision is lost.
+    value: String,
+    display: String,
+    approximate: bool,
+    sources: Vec<String>,
+}
+
+fn value(site: &Site, t: &Total, unit: &str) -> ValueJson {
+    ValueJson {
+        value: t.value.normalize().to_string(),
+        display: figure::format_total(t.value, unit, t.approximate),
+        approximate: t.approximate,
+        sources: t
+            .sources
+            .iter()
+            .filter_map(|&i| site.entries.get(i))
+            .map(|e| site.urls.absolute(&e.path))
+            .collect(),
+    }
+}
+
+/// The files to write: (path, bytes).
+pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let metrics: Vec<MetricJson> = site
+        .stats
+        .metrics
+        .iter()
+        .map(|ms| {
+            let unit = ms.metric.unit.as_str();
+            MetricJson {
+                key: &ms.metric.key,
+                label: &ms.metric.label,
+                unit,
+                aggregate: ms.metric.aggregate.name(),
+                total: ms.total.as_ref().map(|t| value(site, t, unit)),
+                provinces: ms
+                    .by_province
+                    .iter()
+                    .map(|(p, t)| Row {
+                        slug: &p.slug,
+                        name: &p.short,
+                        value: value(site, t, unit),
+                    })
+                    .collect(),
+                months: ms
+                    .by_month
+                    .iter()
+                    .map(|m| MonthJson {
+                        month: format!("{:04}-{:02}", m.month.0, m.month.1),
+                        in_month: value(site, &m.in_month, unit),
+                        running: value(site, &m.running, unit),
+                    })
+                    .collect(),
+                topics: ms
+                    .by_topic
+                    .iter()
+                    .map(|(tp, t)| Row {
+                        slug: &tp.slug,
+                        name: &tp.name,
+                        value: value(site, t, unit),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let json = Json {
+        title: &site.config.title,
+        base_url: site.urls.base_url(),
+        metrics,
+    };
+    let json_bytes = serde_json::to_vec_pretty(&json).unwrap_or_default();
+
+    let mut provinces = Csv::new(&[
+        "metric",
+        "label",
+        "unit",
+        "aggregate",
+        "province",
+        "province_name",
+        "value",
+        "approximate",
+    ]);
+    let mut months = Csv::new(&["metric", "label", "unit", "month", "in_month", "running", "approximate"]);
+    let mut topics = Csv::new(&["metric", "label", "unit", "topic", "topic_slug", "value", "approximate"]);
+    for ms in &site.stats.metrics {
+        let m = &ms.metric;
+        for (p, t) in &ms.by_province {
+            provinces.row(&[
+                &m.key,
+                &m.label,
+                &m.unit,
+                m.aggregate.name(),
+                &p.slug,
+                &p.short,
+                &t.value.normalize().to_string(),
+                bool_str(t.approximate),
+            ]);
+        }
+        for mt in &ms.by_month {
+            months.row(&[
+                &m.key,
+                &m.label,
+                &m.unit,
+                &format!("{:04}-{:02}", mt.month.0, mt.month.1),
+                &mt.in_month.value.normalize().to_string(),
+                &mt.running.value.normalize().to_string(),
+                bool_str(mt.running.approximate),
+            ]);
+        }
+        for (tp, t) in &ms.by_topic {
+            topics.row(&[
+                &m.key,
+                &m.label,
+                &m.unit,
+                &tp.name,
+                &tp.slug,
+                &t.value.normalize().to_string(),
+                bool_str(t.approximate),
+            ]);
+        }
+    }
+    let dir = urls::STATS;
+    vec![
+        (format!("{dir}stats.json"), json_bytes),
+        (format!("{dir}provinces.csv"), provinces.finish()),
+        (format!("{dir}months.csv"), months.finish()),
+        (format!("{dir}topics.csv"), topics.finish()),
+    ]
+}
+
+fn bool_str(b: bool) -> &'static str {
+    if b {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+/// A CSV table per RFC 4180, starting with a UTF-8 BOM.
+struct Csv(String);
+
+impl Csv {
+    fn new(header: &[&str]) -> Self {
+        let mut c = Csv(String::from("\u{feff}"));
+        c.row(header);
+        c
+    }
+
+    fn row(&mut self, cells: &[&str]) {
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 {
+                self.0.push(',');
+            }
+            self.0.push_str(&csv_cell(cell));
+        }
+        self.0.push_str("\r\n");
+    }
+
+    fn finish(self) -> Vec<u8> {
+        self.0.into_bytes()
+    }
+}
+
+/// Quotes a cell when needed; a text cell starting with = + - @ (a formula to a spreadsheet)
+/// gets a leading apostrophe. Plain numbers, including negative ones, are left alone.
+pub fn csv_cell(s: &str) -> String {
+    let is_number = s.parse::<rust_decimal::Decimal>().is_ok();
+    let s = if !is_number && s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_quoted_and_formulas_neutralised() {
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(csv_cell("-5"), "-5");
+        assert_eq!(csv_cell("@x"), "'@x");
+        assert_eq!(csv_cell("6283"), "6283");
+    }
+}

@@ -1,0 +1,954 @@
+//! Rendering: lists every page of the site (the contract's URL table), builds its typed view,
+//! renders it with Tera in parallel and hands the bytes to a [`Sink`] straight away, so pages
+//! are never all held in memory. Feeds, the sitemap, robots.txt and the open statistics data
+//! are written here too, escaped by construction.
+
+use crate::config::Language;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::figure;
+use crate::locale;
+use crate::region::{Area, Province};
+use crate::site::{Entry, Site};
+use crate::stats::{MonthTotal, Total};
+use crate::theme::{self, Theme};
+use crate::urls;
+use crate::view::*;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Where rendered files go: a staging folder on disk, or memory for `check` and tests.
+pub trait Sink: Sync {
+    /// Stores `bytes` at `path`, relative to the output root (`news/…/index.html`).
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+}
+
+/// Items per feed.
+const FEED_ITEMS: usize = 20;
+
+/// One file to produce.
+#[derive(Clone, Debug)]
+enum Job {
+    Item(usize),
+    Home(usize),
+    Regions,
+    Region(usize, usize),
+    Topics,
+    Topic(usize, usize),
+    Bulletins,
+    Bulletin(usize),
+    Archives,
+    Archive(usize),
+    Stats,
+    NotFound,
+    Feed(FeedOf),
+    Sitemap,
+    Robots,
+    StatsData,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum FeedOf {
+    Site,
+    Region(usize),
+    Topic(usize),
+}
+
+fn pages(n: usize, per_page: usize) -> usize {
+    n.div_ceil(per_page.max(1)).max(1)
+}
+
+fn jobs(site: &Site) -> Vec<Job> {
+    let per = site.config.per_page;
+    let mut jobs: Vec<Job> = (0..site.entries.len()).map(Job::Item).collect();
+    jobs.extend((1..=pages(site.entries.len(), per)).map(Job::Home));
+    jobs.push(Job::Regions);
+    for (i, p) in site.provinces.iter().enumerate() {
+        jobs.extend((1..=pages(p.entries.len(), per)).map(|n| Job::Region(i, n)));
+        jobs.push(Job::Feed(FeedOf::Region(i)));
+    }
+    jobs.push(Job::Topics);
+    for (i, t) in site.topics.iter().enumerate() {
+        jobs.extend((1..=pages(t.entries.len(), per)).map(|n| Job::Topic(i, n)));
+        jobs.push(Job::Feed(FeedOf::Topic(i)));
+    }
+    jobs.push(Job::Bulletins);
+    jobs.extend((0..site.bulletins.len()).map(Job::Bulletin));
+    jobs.push(Job::Archives);
+    jobs.extend((0..site.months.len()).map(Job::Archive));
+    jobs.extend([
+        Job::Stats,
+        Job::NotFound,
+        Job::Feed(FeedOf::Site),
+        Job::Sitemap,
+        Job::Robots,
+        Job::StatsData,
+    ]);
+    jobs
+}
+
+/// Renders every page of `site` into `sink`; returns the number of files written.
+pub fn render_site(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<usize, Diagnostics> {
+    let ctx = Renderer::new(site, theme);
+    let jobs = jobs(site);
+    let results: Vec<Result<usize, Diagnostic>> = jobs.par_iter().map(|job| ctx.run(job, sink)).collect();
+    let mut diags = Diagnostics::new();
+    let mut written = 0;
+    for r in results {
+        match r {
+            Ok(n) => written += n,
+            Err(d) => {
+                // One broken template fails every page using it: report it once.
+                if !diags.iter().any(|x| x.message == d.message && x.path == d.path) {
+                    diags.push(d);
+                }
+            }
+        }
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(written)
+    }
+}
+
+/// Shared state of one render: the views every page reuses, built once.
+struct Renderer<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    lang: Language,
+    common_site: SiteView,
+    nav: NavView,
+    /// List-form views of every entry, by index.
+    items: Vec<ItemView>,
+    sources: BTreeMap<String, std::path::PathBuf>,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(site: &'a Site, theme: &'a Theme) -> Self {
+        let u = &site.urls;
+        let lang = site.config.language;
+        let common_site = SiteView {
+            title: site.config.title.clone(),
+            description: site.config.description.clone(),
+            base_url: u.base_url().to_string(),
+            base_path: u.base_path().to_string(),
+            lang: lang.tag().to_string(),
+            css_url: u.link("style.css"),
+            feed_url: u.absolute(urls::FEED),
+            extra: site.config.extra.clone(),
+        };
+        let nav = NavView {
+            home: u.link(""),
+            regions: u.link(urls::REGIONS),
+            topics: u.link(urls::TOPICS),
+            bulletins: u.link(urls::BULLETINS),
+            archive: u.link(urls::ARCHIVE),
+            stats: u.link(urls::STATS),
+        };
+        let mut r = Renderer {
+            site,
+            theme,
+            lang,
+            common_site,
+            nav,
+            items: Vec::new(),
+            sources: BTreeMap::new(),
+        };
+        r.items = site.entries.par_iter().map(|e| r.item_view(e, false)).collect();
+        r
+    }
+
+    fn t(&self, key: &str) -> String {
+        self.theme.t(key).to_string()
+    }
+
+    fn run(&self, job: &Job, sink: &dyn Sink) -> Result<usize, Diagnostic> {
+        let site = self.site;
+        let u = &site.urls;
+        let per = site.config.per_page;
+        match *job {
+            Job::Item(i) => {
+                let e = &site.entries[i];
+                let item = self.item_view(e, true);
+                let (prev, next) = self.neighbours(i);
+                let mut crumbs = vec![self.home_crumb()];
+                crumbs.push(LinkView {
+                    label: e.item.region.province.short.clone(),
+                    url: u.link(&urls::region(&e.item.region.province.slug)),
+                });
+                let meta = self.meta(
+                    "item",
+                    e.item.headline.title.clone(),
+                    e.summary.clone(),
+                    &e.path,
+                    None,
+                    crumbs,
+                );
+                let mut c = self.context(meta);
+                c.insert("item", &item);
+                c.insert("prev", &prev);
+                c.insert("next", &next);
+                self.page("item.html", &e.path, &c, sink)
+            }
+            Job::Home(n) => {
+                let path = urls::page("", n);
+                let bulletin = (n == 1)
+                    .then(|| site.bulletins.first().map(|b| self.bulletin_view(b, true)))
+                    .flatten();
+                let all: Vec<usize> = (0..site.entries.len()).collect();
+                let (items, paginator) = self.paginate(&all, "", n);
+                let title = if n == 1 {
+                    site.config.title.clone()
+                } else {
+                    format!("{} {}", self.t("page"), n)
+                };
+                let meta = self.meta(
+                    "home",
+                    title,
+                    site.config.description.clone(),
+                    &path,
+                    None,
+                    if n == 1 { vec![] } else { vec![self.home_crumb()] },
+                );
+                let mut c = self.context(meta);
+                c.insert("bulletin", &bulletin);
+                c.insert("items", &items);
+                c.insert("paginator", &paginator);
+                c.insert("areas", &self.areas());
+                c.insert("topics", &self.topic_entries());
+                c.insert("metrics", &self.metric_views(false));
+                self.page("index.html", &path, &c, sink)
+            }
+            Job::Regions => {
+                let meta = self.meta(
+                    "regions",
+                    self.t("regions"),
+                    String::new(),
+                    urls::REGIONS,
+                    None,
+                    vec![self.home_crumb()],
+                );
+                let mut c = self.context(meta);
+                c.insert("areas", &self.areas());
+                self.page("regions.html", urls::REGIONS, &c, sink)
+            }
+            Job::Region(i, n) => {
+                let g = &site.provinces[i];
+                let first = urls::region(&g.province.slug);
+                let path = urls::page(&first, n);
+                let (items, paginator) = self.paginate(&g.entries, &first, n);
+                let reported: Vec<&ItemView> = if n == 1 {
+                    g.reported.iter().filter_map(|&j| self.items.get(j)).collect()
+                } else {
+                    vec![]
+                };
+                let stats = self.subject_stats(
+                    |m| m.for_province(&g.province.slug).cloned(),
+                    |c| c.province.slug == g.province.slug,
+                );
+                let meta = self.meta(
+                    "region",
+                    g.province.short.clone(),
+                    format!("{} {}", g.province.name, self.t("news")),
+                    &path,
+                    Some(u.absolute(&urls::feed_of(&first))),
+                    vec![self.home_crumb(), self.crumb("regions", urls::REGIONS)],
+                );
+                let mut c = self.context(meta);
+                c.insert("province", &self.province_ref(g.province));
+                c.insert("count", &g.entries.len());
+                c.insert("items", &items);
+                c.insert("paginator", &paginator);
+                c.insert("reported", &reported);
+                c.insert("stats", &stats);
+                self.page("region.html", &path, &c, sink)
+            }
+            Job::Topics => {
+                let meta = self.meta(
+                    "topics",
+                    self.t("topics"),
+                    String::new(),
+                    urls::TOPICS,
+                    None,
+                    vec![self.home_crumb()],
+                );
+                let mut c = self.context(meta);
+                c.insert("topics", &self.topic_entries());
+                self.page("topics.html", urls::TOPICS, &c, sink)
+            }
+            Job::Topic(i, n) => {
+                let g = &site.topics[i];
+                let first = urls::topic(&g.topic.slug);
+                let path = urls::page(&first, n);
+                let (items, paginator) = self.paginate(&g.entries, &first, n);
+                let slug = g.topic.slug.as_str();
+                let stats = self.subject_stats(
+                    |m| m.for_topic(slug).cloned(),
+                    |c| {
+                        site.entries
+                            .get(c.item)
+                            .is_some_and(|e| e.item.topics.iter().any(|t| t.slug == slug))
+                    },
+                );
+                let meta = self.meta(
+                    "topic",
+                    g.topic.name.clone(),
+                    String::new(),
+                    &path,
+                    Some(u.absolute(&urls::feed_of(&first))),
+                    vec![self.home_crumb(), self.crumb("topics", urls::TOPICS)],
+                );
+                let mut c = self.context(meta);
+                c.insert(
+                    "topic",
+                    &TopicRef {
+                        name: g.topic.name.clone(),
+                        slug: g.topic.slug.clone(),
+                        url: u.link(&first),
+                    },
+                );
+                c.insert("count", &g.entries.len());
+                c.insert("items", &items);
+                c.insert("paginator", &paginator);
+                c.insert("stats", &stats);
+                self.page("topic.html", &path, &c, sink)
+            }
+            Job::Bulletins => {
+                let list: Vec<BulletinView> = site.bulletins.iter().map(|b| self.bulletin_view(b, false)).collect();
+                let meta = self.meta(
+                    "bulletins",
+                    self.t("bulletins"),
+                    String::new(),
+                    urls::BULLETINS,
+                    None,
+                    vec![self.home_crumb()],
+                );
+                let mut c = self.context(meta);
+                c.insert("bulletins", &list);
+                self.page("bulletins.html", urls::BULLETINS, &c, sink)
+            }
+            Job::Bulletin(i) => {
+                let b = &site.bulletins[i];
+                let path = urls::bulletin(b.date);
+                let view = self.bulletin_view(b, true);
+                // Bulletins are newest first: the next (newer) one is before this one.
+                let link = |j: usize| {
+                    site.bulletins.get(j).map(|o| LinkView {
+                        label: locale::date(self.lang, o.date),
+                        url: u.link(&urls::bulletin(o.date)),
+                    })
+                };
+                let newer = i.checked_sub(1).and_then(link);
+                let older = link(i + 1);
+                let meta = self.meta(
+                    "bulletin",
+                    view.date_display.clone(),
+                    String::new(),
+                    &path,
+                    None,
+                    vec![self.home_crumb(), self.crumb("bulletins", urls::BULLETINS)],
+                );
+                let mut c = self.context(meta);
+                c.insert("bulletin", &view);
+                c.insert("prev", &older);
+                c.insert("next", &newer);
+                self.page("bulletin.html", &path, &c, sink)
+            }
+            Job::Archives => {
+                let meta = self.meta(
+                    "archives",
+                    self.t("archive"),
+                    String::new(),
+                    urls::ARCHIVE,
+                    None,
+                    vec![self.home_crumb()],
+                );
+                let mut c = self.context(meta);
+                c.insert("months", &self.month_views());
+                self.page("archives.html", urls::ARCHIVE, &c, sink)
+            }
+            Job::Archive(i) => {
+                let m = &site.months[i];
+                let months = self.month_views();
+                let view = months.get(i).cloned();
+                let path = urls::archive(m.month.0, m.month.1);
+                let items: Vec<&ItemView> = m.entries.iter().filter_map(|&j| self.items.get(j)).collect();
+                let title = locale::month(self.lang, m.month.0, m.month.1);
+                let meta = self.meta(
+                    "archive",
+                    title,
+                    String::new(),
+                    &path,
+                    None,
+                    vec![self.home_crumb(), self.crumb("archive", urls::ARCHIVE)],
+                );
+                let mut c = self.context(meta);
+                c.insert("month", &view);
+                c.insert("items", &items);
+                c.insert("months", &months);
+                self.page("archive.html", &path, &c, sink)
+            }
+            Job::Stats => {
+                let downloads = vec![
+                    LinkView {
+                        label: "stats.json".into(),
+                        url: u.link("stats/stats.json"),
+                    },
+                    LinkView {
+                        label: "provinces.csv".into(),
+                        url: u.link("stats/provinces.csv"),
+                    },
+                    LinkView {
+                        label: "months.csv".into(),
+                        url: u.link("stats/months.csv"),
+                    },
+                    LinkView {
+                        label: "topics.csv".into(),
+                        url: u.link("stats/topics.csv"),
+                    },
+                ];
+                let meta = self.meta(
+                    "stats",
+                    self.t("stats"),
+                    String::new(),
+                    urls::STATS,
+                    None,
+                    vec![self.home_crumb()],
+                );
+                let mut c = self.context(meta);
+                c.insert("metrics", &self.metric_views(true));
+                c.insert("downloads", &downloads);
+                self.page("stats.html", urls::STATS, &c, sink)
+            }
+            Job::NotFound => {
+                let meta = self.meta("404", self.t("not_found"), String::new(), "404.html", None, vec![]);
+                let c = self.context(meta);
+                self.page("404.html", "404.html", &c, sink)
+            }
+            Job::Feed(of) => {
+                let (path, title, list): (String, String, Vec<usize>) = match of {
+                    FeedOf::Site => (
+                        urls::FEED.to_string(),
+                        site.config.title.clone(),
+                        (0..site.entries.len().min(FEED_ITEMS)).collect(),
+                    ),
+                    FeedOf::Region(i) => {
+                        let g = &site.provinces[i];
+                        (
+                            urls::feed_of(&urls::region(&g.province.slug)),
+                            format!("{} · {}", g.province.short, site.config.title),
+                            g.entries.iter().take(FEED_ITEMS).copied().collect(),
+                        )
+                    }
+                    FeedOf::Topic(i) => {
+                        let g = &site.topics[i];
+                        (
+                            urls::feed_of(&urls::topic(&g.topic.slug)),
+                            format!("{} · {}", g.topic.name, site.config.title),
+                            g.entries.iter().take(FEED_ITEMS).copied().collect(),
+                        )
+                    }
+                };
+                let xml = crate::feed::atom(site, &path, &title, &list);
+                sink.write(&path, xml.as_bytes()).map(|()| 1)
+            }
+            Job::Sitemap => {
+                let xml = crate::feed::sitemap(site, &jobs_paths(site));
+                sink.write("sitemap.xml", xml.as_bytes()).map(|()| 1)
+            }
+            Job::Robots => {
+                let txt = format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", u.absolute("sitemap.xml"));
+                sink.write("robots.txt", txt.as_bytes()).map(|()| 1)
+            }
+            Job::StatsData => {
+                let files = crate::opendata::files(site);
+                for (path, bytes) in &files {
+                    sink.write(path, bytes)?;
+                }
+                Ok(files.len())
+            }
+        }
+        .map_err(|d| d)
+        .and_then(|n| {
+            let _ = per;
+            Ok(n)
+        })
+    }
+
+    fn page(&self, template: &str, path: &str, c: &tera::Context, sink: &dyn Sink) -> Result<usize, Diagnostic> {
+        let html = self
+            .theme
+            .tera
+            .render(template, c)
+            .map_err(|e| theme::template_error(&e, std::path::Path::new(""), &self.sources))?;
+        sink.write(&urls::file_of(path), html.as_bytes())?;
+        Ok(1)
+    }
+
+    fn context(&self, meta: PageMeta) -> tera::Context {
+        let mut c = tera::Context::new();
+        c.insert("site", &self.common_site);
+        c.insert("t", &self.theme.strings);
+        c.insert("nav", &self.nav);
+        c.insert("page", &meta);
+        c
+    }
+
+    fn meta(
+        &self,
+        kind: &'static str,
+        title: String,
+        description: String,
+        path: &str,
+        feed_url: Option<String>,
+        breadcrumbs: Vec<LinkView>,
+    ) -> PageMeta {
+        PageMeta {
+            kind,
+            title,
+            description: if description.is_empty() {
+                self.site.config.description.clone()
+            } else {
+                description
+            },
+            url: self.site.urls.link(path),
+            permalink: self.site.urls.absolute(path),
+            feed_url,
+            breadcrumbs,
+        }
+    }
+
+    fn home_crumb(&self) -> LinkView {
+        self.crumb("home", "")
+    }
+
+    fn crumb(&self, key: &str, path: &str) -> LinkView {
+        LinkView {
+            label: self.t(key),
+            url: self.site.urls.link(path),
+        }
+    }
+
+    fn neighbours(&self, i: usize) -> (Option<LinkView>, Option<LinkView>) {
+        let e = &self.site.entries[i];
+        let Some(b) = self.site.bulletins.iter().find(|b| b.date == e.item.bulletin) else {
+            return (None, None);
+        };
+        let pos = b.entries.iter().position(|&j| j == i);
+        let link = |j: Option<&usize>| {
+            j.and_then(|&j| self.site.entries.get(j)).map(|o| LinkView {
+                label: o.item.headline.title.clone(),
+                url: self.site.urls.link(&o.path),
+            })
+        };
+        match pos {
+            Some(p) => (
+                link(p.checked_sub(1).and_then(|q| b.entries.get(q))),
+                link(b.entries.get(p + 1)),
+            ),
+            None => (None, None),
+        }
+    }
+
+    fn paginate(&self, idx: &[usize], first: &str, n: usize) -> (Vec<&ItemView>, Paginator) {
+        let per = self.site.config.per_page.max(1);
+        let total = pages(idx.len(), per);
+        let items = idx
+            .iter()
+            .skip((n - 1) * per)
+            .take(per)
+            .filter_map(|&j| self.items.get(j))
+            .collect();
+        let u = &self.site.urls;
+        let paginator = Paginator {
+            current: n,
+            total,
+            prev: (n > 1).then(|| u.link(&urls::page(first, n - 1))),
+            next: (n < total).then(|| u.link(&urls::page(first, n + 1))),
+            pages: (1..=total)
+                .map(|k| PageLink {
+                    number: k,
+                    url: u.link(&urls::page(first, k)),
+                    current: k == n,
+                })
+                .collect(),
+        };
+        (items, paginator)
+    }
+
+    fn province_ref(&self, p: &Province) -> ProvinceRef {
+        ProvinceRef {
+            slug: p.slug.clone(),
+            short: p.short.clone(),
+            name: p.name.clone(),
+            name_en: p.name_en.clone(),
+            area: match self.lang {
+                Language::ZhCn => p.area.name().to_string(),
+                Language::En => p.area.name_en().to_string(),
+            },
+            url: self.site.urls.link(&urls::region(&p.slug)),
+        }
+    }
+
+    fn item_view(&self, e: &Entry, full: bool) -> ItemView {
+        let it = &e.item;
+        let u = &self.site.urls;
+        let lang = self.lang;
+        let figures = if full {
+            it.figures
+                .iter()
+                .map(|f| {
+                    let metric = f.metric.as_deref().and_then(|k| self.site.config.metric(k));
+                    FigureView {
+                        label: f
+                            .label
+                            .clone()
+                            .or_else(|| metric.map(|m| m.label.clone()))
+                            .unwrap_or_default(),
+                        display: format!(
+                            "{}{}",
+                            f.amount.written,
+                            if f.amount.percent { "" } else { f.unit.as_str() }
+                        ),
+                        exact: f
+                            .normalized
+                            .map(|v| format!("{}{}", figure::format_exact(v), metric.map_or("", |m| m.unit.as_str()))),
+                        metric: f.metric.clone(),
+                        metric_label: metric.map(|m| m.label.clone()),
+                        region: f
+                            .region
+                            .as_ref()
+                            .filter(|r| r.province.slug != it.region.province.slug)
+                            .map(|r| self.province_ref(r.province)),
+                        as_of: (f.as_of != it.date.date).then(|| locale::date(lang, f.as_of)),
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        ItemView {
+            url: u.link(&e.path),
+            permalink: u.absolute(&e.path),
+            title: it.headline.title.clone(),
+            kicker: it.headline.kicker.clone(),
+            subtitle: it.headline.subtitle.clone(),
+            date: it.date.date.to_string(),
+            date_display: locale::date(lang, it.date.date),
+            datetime: it.date.time.to_rfc3339(),
+            updated_display: it.updated.map(|t| locale::date(lang, t.date)),
+            updated_datetime: it.updated.map(|t| t.time.to_rfc3339()),
+            bulletin: LinkView {
+                label: locale::date(lang, it.bulletin),
+                url: u.link(&urls::bulletin(it.bulletin)),
+            },
+            region: RegionView {
+                province: self.province_ref(it.region.province),
+                locality: it.region.locality.clone(),
+                display: it.region.display(),
+            },
+            topics: it
+                .topics
+                .iter()
+                .map(|t| TopicRef {
+                    name: t.name.clone(),
+                    slug: t.slug.clone(),
+                    url: u.link(&urls::topic(&t.slug)),
+                })
+                .collect(),
+            kind: it.kind.name().to_string(),
+            column: it.column.clone(),
+            source: it.source.clone(),
+            byline: BylineView {
+                reporters: it.byline.reporters.clone(),
+                correspondents: it.byline.correspondents.clone(),
+                interns: it.byline.interns.clone(),
+                photographers: it.byline.photographers.clone(),
+                text: locale::byline(lang, &it.byline),
+            },
+            summary: e.summary.clone(),
+            body_html: full.then(|| e.body.html.clone()),
+            figures,
+            image: it.image.as_ref().map(|i| ImageView {
+                src: if i.src.contains("://") || i.src.starts_with('/') {
+                    i.src.clone()
+                } else {
+                    u.link(&i.src)
+                },
+                alt: i.alt.clone(),
+            }),
+            corrections: it
+                .corrections
+                .iter()
+                .map(|c| CorrectionView {
+                    date: locale::date(lang, c.date),
+                    iso: c.date.to_string(),
+                    text: c.text.clone(),
+                })
+                .collect(),
+            draft: it.draft,
+            scheduled: e.scheduled,
+            extra: it.extra.clone(),
+        }
+    }
+
+    fn bulletin_view(&self, b: &crate::site::Bulletin, with_items: bool) -> BulletinView {
+        BulletinView {
+            date: b.date.to_string(),
+            date_display: locale::date(self.lang, b.date),
+            url: self.site.urls.link(&urls::bulletin(b.date)),
+            count: b.entries.len(),
+            items: if with_items {
+                b.entries.iter().filter_map(|&j| self.items.get(j).cloned()).collect()
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    fn areas(&self) -> Vec<AreaView> {
+        let reg = crate::region::registry();
+        Area::all()
+            .iter()
+            .map(|&area| AreaView {
+                name: match self.lang {
+                    Language::ZhCn => area.name().to_string(),
+                    Language::En => area.name_en().to_string(),
+                },
+                slug: area.slug().to_string(),
+                provinces: reg
+                    .provinces()
+                    .iter()
+                    .filter(|p| p.area == area)
+                    .map(|p| {
+                        let g = self.site.provinces.iter().find(|g| g.province.slug == p.slug);
+                        ProvinceEntry {
+                            province: self.province_ref(p),
+                            count: g.map_or(0, |g| g.entries.len()),
+                            reported: g.map_or(0, |g| g.reported.len()),
+                            has_page: g.is_some(),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    fn topic_entries(&self) -> Vec<TopicEntry> {
+        self.site
+            .topics
+            .iter()
+            .map(|g| TopicEntry {
+                topic: TopicRef {
+                    name: g.topic.name.clone(),
+                    slug: g.topic.slug.clone(),
+                    url: self.site.urls.link(&urls::topic(&g.topic.slug)),
+                },
+                count: g.entries.len(),
+            })
+            .collect()
+    }
+
+    fn month_views(&self) -> Vec<MonthView> {
+        self.site
+            .months
+            .iter()
+            .map(|m| MonthView {
+                label: locale::month(self.lang, m.month.0, m.month.1),
+                year: m.month.0,
+                month: m.month.1,
+                url: self.site.urls.link(&urls::archive(m.month.0, m.month.1)),
+                count: m.entries.len(),
+            })
+            .collect()
+    }
+
+    fn value(&self, t: &Total, unit: &str) -> ValueView {
+        ValueView {
+            display: figure::format_total(t.value, unit, t.approximate),
+            exact: format!("{}{unit}", figure::format_exact(t.value)),
+            approximate: t.approximate,
+            sources: t
+                .sources
+                .iter()
+                .filter_map(|&i| self.site.entries.get(i))
+                .map(|e| LinkView {
+                    label: e.item.headline.title.clone(),
+                    url: self.site.urls.link(&e.path),
+                })
+                .collect(),
+        }
+    }
+
+    fn month_rows(&self, months: &[MonthTotal], unit: &str) -> Vec<MonthRow> {
+        months
+            .iter()
+            .map(|m| {
+                let has_archive = self.site.months.iter().any(|g| g.month == m.month);
+                MonthRow {
+                    month: LinkView {
+                        label: locale::month(self.lang, m.month.0, m.month.1),
+                        url: if has_archive {
+                            self.site.urls.link(&urls::archive(m.month.0, m.month.1))
+                        } else {
+                            String::new()
+                        },
+                    },
+                    in_month: self.value(&m.in_month, unit),
+                    running: self.value(&m.running, unit),
+                }
+            })
+            .collect()
+    }
+
+    fn metric_views(&self, full: bool) -> Vec<MetricView> {
+        self.site
+            .stats
+            .metrics
+            .iter()
+            .map(|ms| {
+                let m = &ms.metric;
+                let ranked = |rows: Vec<(LinkView, &Total)>| -> Vec<StatRow> {
+                    let mut rows: Vec<(LinkView, &Total)> = rows;
+                    rows.sort_by(|a, b| b.1.value.cmp(&a.1.value));
+                    let mut out = Vec::with_capacity(rows.len());
+                    let mut rank = 0;
+                    let mut last = None;
+                    for (k, (subject, t)) in rows.into_iter().enumerate() {
+                        if last != Some(t.value) {
+                            rank = k + 1;
+                            last = Some(t.value);
+                        }
+                        out.push(StatRow {
+                            subject,
+                            value: self.value(t, &m.unit),
+                            rank,
+                        });
+                    }
+                    out
+                };
+                let by_province = if full {
+                    ranked(
+                        ms.by_province
+                            .iter()
+                            .map(|(p, t)| {
+                                (
+                                    LinkView {
+                                        label: p.short.clone(),
+                                        url: self.site.urls.link(&urls::region(&p.slug)),
+                                    },
+                                    t,
+                                )
+                            })
+                            .collect(),
+                    )
+                } else {
+                    Vec::new()
+                };
+                let by_topic = if full {
+                    ranked(
+                        ms.by_topic
+                            .iter()
+                            .map(|(tp, t)| {
+                                (
+                                    LinkView {
+                                        label: tp.name.clone(),
+                                        url: self.site.urls.link(&urls::topic(&tp.slug)),
+                                    },
+                                    t,
+                                )
+                            })
+                            .collect(),
+                    )
+                } else {
+                    Vec::new()
+                };
+                MetricView {
+                    key: m.key.clone(),
+                    label: m.label.clone(),
+                    unit: m.unit.clone(),
+                    aggregate: m.aggregate.name().to_string(),
+                    aggregate_label: locale::aggregate(self.lang, m.aggregate).to_string(),
+                    total: ms.total.as_ref().map(|t| self.value(t, &m.unit)),
+                    by_province,
+                    by_month: if full {
+                        self.month_rows(&ms.by_month, &m.unit)
+                    } else {
+                        Vec::new()
+                    },
+                    by_topic,
+                }
+            })
+            .collect()
+    }
+
+    fn subject_stats(
+        &self,
+        total: impl Fn(&crate::stats::MetricStats) -> Option<Total>,
+        keep: impl Fn(&crate::stats::Contribution) -> bool + Copy,
+    ) -> Vec<SubjectStat> {
+        self.site
+            .stats
+            .metrics
+            .iter()
+            .filter_map(|ms| {
+                let t = total(ms)?;
+                let months = ms.months_where(keep);
+                Some(SubjectStat {
+                    key: ms.metric.key.clone(),
+                    label: ms.metric.label.clone(),
+                    aggregate_label: locale::aggregate(self.lang, ms.metric.aggregate).to_string(),
+                    value: self.value(&t, &ms.metric.unit),
+                    by_month: self.month_rows(&months, &ms.metric.unit),
+                })
+            })
+            .collect()
+    }
+}
+
+/// Every HTML page path of the site, for the sitemap.
+fn jobs_paths(site: &Site) -> Vec<(String, Option<String>)> {
+    let per = site.config.per_page;
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    out.push((String::new(), site.entries.first().map(|e| lastmod(e))));
+    for e in &site.entries {
+        out.push((e.path.clone(), Some(lastmod(e))));
+    }
+    for n in 2..=pages(site.entries.len(), per) {
+        out.push((urls::page("", n), None));
+    }
+    out.push((urls::REGIONS.into(), None));
+    for g in &site.provinces {
+        let first = urls::region(&g.province.slug);
+        for n in 1..=pages(g.entries.len(), per) {
+            out.push((urls::page(&first, n), None));
+        }
+    }
+    out.push((urls::TOPICS.into(), None));
+    for g in &site.topics {
+        let first = urls::topic(&g.topic.slug);
+        for n in 1..=pages(g.entries.len(), per) {
+            out.push((urls::page(&first, n), None));
+        }
+    }
+    out.push((urls::BULLETINS.into(), None));
+    for b in &site.bulletins {
+        out.push((urls::bulletin(b.date), None));
+    }
+    out.push((urls::ARCHIVE.into(), None));
+    for m in &site.months {
+        out.push((urls::archive(m.month.0, m.month.1), None));
+    }
+    out.push((urls::STATS.into(), None));
+    out
+}
+
+fn lastmod(e: &Entry) -> String {
+    e.item.updated.unwrap_or(e.item.date).time.to_rfc3339()
+}
+
+/// Serializes a view for debugging and tests.
+pub fn to_json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default()
+}

@@ -1,0 +1,268 @@
+//! The assembled site: items filtered (drafts, future), bodies rendered in parallel, sorted
+//! newest first, and grouped by bulletin, province, topic and month, with the statistics.
+//! Pure: no I/O happens here.
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::item::{Item, Topic};
+use crate::markdown::{self, MarkdownOptions, Rendered};
+use crate::region::{registry, Province};
+use crate::stats::{self, Month, Stats};
+use crate::urls::{self, Urls};
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+
+/// About how many characters an automatic summary has.
+pub const SUMMARY_CHARS: usize = 120;
+
+/// What to leave in or out.
+#[derive(Clone, Copy, Debug)]
+pub struct Selection {
+    /// Include `draft: true` items.
+    pub drafts: bool,
+    /// Include items dated after `today`.
+    pub future: bool,
+    /// The day that counts as today.
+    pub today: NaiveDate,
+}
+
+/// An item with its rendered body and its place on the site.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// The validated item.
+    pub item: Item,
+    /// The rendered body.
+    pub body: Rendered,
+    /// The plain-text summary.
+    pub summary: String,
+    /// Its output path (`news/2022/06/20/slug/`).
+    pub path: String,
+    /// Dated after today (only present with `--future`).
+    pub scheduled: bool,
+}
+
+/// A bulletin (期): the items published in one issue, in print order.
+#[derive(Clone, Debug)]
+pub struct Bulletin {
+    /// The issue date.
+    pub date: NaiveDate,
+    /// Indexes into [`Site::entries`], in order.
+    pub entries: Vec<usize>,
+}
+
+/// A province with the items filed under it and those elsewhere that report its figures.
+#[derive(Clone, Debug)]
+pub struct ProvinceGroup {
+    /// The province.
+    pub province: &'static Province,
+    /// Items whose region is this province, newest first.
+    pub entries: Vec<usize>,
+    /// Items filed elsewhere with a figure counted for this province, newest first.
+    pub reported: Vec<usize>,
+}
+
+/// A topic with its items.
+#[derive(Clone, Debug)]
+pub struct TopicGroup {
+    /// The topic.
+    pub topic: Topic,
+    /// Items, newest first.
+    pub entries: Vec<usize>,
+}
+
+/// A month of the archive.
+#[derive(Clone, Debug)]
+pub struct MonthGroup {
+    /// (year, month).
+    pub month: Month,
+    /// Items, newest first.
+    pub entries: Vec<usize>,
+}
+
+/// The whole site, ready to render.
+#[derive(Debug)]
+pub struct Site {
+    /// The configuration.
+    pub config: Config,
+    /// Link maker.
+    pub urls: Urls,
+    /// Every published item, newest first.
+    pub entries: Vec<Entry>,
+    /// Bulletins, newest first.
+    pub bulletins: Vec<Bulletin>,
+    /// Provinces with items or figures, in registry order.
+    pub provinces: Vec<ProvinceGroup>,
+    /// Topics with items, in site.yaml order (else by name).
+    pub topics: Vec<TopicGroup>,
+    /// Months, newest first.
+    pub months: Vec<MonthGroup>,
+    /// The statistics.
+    pub stats: Stats,
+}
+
+impl Site {
+    /// Assembles the site from validated items. Fails on duplicate URLs, naming every file.
+    pub fn assemble(config: Config, items: Vec<Item>, sel: Selection) -> Result<Site, Diagnostics> {
+        let urls = Urls::new(&config.base_url, &config.base_path());
+        let opts = MarkdownOptions {
+            unsafe_html: config.unsafe_html,
+        };
+        let mut entries: Vec<Entry> = items
+            .into_par_iter()
+            .filter(|it| (sel.drafts || !it.draft) && (sel.future || it.date.date <= sel.today))
+            .map(|item| {
+                let body = markdown::render(&item.body, &opts);
+                let summary = match (&item.summary, &body.summary_text) {
+                    (Some(s), _) => s.clone(),
+                    (None, Some(before_more)) => before_more.clone(),
+                    (None, None) => markdown::summarize(&body.text, SUMMARY_CHARS),
+                };
+                Entry {
+                    path: urls::item(item.date.date, &item.slug),
+                    scheduled: item.date.date > sel.today,
+                    item,
+                    body,
+                    summary,
+                }
+            })
+            .collect();
+        // Newest first; within a day, print order; then by path for a total order.
+        entries.sort_by(|a, b| {
+            b.item
+                .date
+                .date
+                .cmp(&a.item.date.date)
+                .then(a.item.order.unwrap_or(u32::MAX).cmp(&b.item.order.unwrap_or(u32::MAX)))
+                .then(b.item.date.time.cmp(&a.item.date.time))
+                .then(a.path.cmp(&b.path))
+                .then(a.item.path.cmp(&b.item.path))
+        });
+
+        let mut diags = Diagnostics::new();
+        let mut seen: HashMap<&str, &Entry> = HashMap::with_capacity(entries.len());
+        for e in &entries {
+            if let Some(first) = seen.insert(e.path.as_str(), e) {
+                diags.push(
+                    Diagnostic::error(
+                        &e.item.path,
+                        1,
+                        1,
+                        format!(
+                            "duplicate URL /{}: {} has the same date and slug",
+                            e.path,
+                            first.item.path.display()
+                        ),
+                    )
+                    .with_hint("give one of them a different `slug:`"),
+                );
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+
+        let bulletins = group_bulletins(&entries);
+        let provinces = group_provinces(&entries);
+        let topics = group_topics(&config, &entries);
+        let months = group_months(&entries);
+        let items: Vec<&Item> = entries.iter().map(|e| &e.item).collect();
+        let topic_list: Vec<Topic> = topics.iter().map(|t| t.topic.clone()).collect();
+        let stats = stats::compute(&config, &items, &topic_list);
+        Ok(Site {
+            config,
+            urls,
+            entries,
+            bulletins,
+            provinces,
+            topics,
+            months,
+            stats,
+        })
+    }
+
+    /// The entries at these indexes.
+    pub fn pick<'a>(&'a self, idx: &'a [usize]) -> impl Iterator<Item = &'a Entry> + 'a {
+        idx.iter().filter_map(|&i| self.entries.get(i))
+    }
+}
+
+fn group_bulletins(entries: &[Entry]) -> Vec<Bulletin> {
+    let mut map: BTreeMap<NaiveDate, Vec<usize>> = BTreeMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        map.entry(e.item.bulletin).or_default().push(i);
+    }
+    map.into_iter()
+        .rev()
+        .map(|(date, mut idx)| {
+            idx.sort_by_key(|&i| (entries[i].item.order.unwrap_or(u32::MAX), i));
+            Bulletin { date, entries: idx }
+        })
+        .collect()
+}
+
+fn group_provinces(entries: &[Entry]) -> Vec<ProvinceGroup> {
+    let mut own: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut reported: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        let home = e.item.region.province.slug.as_str();
+        own.entry(home).or_default().push(i);
+        for f in &e.item.figures {
+            if let Some(r) = &f.region {
+                let slug = r.province.slug.as_str();
+                if slug != home {
+                    let list = reported.entry(slug).or_default();
+                    if list.last() != Some(&i) {
+                        list.push(i);
+                    }
+                }
+            }
+        }
+    }
+    registry()
+        .provinces()
+        .iter()
+        .filter_map(|p| {
+            let entries = own.remove(p.slug.as_str()).unwrap_or_default();
+            let reported = reported.remove(p.slug.as_str()).unwrap_or_default();
+            (!entries.is_empty() || !reported.is_empty()).then_some(ProvinceGroup {
+                province: p,
+                entries,
+                reported,
+            })
+        })
+        .collect()
+}
+
+fn group_topics(config: &Config, entries: &[Entry]) -> Vec<TopicGroup> {
+    let mut map: BTreeMap<&str, (Topic, Vec<usize>)> = BTreeMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        for t in &e.item.topics {
+            map.entry(t.slug.as_str())
+                .or_insert_with(|| (t.clone(), Vec::new()))
+                .1
+                .push(i);
+        }
+    }
+    let mut groups: Vec<TopicGroup> = Vec::with_capacity(map.len());
+    if let Some(defs) = &config.topics {
+        for d in defs {
+            if let Some((topic, entries)) = map.remove(d.slug.as_str()) {
+                groups.push(TopicGroup { topic, entries });
+            }
+        }
+    }
+    groups.extend(map.into_values().map(|(topic, entries)| TopicGroup { topic, entries }));
+    groups
+}
+
+fn group_months(entries: &[Entry]) -> Vec<MonthGroup> {
+    let mut map: BTreeMap<Month, Vec<usize>> = BTreeMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        map.entry(stats::month_of(e.item.date.date)).or_default().push(i);
+    }
+    map.into_iter()
+        .rev()
+        .map(|(month, entries)| MonthGroup { month, entries })
+        .collect()
+}

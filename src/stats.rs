@@ -1,0 +1,357 @@
+//! Statistics: the figures of all items added up per metric, per province, per topic and
+//! over time, each under its metric's rule (sum, latest by `as_of`, max).
+//!
+//! Values are `Decimal`, never floating point, so totals equal hand-computed ones. Every
+//! total remembers the items it comes from, so readers can audit it.
+
+use crate::config::{Aggregate, Config, Metric};
+use crate::item::{Item, Topic};
+use crate::region::Province;
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// One figure's share in the statistics.
+#[derive(Clone, Debug)]
+pub struct Contribution {
+    /// The province it counts for.
+    pub province: &'static Province,
+    /// The date it refers to.
+    pub as_of: NaiveDate,
+    /// Its value in the metric's unit.
+    pub value: Decimal,
+    /// Written with 约/余/多/近.
+    pub approximate: bool,
+    /// The item it comes from (an index into the site's items).
+    pub item: usize,
+    /// The item's date, to break ties between equal `as_of`.
+    pub item_date: NaiveDate,
+}
+
+/// A combined value and where it comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Total {
+    /// The value in the metric's unit.
+    pub value: Decimal,
+    /// Some figure behind it was approximate.
+    pub approximate: bool,
+    /// The items behind it, in site order, without repeats.
+    pub sources: Vec<usize>,
+}
+
+/// A month, oldest first when sorted.
+pub type Month = (i32, u32);
+
+/// One month's line of a running table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MonthTotal {
+    /// The month.
+    pub month: Month,
+    /// Figures dated in that month alone.
+    pub in_month: Total,
+    /// Everything up to the end of that month.
+    pub running: Total,
+}
+
+/// Everything known about one metric.
+#[derive(Clone, Debug)]
+pub struct MetricStats {
+    /// The metric.
+    pub metric: Metric,
+    /// Its contributions, sorted by `as_of`.
+    pub contributions: Vec<Contribution>,
+    /// The overall value.
+    pub total: Option<Total>,
+    /// Per province, in registry order.
+    pub by_province: Vec<(&'static Province, Total)>,
+    /// Per month, oldest first.
+    pub by_month: Vec<MonthTotal>,
+    /// Per topic, in topic order.
+    pub by_topic: Vec<(Topic, Total)>,
+}
+
+/// The statistics of a site.
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    /// One entry per metric, in site.yaml order.
+    pub metrics: Vec<MetricStats>,
+}
+
+impl MetricStats {
+    /// This metric's total for one province, if it has figures there.
+    pub fn for_province(&self, slug: &str) -> Option<&Total> {
+        self.by_province.iter().find(|(p, _)| p.slug == slug).map(|(_, t)| t)
+    }
+
+    /// This metric's total for one topic.
+    pub fn for_topic(&self, slug: &str) -> Option<&Total> {
+        self.by_topic.iter().find(|(t, _)| t.slug == slug).map(|(_, t)| t)
+    }
+
+    /// The running table of the contributions that pass `keep`.
+    pub fn months_where(&self, keep: impl Fn(&Contribution) -> bool) -> Vec<MonthTotal> {
+        let picked: Vec<&Contribution> = self.contributions.iter().filter(|c| keep(c)).collect();
+        running_by_month(self.metric.aggregate, &picked)
+    }
+}
+
+/// Adds up the figures of `items` (in site order) under the metrics of `config`.
+pub fn compute(config: &Config, items: &[&Item], topics: &[Topic]) -> Stats {
+    let mut per_metric: BTreeMap<&str, Vec<Contribution>> = BTreeMap::new();
+    for (idx, item) in items.iter().enumerate() {
+        for f in &item.figures {
+            let (Some(key), Some(value)) = (&f.metric, f.normalized) else {
+                continue;
+            };
+            let province = f.region.as_ref().unwrap_or(&item.region).province;
+            per_metric.entry(key.as_str()).or_default().push(Contribution {
+                province,
+                as_of: f.as_of,
+                value,
+                approximate: f.amount.qualifier.is_approximate(),
+                item: idx,
+                item_date: item.date.date,
+            });
+        }
+    }
+    let metrics = config
+        .metrics
+        .iter()
+        .map(|m| {
+            let mut contributions = per_metric.remove(m.key.as_str()).unwrap_or_default();
+            contributions.sort_by_key(|c| (c.as_of, c.item_date, c.item));
+            let all: Vec<&Contribution> = contributions.iter().collect();
+            let total = combine(m.aggregate, &all);
+
+            let mut by_prov: BTreeMap<(usize, &str), (&'static Province, Vec<&Contribution>)> = BTreeMap::new();
+            for c in &contributions {
+                by_prov
+                    .entry((c.province.order, c.province.slug.as_str()))
+                    .or_insert_with(|| (c.province, Vec::new()))
+                    .1
+                    .push(c);
+            }
+            let by_province = by_prov
+                .into_values()
+                .filter_map(|(p, cs)| combine(m.aggregate, &cs).map(|t| (p, t)))
+                .collect();
+
+            let by_topic = topics
+                .iter()
+                .filter_map(|t| {
+                    let cs: Vec<&Contribution> = contributions
+                        .iter()
+                        .filter(|c| items[c.item].topics.iter().any(|it| it.slug == t.slug))
+                        .collect();
+                    combine(m.aggregate, &cs).map(|total| (t.clone(), total))
+                })
+                .collect();
+
+            let by_month = running_by_month(m.aggregate, &all);
+            MetricStats {
+                metric: m.clone(),
+                contributions,
+                total,
+                by_province,
+                by_month,
+                by_topic,
+            }
+        })
+        .collect();
+    Stats { metrics }
+}
+
+/// Combines contributions under a rule; `None` when there are none.
+///
+/// `latest` keeps, per province, the figure with the newest `as_of` (ties: the newer item);
+/// the combined value is the newest national figure if there is one, else the sum of the
+/// provinces' latest, so that a "to date" number reported twice is not counted twice.
+pub fn combine(rule: Aggregate, cs: &[&Contribution]) -> Option<Total> {
+    if cs.is_empty() {
+        return None;
+    }
+    let picked: Vec<&Contribution> = match rule {
+        Aggregate::Sum => cs.to_vec(),
+        Aggregate::Max => cs
+            .iter()
+            .copied()
+            .max_by(|a, b| (a.value, a.as_of, a.item_date).cmp(&(b.value, b.as_of, b.item_date)))
+            .into_iter()
+            .collect(),
+        Aggregate::Latest => {
+            let mut newest: BTreeMap<&str, &Contribution> = BTreeMap::new();
+            for c in cs {
+                let slot = newest.entry(c.province.slug.as_str()).or_insert(c);
+                if (c.as_of, c.item_date) >= (slot.as_of, slot.item_date) {
+                    *slot = c;
+                }
+            }
+            match newest.get(crate::region::NATIONAL_SLUG) {
+                Some(national) => vec![*national],
+                None => newest.into_values().collect(),
+            }
+        }
+    };
+    let value = picked.iter().map(|c| c.value).sum();
+    let approximate = picked.iter().any(|c| c.approximate);
+    let mut sources: Vec<usize> = picked.iter().map(|c| c.item).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    Some(Total {
+        value,
+        approximate,
+        sources,
+    })
+}
+
+/// The month of a date.
+pub fn month_of(d: NaiveDate) -> Month {
+    (d.year(), d.month())
+}
+
+/// Per month: that month's figures combined, and everything up to its end combined.
+/// `cs` must be sorted by `as_of`; linear for `sum` and `max`, linear in provinces for `latest`.
+fn running_by_month(rule: Aggregate, cs: &[&Contribution]) -> Vec<MonthTotal> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < cs.len() {
+        let month = month_of(cs[start].as_of);
+        let end = start + cs[start..].iter().take_while(|c| month_of(c.as_of) == month).count();
+        let (Some(in_month), Some(running)) = (combine(rule, &cs[start..end]), running(rule, cs, end, out.last()))
+        else {
+            break;
+        };
+        out.push(MonthTotal {
+            month,
+            in_month,
+            running,
+        });
+        start = end;
+    }
+    out
+}
+
+/// The running value over `cs[..end]`, reusing the previous month's for sums.
+fn running(rule: Aggregate, cs: &[&Contribution], end: usize, previous: Option<&MonthTotal>) -> Option<Total> {
+    match (rule, previous) {
+        (Aggregate::Latest, _) | (_, None) => combine(rule, &cs[..end]),
+        (_, Some(prev)) => {
+            // Sums and maxima only grow: fold this month into last month's running value.
+            let start = cs
+                .iter()
+                .take(end)
+                .rposition(|c| month_of(c.as_of) < month_of(cs[end - 1].as_of))
+                .map_or(0, |i| i + 1);
+            let this = combine(rule, &cs[start..end])?;
+            let mut sources = prev.running.sources.clone();
+            let total = match rule {
+                Aggregate::Sum => {
+                    sources.extend(&this.sources);
+                    Total {
+                        value: prev.running.value + this.value,
+                        approximate: prev.running.approximate || this.approximate,
+                        sources,
+                    }
+                }
+                _ if this.value > prev.running.value => this,
+                _ => prev.running.clone(),
+            };
+            Some(Total {
+                sources: {
+                    let mut s = total.sources;
+                    s.sort_unstable();
+                    s.dedup();
+                    s
+                },
+                ..total
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::region::registry;
+    use rust_decimal_macros_free::dec;
+
+    mod rust_decimal_macros_free {
+        macro_rules! dec {
+            ($s:literal) => {
+                <rust_decimal::Decimal as std::str::FromStr>::from_str(stringify!($s)).unwrap()
+            };
+        }
+        pub(crate) use dec;
+    }
+
+    fn c(p: &str, date: &str, value: Decimal, item: usize) -> Contribution {
+        let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+        Contribution {
+            province: registry().parse(p).unwrap().province,
+            as_of: d,
+            value,
+            approximate: false,
+            item,
+            item_date: d,
+        }
+    }
+
+    #[test]
+    fn sum_adds_everything() {
+        let cs = [
+            c("重庆", "2022-06-01", dec!(15000), 0),
+            c("重庆", "2022-06-20", dec!(40000), 1),
+        ];
+        let refs: Vec<_> = cs.iter().collect();
+        let t = combine(Aggregate::Sum, &refs).unwrap();
+        assert_eq!(t.value, dec!(55000));
+        assert_eq!(t.sources, vec![0, 1]);
+    }
+
+    #[test]
+    fn latest_takes_the_newest_per_province_and_prefers_the_national_figure() {
+        let cs = [
+            c("山东", "2022-05-01", dec!(10), 0),
+            c("山东", "2022-06-01", dec!(12), 1),
+            c("广东", "2022-06-01", dec!(7), 2),
+        ];
+        let refs: Vec<_> = cs.iter().collect();
+        assert_eq!(combine(Aggregate::Latest, &refs).unwrap().value, dec!(19));
+        let mut with_national = cs.to_vec();
+        with_national.push(c("全国", "2022-06-15", dec!(6283), 3));
+        let refs: Vec<_> = with_national.iter().collect();
+        assert_eq!(combine(Aggregate::Latest, &refs).unwrap().value, dec!(6283));
+    }
+
+    #[test]
+    fn max_takes_the_largest() {
+        let cs = [
+            c("山东", "2022-05-01", dec!(20), 0),
+            c("山东", "2022-06-01", dec!(15), 1),
+        ];
+        let refs: Vec<_> = cs.iter().collect();
+        assert_eq!(combine(Aggregate::Max, &refs).unwrap().value, dec!(20));
+    }
+
+    #[test]
+    fn running_totals_by_month() {
+        let cs = [
+            c("山东", "2022-05-03", dec!(1), 0),
+            c("山东", "2022-05-09", dec!(2), 1),
+            c("山东", "2022-07-01", dec!(4), 2),
+        ];
+        let refs: Vec<_> = cs.iter().collect();
+        let months = running_by_month(Aggregate::Sum, &refs);
+        assert_eq!(months.len(), 2);
+        assert_eq!(months[0].month, (2022, 5));
+        assert_eq!(months[0].in_month.value, dec!(3));
+        assert_eq!(months[1].in_month.value, dec!(4));
+        assert_eq!(months[1].running.value, dec!(7));
+        assert_eq!(months[1].running.sources, vec![0, 1, 2]);
+        let latest = running_by_month(Aggregate::Latest, &refs);
+        assert_eq!(latest[1].running.value, dec!(4));
+        let max = running_by_month(Aggregate::Max, &refs);
+        assert_eq!(max[0].running.value, dec!(2));
+        assert_eq!(max[1].running.value, dec!(4));
+    }
+}
