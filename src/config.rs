@@ -196,8 +196,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
         }
     };
     let mut diags = Diagnostics::new();
-    let mut err = |p: Vec<Seg>, msg: String, hint: &str| {
-        let (line, col) = at(&p);
+    let mut err = |p: &[Seg], msg: String, hint: &str| {
+        let (line, col) = at(p);
         let mut d = Diagnostic::error(path, line, col, msg);
         if !hint.is_empty() {
             d = d.with_hint(hint);
@@ -208,7 +208,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
     let title = raw.title.unwrap_or_default();
     if title.trim().is_empty() {
         err(
-            vec![],
+            &[],
             "site.yaml: `title` is required".into(),
             "add a line like `title: 工会新闻简报`",
         );
@@ -222,7 +222,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
         }
     } else {
         err(
-            crate::ypath!["base_url"],
+            &crate::ypath!["base_url"],
             format!("site.yaml: `base_url` must be an absolute http(s) URL, not `{base_url}`"),
             "for example `base_url: https://example.org/bulletin/`",
         );
@@ -233,7 +233,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
         "en" | "en-US" | "en-GB" => Language::En,
         other => {
             err(
-                crate::ypath!["language"],
+                &crate::ypath!["language"],
                 format!("site.yaml: unsupported language `{other}`"),
                 "use `zh-CN` (the default) or `en`",
             );
@@ -243,7 +243,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
     let per_page = match raw.per_page {
         Some(0) => {
             err(
-                crate::ypath!["per_page"],
+                &crate::ypath!["per_page"],
                 "site.yaml: `per_page` must be at least 1".into(),
                 "",
             );
@@ -257,7 +257,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
     for (k, v) in raw.metrics.unwrap_or_default() {
         let Some(key) = k.as_str().map(str::to_string) else {
             err(
-                crate::ypath!["metrics"],
+                &crate::ypath!["metrics"],
                 "site.yaml: metric names must be strings".into(),
                 "",
             );
@@ -265,7 +265,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
         };
         if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
             err(
-                crate::ypath!["metrics", key.as_str()],
+                &crate::ypath!["metrics", key.as_str()],
                 format!("site.yaml: metric name `{key}` must be ASCII letters, digits, `_` or `-`"),
                 "metric names appear in URLs and CSV headers, for example `members_joined`",
             );
@@ -281,7 +281,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
             Err(e) => {
                 let (message, _) = yaml::split_error(&e);
                 err(
-                    crate::ypath!["metrics", key.as_str()],
+                    &crate::ypath!["metrics", key.as_str()],
                     format!("site.yaml: metric `{key}`: {message}"),
                     "write it as `{ label: 新入会职工, unit: 人, aggregate: sum }` (aggregate: sum, latest or max)",
                 );
@@ -303,7 +303,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
                     Err(e) => {
                         let (message, _) = yaml::split_error(&e);
                         err(
-                            crate::ypath!["topics", name.as_str()],
+                            &crate::ypath!["topics", name.as_str()],
                             format!("site.yaml: topic `{name}`: {message}"),
                             "write it as `基层蹲点: { slug: grassroots }`",
                         );
@@ -313,7 +313,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
             };
             if !crate::slug::is_valid(&slug) {
                 err(
-                    crate::ypath!["topics", name.as_str()],
+                    &crate::ypath!["topics", name.as_str()],
                     format!("site.yaml: topic slug `{slug}` must be lowercase ASCII letters, digits and `-`"),
                     "",
                 );

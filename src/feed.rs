@@ -40,9 +40,9 @@ pub fn atom(site: &Site, path: &str, title: &str, list: &[usize]) -> String {
     let alternate = u.absolute(path.trim_end_matches("atom.xml"));
     let mut x = String::with_capacity(2048 + entries.len() * 4096);
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    let _ = write!(
+    let _ = writeln!(
         x,
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
         escape(site.config.language.tag())
     );
     let _ = writeln!(x, "  <title>{}</title>", escape(title));

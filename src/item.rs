@@ -250,8 +250,8 @@ struct Checker<'a, 'b> {
 }
 
 impl Checker<'_, '_> {
-    fn error(&mut self, path: Vec<Seg>, message: String, hint: &str) {
-        let mut d = self.loc.error(&path, message);
+    fn error(&mut self, path: impl AsRef<[Seg]>, message: String, hint: &str) {
+        let mut d = self.loc.error(path.as_ref(), message);
         if !hint.is_empty() {
             d = d.with_hint(hint);
         }
@@ -279,7 +279,7 @@ impl Checker<'_, '_> {
         }
     }
 
-    fn date(&mut self, value: Option<&str>, path: Vec<Seg>) -> Option<Timestamp> {
+    fn date(&mut self, value: Option<&str>, path: impl AsRef<[Seg]>) -> Option<Timestamp> {
         let v = value?;
         let t = Timestamp::parse(v);
         if t.is_none() {
@@ -292,7 +292,7 @@ impl Checker<'_, '_> {
         t
     }
 
-    fn region(&mut self, value: &str, path: Vec<Seg>) -> Option<Region> {
+    fn region(&mut self, value: &str, path: impl AsRef<[Seg]>) -> Option<Region> {
         match registry().parse(value) {
             Ok(r) => Some(r),
             Err(e) => {

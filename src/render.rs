@@ -166,7 +166,6 @@ impl<'a> Renderer<'a> {
     fn run(&self, job: &Job, sink: &dyn Sink) -> Result<usize, Diagnostic> {
         let site = self.site;
         let u = &site.urls;
-        let per = site.config.per_page;
         match *job {
             Job::Item(i) => {
                 let e = &site.entries[i];
@@ -469,11 +468,6 @@ impl<'a> Renderer<'a> {
                 Ok(files.len())
             }
         }
-        .map_err(|d| d)
-        .and_then(|n| {
-            let _ = per;
-            Ok(n)
-        })
     }
 
     fn page(&self, template: &str, path: &str, c: &tera::Context, sink: &dyn Sink) -> Result<usize, Diagnostic> {
@@ -811,7 +805,7 @@ impl<'a> Renderer<'a> {
                 let m = &ms.metric;
                 let ranked = |rows: Vec<(LinkView, &Total)>| -> Vec<StatRow> {
                     let mut rows: Vec<(LinkView, &Total)> = rows;
-                    rows.sort_by(|a, b| b.1.value.cmp(&a.1.value));
+                    rows.sort_by_key(|r| std::cmp::Reverse(r.1.value));
                     let mut out = Vec::with_capacity(rows.len());
                     let mut rank = 0;
                     let mut last = None;
@@ -911,7 +905,7 @@ impl<'a> Renderer<'a> {
 fn jobs_paths(site: &Site) -> Vec<(String, Option<String>)> {
     let per = site.config.per_page;
     let mut out: Vec<(String, Option<String>)> = Vec::new();
-    out.push((String::new(), site.entries.first().map(|e| lastmod(e))));
+    out.push((String::new(), site.entries.first().map(lastmod)));
     for e in &site.entries {
         out.push((e.path.clone(), Some(lastmod(e))));
     }

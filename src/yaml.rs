@@ -19,7 +19,7 @@ pub enum Seg {
 /// Builds a path from `"figures"`, `1`, `"value"`-like steps.
 #[macro_export]
 macro_rules! ypath {
-    ($($seg:expr),* $(,)?) => { vec![$($crate::yaml::Seg::from($seg)),*] };
+    ($($seg:expr),* $(,)?) => { [$($crate::yaml::Seg::from($seg)),*] };
 }
 
 impl From<&str> for Seg {
