@@ -144,11 +144,29 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
 
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.set_escape_fn(escape_html);
     let sources: BTreeMap<String, PathBuf> = templates.iter().map(|(k, (p, _))| (k.clone(), p.clone())).collect();
     if let Err(e) = tera.add_raw_templates(templates.into_iter().map(|(name, (_, text))| (name, text))) {
         return Err(template_error(&e, root, &sources).into());
     }
     Ok(Theme { tera, strings, statics })
+}
+
+/// HTML escaping for templates: the five characters that matter, and not `/` (which Tera
+/// escapes by default, making every URL unreadable in the source).
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 16);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn embedded_files(dir: &'static Dir<'static>, f: &mut dyn FnMut(&str, &'static [u8])) {

@@ -2,7 +2,7 @@
 //! model with every string a template needs already formatted (dates as 2022年6月20日,
 //! numbers as the paper writes them, URLs with the base path). Templates never compute.
 //!
-//! Every page gets [`Common`] under the keys `site`, `t` (UI strings), `nav` and `page`;
+//! Every page gets [`SiteView`], the UI strings, [`NavView`] and [`PageMeta`] under the keys `site`, `t`, `nav` and `page`;
 //! the page-specific keys are listed on each template's view below.
 
 use serde::Serialize;
