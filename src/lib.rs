@@ -12,6 +12,7 @@
 //!
 //! Library functions return [`Diagnostics`]; only the binary prints them and exits.
 
+pub mod chart;
 pub mod config;
 pub mod diagnostic;
 pub mod feed;
@@ -132,6 +133,7 @@ pub fn load(opts: &Options) -> Result<Loaded, Diagnostics> {
         d
     })?;
     diags.extend(traceability(&site));
+    diags.extend(conflicts(&site));
     diags.sort();
     Ok(Loaded { site, warnings: diags })
 }
@@ -157,6 +159,52 @@ pub fn traceability(site: &Site) -> Vec<Diagnostic> {
                 })
         })
         .collect()
+}
+
+/// Warns about `latest` figures that contradict each other: one per figure involved.
+pub fn conflicts(site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for ms in &site.stats.metrics {
+        for c in ms.conflicts() {
+            for &(item, fig, value) in &c.figures {
+                let (Some(e), Some(f)) = (
+                    site.entries.get(item),
+                    site.entries.get(item).and_then(|e| e.item.figures.get(fig)),
+                ) else {
+                    continue;
+                };
+                let others: Vec<String> = c
+                    .figures
+                    .iter()
+                    .filter(|(i, j, _)| (*i, *j) != (item, fig))
+                    .filter_map(|(i, _, v)| {
+                        site.entries
+                            .get(*i)
+                            .map(|o| format!("{} in {}", v.normalize(), o.item.path.display()))
+                    })
+                    .collect();
+                out.push(
+                    Diagnostic::warning(
+                        &e.item.path,
+                        f.line,
+                        1,
+                        format!(
+                            "conflicting `{}` figures for {} as of {}: {} here, {}",
+                            c.metric,
+                            c.province.short,
+                            c.as_of,
+                            value.normalize(),
+                            others.join(", ")
+                        ),
+                    )
+                    .with_hint(
+                        "a `latest` metric keeps one figure per province and date; correct one of them or give `as_of`",
+                    ),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// The output folder for these options and config.

@@ -592,7 +592,8 @@ impl<'a> Renderer<'a> {
         let figures = if full {
             it.figures
                 .iter()
-                .map(|f| {
+                .enumerate()
+                .map(|(i, f)| {
                     let metric = f.metric.as_deref().and_then(|k| self.site.config.metric(k));
                     FigureView {
                         label: f
@@ -616,6 +617,7 @@ impl<'a> Renderer<'a> {
                             .filter(|r| r.province.slug != it.region.province.slug)
                             .map(|r| self.province_ref(r.province)),
                         as_of: (f.as_of != it.date.date).then(|| locale::date(lang, f.as_of)),
+                        anchor: e.anchors.get(i).cloned().flatten().map(|id| format!("#{id}")),
                     }
                 })
                 .collect()

@@ -40,6 +40,8 @@ pub struct Entry {
     pub path: String,
     /// Dated after today (only present with `--future`).
     pub scheduled: bool,
+    /// For each figure, the id of the place in the body that states it, when found.
+    pub anchors: Vec<Option<String>>,
 }
 
 /// A bulletin (期): the items published in one issue, in print order.
@@ -112,13 +114,16 @@ impl Site {
             .into_par_iter()
             .filter(|it| (sel.drafts || !it.draft) && (sel.future || it.date.date <= sel.today))
             .map(|item| {
-                let body = markdown::render(&item.body, &opts);
+                let mut body = markdown::render(&item.body, &opts);
+                let anchored = anchor_figures(&body.html, &item);
+                body.html = anchored.0;
                 let summary = match (&item.summary, &body.summary_text) {
                     (Some(s), _) => s.clone(),
                     (None, Some(before_more)) => before_more.clone(),
                     (None, None) => markdown::summarize(&body.text, SUMMARY_CHARS),
                 };
                 Entry {
+                    anchors: anchored.1,
                     path: urls::item(item.date.date, &item.slug),
                     scheduled: item.date.date > sel.today,
                     item,
@@ -185,6 +190,87 @@ impl Site {
     pub fn pick<'a>(&'a self, idx: &'a [usize]) -> impl Iterator<Item = &'a Entry> + 'a {
         idx.iter().filter_map(|&i| self.entries.get(i))
     }
+}
+
+/// Marks, for each figure, the first place in the body HTML where its number is written
+/// (`<mark id="figure-N">`), so that the figure box can link a figure to its sentence.
+fn anchor_figures(html: &str, item: &Item) -> (String, Vec<Option<String>>) {
+    let mut marks: Vec<(usize, usize, String)> = Vec::new();
+    let mut anchors = Vec::with_capacity(item.figures.len());
+    for (i, f) in item.figures.iter().enumerate() {
+        let forms = crate::figure::written_forms(&f.amount);
+        let found = text_ranges(html)
+            .flat_map(|(start, end)| forms.iter().filter_map(move |form| find_number(html, start, end, form)))
+            .filter(|(s, e)| !marks.iter().any(|(ms, me, _)| s < me && ms < e))
+            .min();
+        match found {
+            Some((s, e)) => {
+                let id = format!("figure-{}", i + 1);
+                marks.push((s, e, id.clone()));
+                anchors.push(Some(id));
+            }
+            None => anchors.push(None),
+        }
+    }
+    if marks.is_empty() {
+        return (html.to_string(), anchors);
+    }
+    marks.sort();
+    let mut out = String::with_capacity(html.len() + marks.len() * 48);
+    let mut at = 0;
+    for (s, e, id) in marks {
+        out.push_str(&html[at..s]);
+        out.push_str(&format!("<mark class=\"figure-ref\" id=\"{id}\">"));
+        out.push_str(&html[s..e]);
+        out.push_str("</mark>");
+        at = e;
+    }
+    out.push_str(&html[at..]);
+    (out, anchors)
+}
+
+/// Byte ranges of the text between tags (outside `<…>`) of an HTML fragment.
+fn text_ranges(html: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            if bytes[i] == b'<' {
+                i += html[i..].find('>').map_or(bytes.len() - i, |j| j + 1);
+                continue;
+            }
+            let start = i;
+            i += html[i..].find('<').unwrap_or(bytes.len() - i);
+            return Some((start, i));
+        }
+        None
+    })
+}
+
+/// The first occurrence of `needle` in `html[start..end]` not glued to other digits.
+fn find_number(html: &str, start: usize, end: usize, needle: &str) -> Option<(usize, usize)> {
+    let hay = &html[start..end];
+    let mut from = 0;
+    while let Some(pos) = hay[from..].find(needle) {
+        let s = from + pos;
+        let e = s + needle.len();
+        // "6283" must not match inside "16283", "6283.5" or "6,2830".
+        let mut back = hay[..s].chars().rev();
+        let mut ahead = hay[e..].chars();
+        let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+        let sep = |c: Option<char>| matches!(c, Some('.' | ','));
+        let (b1, b2) = (back.next(), back.next());
+        let (a1, a2) = (ahead.next(), ahead.next());
+        let glued_before = digit(b1) || (sep(b1) && digit(b2));
+        let glued_after = digit(a1) || (sep(a1) && digit(a2));
+        let starts_glued = needle.starts_with(|c: char| c.is_ascii_digit()) && glued_before;
+        let ends_glued = needle.ends_with(|c: char| c.is_ascii_digit()) && glued_after;
+        if !starts_glued && !ends_glued {
+            return Some((start + s, start + e));
+        }
+        from = s + needle.chars().next().map_or(1, char::len_utf8);
+    }
+    None
 }
 
 fn group_bulletins(entries: &[Entry]) -> Vec<Bulletin> {

@@ -26,6 +26,10 @@ pub struct Contribution {
     pub item: usize,
     /// The item's date, to break ties between equal `as_of`.
     pub item_date: NaiveDate,
+    /// The bulletin (期) the item appeared in.
+    pub bulletin: NaiveDate,
+    /// The figure's position among the item's figures.
+    pub figure: usize,
 }
 
 /// A combined value and where it comes from.
@@ -51,6 +55,47 @@ pub struct MonthTotal {
     pub in_month: Total,
     /// Everything up to the end of that month.
     pub running: Total,
+}
+
+/// A metric's running table for one subject (the site, a province, a topic), relative to
+/// the latest bulletin.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Running {
+    /// Figures reported in the latest bulletin.
+    pub this_bulletin: Option<Total>,
+    /// Figures dated in the latest bulletin's month, up to its date.
+    pub month_to_date: Option<Total>,
+    /// Figures dated in the latest bulletin's year, up to its date.
+    pub year_to_date: Option<Total>,
+    /// Everything.
+    pub all_time: Option<Total>,
+    /// The all-time value as it stood after the previous bulletin.
+    pub before: Option<Total>,
+}
+
+impl Running {
+    /// How much the all-time value moved with the latest bulletin.
+    pub fn change(&self) -> Option<Decimal> {
+        match (&self.all_time, &self.before) {
+            (Some(now), Some(before)) => Some(now.value - before.value),
+            (Some(now), None) => Some(now.value),
+            _ => None,
+        }
+    }
+}
+
+/// Figures that contradict each other: the same metric, province and `as_of` with different
+/// values, under the `latest` rule (where only one can be true).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    /// The metric key.
+    pub metric: String,
+    /// The province.
+    pub province: &'static Province,
+    /// The date both refer to.
+    pub as_of: NaiveDate,
+    /// (item, figure) pairs with their values, in site order.
+    pub figures: Vec<(usize, usize, Decimal)>,
 }
 
 /// Everything known about one metric.
@@ -88,6 +133,56 @@ impl MetricStats {
         self.by_topic.iter().find(|(t, _)| t.slug == slug).map(|(_, t)| t)
     }
 
+    /// The running table of the contributions that pass `keep`, relative to the bulletin
+    /// `latest` (and `previous`, the one before it).
+    pub fn running(
+        &self,
+        latest: Option<NaiveDate>,
+        previous: Option<NaiveDate>,
+        keep: impl Fn(&Contribution) -> bool,
+    ) -> Running {
+        let rule = self.metric.aggregate;
+        let picked: Vec<&Contribution> = self.contributions.iter().filter(|c| keep(c)).collect();
+        let select = |f: &dyn Fn(&Contribution) -> bool| {
+            let cs: Vec<&Contribution> = picked.iter().copied().filter(|c| f(c)).collect();
+            combine(rule, &cs)
+        };
+        let Some(latest) = latest else {
+            return Running {
+                all_time: combine(rule, &picked),
+                ..Running::default()
+            };
+        };
+        Running {
+            this_bulletin: select(&|c| c.bulletin == latest),
+            month_to_date: select(&|c| month_of(c.as_of) == month_of(latest) && c.as_of <= latest),
+            year_to_date: select(&|c| c.as_of.year() == latest.year() && c.as_of <= latest),
+            all_time: combine(rule, &picked),
+            before: previous.and_then(|p| select(&|c| c.bulletin <= p)),
+        }
+    }
+
+    /// Contradicting `latest` figures (same province and `as_of`, different values).
+    pub fn conflicts(&self) -> Vec<Conflict> {
+        if self.metric.aggregate != Aggregate::Latest {
+            return Vec::new();
+        }
+        let mut groups: BTreeMap<(&str, NaiveDate), Vec<&Contribution>> = BTreeMap::new();
+        for c in &self.contributions {
+            groups.entry((c.province.slug.as_str(), c.as_of)).or_default().push(c);
+        }
+        groups
+            .into_values()
+            .filter(|cs| cs.iter().any(|c| c.value != cs[0].value))
+            .map(|cs| Conflict {
+                metric: self.metric.key.clone(),
+                province: cs[0].province,
+                as_of: cs[0].as_of,
+                figures: cs.iter().map(|c| (c.item, c.figure, c.value)).collect(),
+            })
+            .collect()
+    }
+
     /// The running table of the contributions that pass `keep`.
     pub fn months_where(&self, keep: impl Fn(&Contribution) -> bool) -> Vec<MonthTotal> {
         let picked: Vec<&Contribution> = self.contributions.iter().filter(|c| keep(c)).collect();
@@ -99,7 +194,7 @@ impl MetricStats {
 pub fn compute(config: &Config, items: &[&Item], topics: &[Topic]) -> Stats {
     let mut per_metric: BTreeMap<&str, Vec<Contribution>> = BTreeMap::new();
     for (idx, item) in items.iter().enumerate() {
-        for f in &item.figures {
+        for (fig, f) in item.figures.iter().enumerate() {
             let (Some(key), Some(value)) = (&f.metric, f.normalized) else {
                 continue;
             };
@@ -111,6 +206,8 @@ pub fn compute(config: &Config, items: &[&Item], topics: &[Topic]) -> Stats {
                 approximate: f.amount.qualifier.is_approximate(),
                 item: idx,
                 item_date: item.date.date,
+                bulletin: item.bulletin,
+                figure: fig,
             });
         }
     }
@@ -293,6 +390,8 @@ mod tests {
             approximate: false,
             item,
             item_date: d,
+            bulletin: d,
+            figure: 0,
         }
     }
 
@@ -321,6 +420,59 @@ mod tests {
         with_national.push(c("全国", "2022-06-15", dec!(6283), 3));
         let refs: Vec<_> = with_national.iter().collect();
         assert_eq!(combine(Aggregate::Latest, &refs).unwrap().value, dec!(6283));
+    }
+
+    #[test]
+    fn running_periods_are_relative_to_the_latest_bulletin() {
+        let m = MetricStats {
+            metric: Metric {
+                key: "m".into(),
+                label: "m".into(),
+                unit: "人".into(),
+                aggregate: Aggregate::Sum,
+            },
+            contributions: vec![
+                c("山东", "2021-12-20", dec!(1), 0),
+                c("山东", "2022-05-03", dec!(2), 1),
+                c("山东", "2022-06-01", dec!(4), 2),
+                c("山东", "2022-06-20", dec!(8), 3),
+            ],
+            total: None,
+            by_province: vec![],
+            by_month: vec![],
+            by_topic: vec![],
+        };
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let r = m.running(Some(d("2022-06-20")), Some(d("2022-06-01")), |_| true);
+        assert_eq!(r.this_bulletin.unwrap().value, dec!(8));
+        assert_eq!(r.month_to_date.unwrap().value, dec!(12));
+        assert_eq!(r.year_to_date.unwrap().value, dec!(14));
+        assert_eq!(r.all_time.as_ref().unwrap().value, dec!(15));
+        assert_eq!(r.before.as_ref().unwrap().value, dec!(7));
+        assert_eq!(
+            Running::change(&m.running(Some(d("2022-06-20")), Some(d("2022-06-01")), |_| true)),
+            Some(dec!(8))
+        );
+    }
+
+    #[test]
+    fn conflicting_latest_figures_are_found() {
+        let mut m = MetricStats {
+            metric: Metric {
+                key: "m".into(),
+                label: "m".into(),
+                unit: "人".into(),
+                aggregate: Aggregate::Latest,
+            },
+            contributions: vec![c("山东", "2022-06-01", dec!(5), 0), c("山东", "2022-06-01", dec!(6), 1)],
+            total: None,
+            by_province: vec![],
+            by_month: vec![],
+            by_topic: vec![],
+        };
+        assert_eq!(m.conflicts().len(), 1);
+        m.contributions[1].value = dec!(5);
+        assert!(m.conflicts().is_empty());
     }
 
     #[test]

@@ -157,6 +157,8 @@ pub struct FigureView {
     pub region: Option<ProvinceRef>,
     /// The "as of" date (2022年6月15日), when it differs from the item's date.
     pub as_of: Option<String>,
+    /// Link to the place in the body that states the figure (`#figure-1`), when found.
+    pub anchor: Option<String>,
 }
 
 /// A published correction.
