@@ -1,6 +1,8 @@
 //! The command line, declared with clap's derive API.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use chrono::NaiveDate;
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 /// Bulletin: a static site generator for union news bulletins.
@@ -54,6 +56,53 @@ pub enum Command {
         #[arg(long)]
         future: bool,
     },
+    /// Build into memory and serve the site, rebuilding and reloading the browser on every change.
+    Serve {
+        /// The port; when it is busy the next ones are tried. 0 picks any free port.
+        #[arg(long, default_value_t = bulletin::serve::DEFAULT_PORT)]
+        port: u16,
+        /// The address to listen on; anything but loopback makes the preview reachable from other machines.
+        #[arg(long, default_value = "127.0.0.1", value_parser = parse_ip)]
+        bind: IpAddr,
+        /// Include drafts (shown with a "草稿" mark).
+        #[arg(long)]
+        drafts: bool,
+        /// Include items dated after today (shown with a "定时发布" mark).
+        #[arg(long)]
+        future: bool,
+    },
+    /// Write a new item with its front matter filled in, and print its path.
+    New {
+        /// The headline (主题).
+        title: String,
+        /// The region: a province-level name, optionally with a locality (山东, 山东莱西, 全国).
+        #[arg(long)]
+        region: String,
+        /// A topic (repeat for several); checked against site.yaml's list when it has one.
+        #[arg(long = "topic", value_name = "TOPIC")]
+        topics: Vec<String>,
+        /// The item's date, YYYY-MM-DD; default today.
+        #[arg(long)]
+        date: Option<NaiveDate>,
+    },
+    /// Create a new site: configuration, a sample item; the default theme is built in.
+    Init {
+        /// The folder to create (must be new or empty).
+        dir: PathBuf,
+        /// Also write the default theme to themes/default/ for customising.
+        #[arg(long)]
+        theme_copy: bool,
+    },
+}
+
+/// An IP address, or `localhost`.
+fn parse_ip(s: &str) -> Result<IpAddr, String> {
+    if s.eq_ignore_ascii_case("localhost") {
+        return Ok(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+    }
+    s.trim_matches(['[', ']'])
+        .parse()
+        .map_err(|_| format!("`{s}` is not an IP address (for example 127.0.0.1, 0.0.0.0 or ::1)"))
 }
 
 #[cfg(test)]
@@ -64,5 +113,37 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn serve_defaults_to_loopback_on_1111() {
+        let cli = Cli::try_parse_from(["bulletin", "serve"]).unwrap();
+        match cli.command {
+            Command::Serve { port, bind, .. } => {
+                assert_eq!(port, 1111);
+                assert!(bind.is_loopback());
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(Cli::try_parse_from(["bulletin", "serve", "--bind", "localhost"]).is_ok());
+        assert!(Cli::try_parse_from(["bulletin", "serve", "--bind", "::1"]).is_ok());
+        assert!(Cli::try_parse_from(["bulletin", "serve", "--bind", "nowhere"]).is_err());
+    }
+
+    #[test]
+    fn new_takes_repeated_topics_and_a_date() {
+        let cli = Cli::try_parse_from([
+            "bulletin", "new", "标题", "--region", "山东", "--topic", "a", "--topic", "b", "--date", "2024-05-01",
+        ])
+        .unwrap();
+        match cli.command {
+            Command::New { topics, date, .. } => {
+                assert_eq!(topics, ["a", "b"]);
+                assert_eq!(date, NaiveDate::from_ymd_opt(2024, 5, 1));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(Cli::try_parse_from(["bulletin", "new", "t", "--region", "x", "--date", "2024-13-01"]).is_err());
+        assert!(Cli::try_parse_from(["bulletin", "new", "t"]).is_err());
     }
 }

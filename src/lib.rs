@@ -26,6 +26,8 @@ pub mod opendata;
 pub mod output;
 pub mod region;
 pub mod render;
+pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod source;

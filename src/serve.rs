@@ -506,7 +506,7 @@ impl Shared {
         }
         let name = rel.file_name()?.to_string_lossy();
         // Editors' swap and backup files.
-        let scratch = name.starts_with(".")
+        let scratch = name.starts_with('.')
             || name.ends_with('~')
             || name.ends_with(".swp")
             || name.ends_with(".swx")

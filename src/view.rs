@@ -347,6 +347,59 @@ pub struct MonthRow {
     pub running: ValueView,
 }
 
+/// A metric's running table, relative to the latest bulletin.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunningView {
+    /// The latest bulletin, linked.
+    pub bulletin: Option<LinkView>,
+    /// Figures reported in the latest bulletin.
+    pub this_bulletin: Option<ValueView>,
+    /// Month to date.
+    pub month_to_date: Option<ValueView>,
+    /// Year to date.
+    pub year_to_date: Option<ValueView>,
+    /// All time.
+    pub all_time: Option<ValueView>,
+    /// Change of the all-time value with the latest bulletin (+1.5万人), when there was one.
+    pub change: Option<String>,
+}
+
+/// One cell of the province × metric table.
+#[derive(Clone, Debug, Serialize)]
+pub struct MatrixCell {
+    /// The value.
+    pub value: ValueView,
+    /// Rank of the province for this metric, from 1.
+    pub rank: usize,
+}
+
+/// One province's row of the province × metric table.
+#[derive(Clone, Debug, Serialize)]
+pub struct MatrixRow {
+    /// The province, linked.
+    pub province: LinkView,
+    /// One cell per metric (in `MatrixView::metrics` order); None where it has no figure.
+    pub cells: Vec<Option<MatrixCell>>,
+}
+
+/// The province × metric table of the statistics page.
+#[derive(Clone, Debug, Serialize)]
+pub struct MatrixView {
+    /// Column headers.
+    pub metrics: Vec<LinkView>,
+    /// Rows, in registry order.
+    pub rows: Vec<MatrixRow>,
+}
+
+/// A tile-grid map of China shaded by one metric.
+#[derive(Clone, Debug, Serialize)]
+pub struct MapView {
+    /// The metric shown.
+    pub metric: LinkView,
+    /// The SVG (already safe).
+    pub svg: String,
+}
+
 /// A metric with its totals.
 #[derive(Clone, Debug, Serialize)]
 pub struct MetricView {
@@ -368,6 +421,14 @@ pub struct MetricView {
     pub by_month: Vec<MonthRow>,
     /// Per topic, ranked.
     pub by_topic: Vec<StatRow>,
+    /// The running table (this bulletin, month and year to date, all time, change).
+    pub running: RunningView,
+    /// Bar chart across provinces (SVG, already safe), on the statistics page.
+    pub chart_provinces: Option<String>,
+    /// Running total over months (SVG, already safe), on the statistics page.
+    pub chart_months: Option<String>,
+    /// Tile map of the provinces (SVG, already safe), on the statistics page.
+    pub map: Option<String>,
 }
 
 /// A metric's value for one subject (a province or topic page's running table).
@@ -383,4 +444,8 @@ pub struct SubjectStat {
     pub value: ValueView,
     /// Per month, oldest first.
     pub by_month: Vec<MonthRow>,
+    /// The running table.
+    pub running: RunningView,
+    /// Running total over months (SVG, already safe).
+    pub chart_months: Option<String>,
 }
