@@ -40,7 +40,11 @@ pub fn bars(id: &str, title: &str, desc: &str, data: &[Datum]) -> String {
     let label_w = 84.0;
     let value_w = 110.0;
     let width = 640u32;
-    let height = u32::try_from(data.len()).unwrap_or(u32::MAX / 64).max(1).saturating_mul(row).saturating_add(8);
+    let height = u32::try_from(data.len())
+        .unwrap_or(u32::MAX / 64)
+        .max(1)
+        .saturating_mul(row)
+        .saturating_add(8);
     let max = data.iter().map(|d| f(d.value)).fold(0.0_f64, f64::max);
     let span = f64::from(width) - label_w - value_w;
     let mut s = String::with_capacity(256 + data.len() * 256);

@@ -1,7 +1,7 @@
 //! The command line, declared with clap's derive API.
 
-use clap::{Parser, Subcommand, ValueEnum};
 use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
 use std::net::IpAddr;
 use std::path::PathBuf;
 
@@ -133,7 +133,17 @@ mod tests {
     #[test]
     fn new_takes_repeated_topics_and_a_date() {
         let cli = Cli::try_parse_from([
-            "bulletin", "new", "标题", "--region", "山东", "--topic", "a", "--topic", "b", "--date", "2024-05-01",
+            "bulletin",
+            "new",
+            "标题",
+            "--region",
+            "山东",
+            "--topic",
+            "a",
+            "--topic",
+            "b",
+            "--date",
+            "2024-05-01",
         ])
         .unwrap();
         match cli.command {

@@ -189,16 +189,27 @@ pub(crate) fn parse(loc: &Located<'_>) -> Result<RawFrontMatter, Diagnostic> {
                 candidates.join(", ")
             )),
         };
-    } else if message.contains("invalid type") || message.contains("expected") {
-        d = d.with_hint("check the value's type: text, a number, or a list like `[a, b]`");
-    } else if message.contains("tab") {
-        d = d.with_hint("indent YAML with spaces, not tabs");
-    } else if message.contains("duplicate") {
-        d = d.with_hint("each field may appear only once");
     } else {
-        d = d.with_hint("check the indentation and quote values that contain `:` or `#`");
+        d = d.with_hint(yaml_hint(&message));
     }
     Err(d)
+}
+
+/// A hint for a YAML or shape error, by what the message says.
+pub(crate) fn yaml_hint(message: &str) -> &'static str {
+    if message.contains("quoted scalar") {
+        "a quoted value is not closed: end it with the same quote on the same line"
+    } else if message.contains("tab") {
+        "indent YAML with spaces, not tabs"
+    } else if message.contains("duplicate") {
+        "each field may appear only once"
+    } else if message.contains("invalid type") || message.contains("invalid value") || message.contains("expected a") {
+        "check the value's type: text, a number, or a list like `[a, b]`"
+    } else if message.contains("recursion limit") || message.contains("repetition limit") {
+        "the front matter nests or repeats too deeply; simplify it"
+    } else {
+        "check the indentation, and quote values that contain `:` or `#`"
+    }
 }
 
 #[cfg(test)]

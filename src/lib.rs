@@ -247,7 +247,7 @@ pub fn check(opts: &Options) -> Result<Diagnostics, Diagnostics> {
     let files = sink.files.into_inner().unwrap_or_default();
     let mut names: std::collections::BTreeSet<String> = files.keys().cloned().collect();
     names.extend(theme.statics.keys().cloned());
-    let broken = links::check(&site, &files, &names);
+    let broken = links::check(&site, &files, &names, &out);
     if broken.iter().any(Diagnostic::is_error) {
         let mut all = Diagnostics(broken);
         all.extend(warnings);

@@ -1,13 +1,27 @@
 //! Internal link checking over rendered pages held in memory: every `href` and `src` under
-//! the site's base path must name a file the build produces.
+//! the site's base path must name a file the build produces. A broken link written in an
+//! item's body is reported at its line in the item's file; one made by a template, at the page.
 
 use crate::diagnostic::Diagnostic;
 use crate::site::Site;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
 
-/// Checks the links of every HTML page in `files`; `names` holds every output path.
-pub fn check(site: &Site, files: &BTreeMap<String, Vec<u8>>, names: &BTreeSet<String>) -> Vec<Diagnostic> {
+/// Checks the links of every HTML page in `files`; `names` holds every output path and
+/// `output` is the output folder's name as shown in messages.
+pub fn check(
+    site: &Site,
+    files: &BTreeMap<String, Vec<u8>>,
+    names: &BTreeSet<String>,
+    output: &Path,
+) -> Vec<Diagnostic> {
     let base = site.urls.base_path();
+    let items: HashMap<String, usize> = site
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (crate::urls::file_of(&e.path), i))
+        .collect();
     let mut out = Vec::new();
     for (path, bytes) in files {
         if !path.ends_with(".html") {
@@ -19,18 +33,27 @@ pub fn check(site: &Site, files: &BTreeMap<String, Vec<u8>>, names: &BTreeSet<St
                 continue;
             };
             let rest = rest.split(['#', '?']).next().unwrap_or("");
-            let file = crate::urls::file_of(rest);
-            if !names.contains(&file) {
-                out.push(
-                    Diagnostic::error(
-                        format!("{}{path}", "public/"),
-                        0,
-                        0,
-                        format!("broken internal link to {target}"),
-                    )
-                    .with_hint("the page it points to is not part of the site"),
-                );
+            if names.contains(&crate::urls::file_of(rest)) || names.contains(rest) {
+                continue;
             }
+            let entry = items.get(path).and_then(|&i| site.entries.get(i));
+            let in_body = entry.and_then(|e| {
+                e.body.links.iter().find(|l| l.dest == target).map(|l| {
+                    let before = e.item.body.get(..l.offset).unwrap_or("");
+                    (e, e.item.body_line + before.matches('\n').count())
+                })
+            });
+            let d = match in_body {
+                Some((e, line)) => {
+                    Diagnostic::error(&e.item.path, line, 1, format!("broken internal link to {target}"))
+                        .with_hint("no page of the site has this address; check the link")
+                }
+                None => Diagnostic::error(output.join(path), 0, 0, format!("broken internal link to {target}"))
+                    .with_hint(
+                        "the page it points to is not part of the site; check the template that makes this link",
+                    ),
+            };
+            out.push(d);
         }
     }
     out
@@ -39,7 +62,7 @@ pub fn check(site: &Site, files: &BTreeMap<String, Vec<u8>>, names: &BTreeSet<St
 /// The values of `href="…"` and `src="…"` attributes (double-quoted, as the theme writes them).
 fn attr_values(html: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for attr in ["href=\"", "src=\""] {
+    for attr in [" href=\"", " src=\""] {
         let mut rest = html;
         while let Some(i) = rest.find(attr) {
             rest = &rest[i + attr.len()..];

@@ -4,11 +4,16 @@
 mod cli;
 
 use bulletin::diagnostic::{Diagnostic, Diagnostics};
+use bulletin::scaffold::{self, InitOptions, NewItem};
+use bulletin::serve::{Report, ServeOptions, Server};
 use bulletin::Options;
 use clap::Parser;
 use cli::{Cli, Command, Format};
 use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::mpsc;
 use std::time::Instant;
 
 fn main() -> ExitCode {
@@ -55,6 +60,52 @@ fn main() -> ExitCode {
                 }
             })
         }
+        Command::Serve {
+            port,
+            bind,
+            drafts,
+            future,
+        } => {
+            let opts = Options {
+                drafts,
+                future,
+                ..Options::new(&root)
+            };
+            serve(opts, SocketAddr::new(bind, port), cli.format, &root)
+        }
+        Command::New {
+            title,
+            region,
+            topics,
+            date,
+        } => {
+            let today = chrono::Local::now().date_naive();
+            let req = NewItem {
+                title,
+                region,
+                topics,
+                date: date.unwrap_or(today),
+            };
+            scaffold::new_item(&root, &req).map(|path| println!("{}", shown(&path).display()))
+        }
+        Command::Init { dir, theme_copy } => {
+            let opts = InitOptions {
+                theme_copy,
+                today: chrono::Local::now().date_naive(),
+            };
+            scaffold::init(&dir, &opts).map(|files| {
+                println!("created a new site in {}", dir.display());
+                for f in files.iter().filter(|f| !f.starts_with("themes")) {
+                    println!("  {}", f.display());
+                }
+                if theme_copy {
+                    println!("  themes/default/ (the default theme, to customise)");
+                }
+                let cd = dir.display().to_string();
+                println!("next: bulletin serve --root {cd}   (preview while you write)");
+                println!("      bulletin new \"标题\" --region 地区 --root {cd}   (a new item)");
+            })
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -83,4 +134,109 @@ fn report(diags: &Diagnostics, format: Format, root: &std::path::Path) {
             Format::Json => writeln!(err, "{}", d.to_json()),
         };
     }
+}
+
+/// What the serve loop waits for.
+enum Event {
+    Report(Report),
+    Stop,
+}
+
+/// Runs `bulletin serve` until Ctrl-C, printing each build's outcome.
+fn serve(opts: Options, addr: SocketAddr, format: Format, root: &Path) -> Result<(), Diagnostics> {
+    let (tx, rx) = mpsc::channel();
+    let reports = tx.clone();
+    let mut sopts = ServeOptions::new(opts);
+    sopts.on_report = Some(Box::new(move |r| {
+        let _ = reports.send(Event::Report(r));
+    }));
+    if !addr.ip().is_loopback() {
+        eprintln!(
+            "warning: listening on {}: the preview, drafts included, can be reached from other machines",
+            addr.ip()
+        );
+    }
+    let server = Server::start(sopts, addr)?;
+    if let (Some(first), Some(last)) = (server.skipped_ports().first(), server.skipped_ports().last()) {
+        let which = if first == last {
+            format!("port {first} is")
+        } else {
+            format!("ports {first} to {last} are")
+        };
+        eprintln!(
+            "note: {which} in use (another `bulletin serve`?); using port {} instead",
+            server.addr().port()
+        );
+    }
+    println!("serving at {}", server.url());
+    println!("watching content/, templates/, themes/, static/ and site.yaml; press Ctrl-C to stop");
+    if let Err(e) = ctrlc::set_handler(move || {
+        let _ = tx.send(Event::Stop);
+    }) {
+        eprintln!("warning: cannot catch Ctrl-C ({e}); stop the server by closing the terminal");
+    }
+    for event in rx {
+        match event {
+            Event::Report(r) => print_report(r, format, root),
+            Event::Stop => break,
+        }
+    }
+    server.stop();
+    println!("stopped");
+    Ok(())
+}
+
+/// Prints one build's outcome: warnings or errors to stderr, a summary line.
+fn print_report(r: Report, format: Format, root: &Path) {
+    let because = |changed: &[PathBuf]| match changed {
+        [] => String::new(),
+        [one] => format!(" after a change to {}", one.display()),
+        [one, rest @ ..] => format!(" after changes to {} and {} more", one.display(), rest.len()),
+    };
+    match r {
+        Report::Built {
+            files,
+            items,
+            elapsed,
+            warnings,
+            changed,
+        } => {
+            report(&warnings, format, root);
+            if format == Format::Text {
+                println!(
+                    "built {items} items, {files} files in {elapsed:.2?}{}",
+                    because(&changed)
+                );
+            }
+        }
+        Report::Failed {
+            errors,
+            elapsed,
+            changed,
+        } => {
+            report(&errors, format, root);
+            if format == Format::Text {
+                let n = errors.iter().filter(|d| d.is_error()).count();
+                eprintln!(
+                    "error: {n} problem{} found{} ({elapsed:.2?}); still serving the last good version, \
+                     the browser shows the problems",
+                    if n == 1 { "" } else { "s" },
+                    because(&changed)
+                );
+            }
+        }
+        Report::Watch(d) => report(&d.into(), format, root),
+    }
+}
+
+/// `path` relative to the current folder when below it, so it can be opened from there.
+fn shown(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| {
+            path.strip_prefix(cwd.canonicalize().unwrap_or(cwd))
+                .ok()
+                .map(Path::to_path_buf)
+        })
+        .unwrap_or_else(|| path.to_path_buf())
 }

@@ -114,7 +114,7 @@ pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
         base_url: site.urls.base_url(),
         metrics,
     };
-    let json_bytes = serde_json::to_vec_pretty(&json).unwrap_or_default();
+    let json_bytes = escape_json_markup(serde_json::to_vec_pretty(&json).unwrap_or_default());
 
     let mut provinces = Csv::new(&[
         "metric",
@@ -174,6 +174,21 @@ pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
     ]
 }
 
+/// Writes `<`, `>` and `&` in JSON as `\u003c`, `\u003e`, `\u0026`: the same data, but no
+/// markup even if the file is served or embedded as HTML. Outside strings JSON never has them.
+pub fn escape_json_markup(json: Vec<u8>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(json.len());
+    for b in json {
+        match b {
+            b'<' => out.extend_from_slice(b"\\u003c"),
+            b'>' => out.extend_from_slice(b"\\u003e"),
+            b'&' => out.extend_from_slice(b"\\u0026"),
+            b => out.push(b),
+        }
+    }
+    out
+}
+
 fn bool_str(b: bool) -> &'static str {
     if b {
         "true"
@@ -226,6 +241,16 @@ pub fn csv_cell(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_markup_is_escaped_and_still_parses() {
+        let raw = serde_json::to_vec(&serde_json::json!({"t": "<script>&"})).unwrap();
+        let escaped = escape_json_markup(raw);
+        let text = String::from_utf8(escaped.clone()).unwrap();
+        assert!(!text.contains('<'), "{text}");
+        let v: serde_json::Value = serde_json::from_slice(&escaped).unwrap();
+        assert_eq!(v["t"], "<script>&");
+    }
 
     #[test]
     fn cells_are_quoted_and_formulas_neutralised() {

@@ -3,20 +3,19 @@
 //! are never all held in memory. Feeds, the sitemap, robots.txt and the open statistics data
 //! are written here too, escaped by construction.
 
+use crate::chart;
 use crate::config::Language;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::figure;
 use crate::locale;
 use crate::region::{Area, Province};
 use crate::site::{Entry, Site};
-use crate::chart;
 use crate::stats::{Contribution, MetricStats, MonthTotal, Total};
 use crate::theme::{self, Theme};
 use crate::urls;
 use crate::view::*;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// Where rendered files go: a staging folder on disk, or memory for `check` and tests.
 pub trait Sink: Sync {
@@ -122,7 +121,6 @@ struct Renderer<'a> {
     nav: NavView,
     /// List-form views of every entry, by index.
     items: Vec<ItemView>,
-    sources: BTreeMap<String, std::path::PathBuf>,
 }
 
 impl<'a> Renderer<'a> {
@@ -154,7 +152,6 @@ impl<'a> Renderer<'a> {
             common_site,
             nav,
             items: Vec::new(),
-            sources: BTreeMap::new(),
         };
         r.items = site.entries.par_iter().map(|e| r.item_view(e, false)).collect();
         r
@@ -478,7 +475,7 @@ impl<'a> Renderer<'a> {
             .theme
             .tera
             .render(template, c)
-            .map_err(|e| theme::template_error(&e, std::path::Path::new(""), &self.sources))?;
+            .map_err(|e| theme::template_error(&e, std::path::Path::new(""), &self.theme.sources))?;
         sink.write(&urls::file_of(path), html.as_bytes())?;
         Ok(1)
     }
@@ -911,7 +908,12 @@ impl<'a> Renderer<'a> {
                             display: figure::format_total(m.running.value, unit, m.running.approximate),
                         })
                         .collect();
-                    chart::line(&id, &format!("{} {}", ms.metric.label, self.t("running_total")), &self.t("chart_months_desc"), &data)
+                    chart::line(
+                        &id,
+                        &format!("{} {}", ms.metric.label, self.t("running_total")),
+                        &self.t("chart_months_desc"),
+                        &data,
+                    )
                 });
                 Some(SubjectStat {
                     running: self.running_view(ms, keep),
@@ -973,12 +975,25 @@ impl Renderer<'_> {
         };
         let bars = (!provinces.is_empty()).then(|| {
             let data: Vec<chart::Datum> = provinces.iter().map(|(p, t)| datum(p.short.clone(), t)).collect();
-            chart::bars(&format!("chart-{}-provinces", m.key), &format!("{} {}", m.label, self.t("by_province")), &self.t("chart_provinces_desc"), &data)
+            chart::bars(
+                &format!("chart-{}-provinces", m.key),
+                &format!("{} {}", m.label, self.t("by_province")),
+                &self.t("chart_provinces_desc"),
+                &data,
+            )
         });
         let months = (ms.by_month.len() > 1).then(|| {
-            let data: Vec<chart::Datum> =
-                ms.by_month.iter().map(|mt| datum(locale::month(self.lang, mt.month.0, mt.month.1), &mt.running)).collect();
-            chart::line(&format!("chart-{}-months", m.key), &format!("{} {}", m.label, self.t("running_total")), &self.t("chart_months_desc"), &data)
+            let data: Vec<chart::Datum> = ms
+                .by_month
+                .iter()
+                .map(|mt| datum(locale::month(self.lang, mt.month.0, mt.month.1), &mt.running))
+                .collect();
+            chart::line(
+                &format!("chart-{}-months", m.key),
+                &format!("{} {}", m.label, self.t("running_total")),
+                &self.t("chart_months_desc"),
+                &data,
+            )
         });
         let map = (!provinces.is_empty()).then(|| self.map_svg(ms));
         (bars, months, map)
@@ -994,7 +1009,12 @@ impl Renderer<'_> {
             .map(|p| chart::Tile {
                 slug: p.slug.clone(),
                 short: p.short.clone(),
-                url: self.site.provinces.iter().any(|g| g.province.slug == p.slug).then(|| self.site.urls.link(&urls::region(&p.slug))),
+                url: self
+                    .site
+                    .provinces
+                    .iter()
+                    .any(|g| g.province.slug == p.slug)
+                    .then(|| self.site.urls.link(&urls::region(&p.slug))),
                 value: ms.for_province(&p.slug).map(|t| chart::Datum {
                     label: p.short.clone(),
                     value: t.value,
@@ -1002,7 +1022,12 @@ impl Renderer<'_> {
                 }),
             })
             .collect();
-        chart::tile_map(&format!("map-{}", m.key), &format!("{} {}", m.label, self.t("map")), &self.t("map_desc"), &tiles)
+        chart::tile_map(
+            &format!("map-{}", m.key),
+            &format!("{} {}", m.label, self.t("map")),
+            &self.t("map_desc"),
+            &tiles,
+        )
     }
 
     /// The map for the home page: the metric reported most in the latest bulletin.
@@ -1014,7 +1039,15 @@ impl Renderer<'_> {
             .stats
             .metrics
             .iter()
-            .map(|ms| (ms.contributions.iter().filter(|c| c.bulletin == latest && c.province.slug != crate::region::NATIONAL_SLUG).count(), ms))
+            .map(|ms| {
+                (
+                    ms.contributions
+                        .iter()
+                        .filter(|c| c.bulletin == latest && c.province.slug != crate::region::NATIONAL_SLUG)
+                        .count(),
+                    ms,
+                )
+            })
             .filter(|(n, _)| *n > 0)
             .max_by_key(|(n, ms)| (*n, std::cmp::Reverse(ms.metric.key.clone())))?
             .1;
@@ -1033,7 +1066,8 @@ impl Renderer<'_> {
         let ranks: Vec<Vec<(&str, usize)>> = stats
             .iter()
             .map(|ms| {
-                let mut vals: Vec<(&str, rust_decimal::Decimal)> = ms.by_province.iter().map(|(p, t)| (p.slug.as_str(), t.value)).collect();
+                let mut vals: Vec<(&str, rust_decimal::Decimal)> =
+                    ms.by_province.iter().map(|(p, t)| (p.slug.as_str(), t.value)).collect();
                 vals.sort_by_key(|(_, v)| std::cmp::Reverse(*v));
                 let mut out = Vec::with_capacity(vals.len());
                 let mut rank = 0;

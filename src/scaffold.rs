@@ -163,12 +163,14 @@ pub fn init(dir: &Path, opts: &InitOptions) -> Result<Vec<PathBuf>, Diagnostics>
                 .with_hint("give the name of a new folder: bulletin init my-bulletin")
                 .into());
         }
-        let mut entries = std::fs::read_dir(dir)
-            .map_err(|e| Diagnostic::file_error(dir, format!("cannot read the folder: {e}")))?;
+        let mut entries =
+            std::fs::read_dir(dir).map_err(|e| Diagnostic::file_error(dir, format!("cannot read the folder: {e}")))?;
         if entries.next().is_some() {
-            return Err(Diagnostic::file_error(dir, "the folder is not empty; refusing to write a site into it")
-                .with_hint("give the name of a new or empty folder: bulletin init my-bulletin")
-                .into());
+            return Err(
+                Diagnostic::file_error(dir, "the folder is not empty; refusing to write a site into it")
+                    .with_hint("give the name of a new or empty folder: bulletin init my-bulletin")
+                    .into(),
+            );
         }
     } else {
         std::fs::create_dir_all(dir)

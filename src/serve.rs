@@ -8,7 +8,7 @@
 //!   (`/__bulletin/events`) gets a thread of its own, since it stays open;
 //! - the builder, fed by a debounced file watcher (notify), which rebuilds after each change.
 //!
-//! They share one [`Shared`] struct (no statics): the last good site, the problems of the latest
+//! They share one `Shared` struct (no statics): the last good site, the problems of the latest
 //! build and a generation counter. Every build, good or bad, bumps the generation and wakes the
 //! event streams, and each open page reloads. A failed build keeps the last good site served and
 //! puts its diagnostics over every HTML page; the next good build clears them.
@@ -22,14 +22,14 @@
 //! A rebuild is one call to [`build_site`], a full in-memory build; making rebuilds incremental
 //! means changing that function only.
 
-use crate::config::{self, Language};
+use crate::config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::output::{self, MemorySink};
 use crate::render;
 use crate::theme::{self, StaticSource};
 use crate::Options;
-use notify_debouncer_mini::notify::{RecommendedWatcher, RecursiveMode};
-use notify_debouncer_mini::{new_debouncer, DebounceEventResult, Debouncer};
+use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
@@ -183,10 +183,12 @@ impl Server {
         let mut build = opts.build;
         build.root = root;
         let pinned_today = build.today != chrono::Local::now().date_naive();
+        // Watching starts before the first build, so that no change made meanwhile is lost.
+        let watching = shared.watch(opts.debounce);
         shared.rebuild(&build, Vec::new());
 
         let mut threads = Vec::new();
-        match shared.watch(opts.debounce) {
+        match watching {
             Ok(rx) => {
                 let s = Arc::clone(&shared);
                 let spawned = std::thread::Builder::new()
@@ -242,12 +244,11 @@ impl Server {
 
     /// The URL of the site's home page (with base_url's sub-path), for the terminal.
     pub fn url(&self) -> String {
-        let base = self
-            .shared
-            .lock_state()
-            .site
-            .as_ref()
-            .map_or_else(|| "/".to_string(), |s| s.base_path.clone());
+        let served = self.shared.lock_state().site.as_ref().map(|s| s.base_path.clone());
+        // Before a first good build, the path site.yaml asks for, if it can be read.
+        let base = served
+            .or_else(|| config::load(&self.shared.root).ok().map(|c| c.base_path()))
+            .unwrap_or_else(|| "/".to_string());
         format!("{}{}", self.shared.origin, encode_path(&base))
     }
 
@@ -303,7 +304,7 @@ struct Shared {
     changed: Condvar,
     stopping: AtomicBool,
     /// Held here so the builder can watch folders created later and `stop` can end it.
-    watcher: Mutex<Option<Debouncer<RecommendedWatcher>>>,
+    watcher: Mutex<Option<Debouncer<RecommendedWatcher, RecommendedCache>>>,
     on_report: Option<Reporter>,
 }
 
@@ -325,8 +326,6 @@ pub struct SiteFiles {
     pub files: BTreeMap<String, Vec<u8>>,
     /// The path part of base_url (`/bulletin/`), under which the site is served.
     pub base_path: String,
-    /// The site's interface language.
-    pub language: Language,
     /// Items published.
     pub items: usize,
 }
@@ -385,7 +384,6 @@ pub fn build_site(opts: &Options, origin: &str) -> Result<BuiltSite, Diagnostics
         site: SiteFiles {
             files,
             base_path: config::base_path_of(&site.config.base_url),
-            language: site.config.language,
             items: site.entries.len(),
         },
         warnings,
@@ -457,16 +455,14 @@ impl Shared {
             Diagnostic::warning(".", 0, 0, format!("cannot watch the site for changes: {e}"))
                 .with_hint("pages are served but will not rebuild; restart `bulletin serve` after editing")
         };
-        let mut debouncer = new_debouncer(debounce, tx).map_err(|e| problem(&e))?;
+        let mut debouncer = new_debouncer(debounce, None, tx).map_err(|e| problem(&e))?;
         debouncer
-            .watcher()
             .watch(&self.root, RecursiveMode::NonRecursive)
             .map_err(|e| problem(&e))?;
         for dir in WATCHED_DIRS {
             let path = self.root.join(dir);
             if path.is_dir() {
                 debouncer
-                    .watcher()
                     .watch(&path, RecursiveMode::Recursive)
                     .map_err(|e| problem(&e))?;
             }
@@ -484,8 +480,8 @@ impl Shared {
             if top_level && WATCHED_DIRS.iter().any(|d| rel == Path::new(d)) {
                 let path = self.root.join(rel);
                 if path.is_dir() {
-                    let _ = debouncer.watcher().unwatch(&path);
-                    let _ = debouncer.watcher().watch(&path, RecursiveMode::Recursive);
+                    let _ = debouncer.unwatch(&path);
+                    let _ = debouncer.watch(&path, RecursiveMode::Recursive);
                 }
             }
         }
@@ -549,13 +545,17 @@ fn bind(addr: SocketAddr, attempts: u16) -> Result<(TcpListener, Vec<u16>), Diag
                 } else {
                     format!("ports {first} to {last} are all")
                 };
-                return Err(Diagnostic::file_error("--port", format!("{which} in use on {}", addr.ip()))
-                    .with_hint("stop the other server, or pick a port with --port N (--port 0 takes any free port)")
-                    .into());
+                return Err(
+                    Diagnostic::file_error("--port", format!("{which} in use on {}", addr.ip()))
+                        .with_hint("stop the other server, or pick a port with --port N (--port 0 takes any free port)")
+                        .into(),
+                );
             }
             Err(e) => {
                 let hint = match e.kind() {
-                    std::io::ErrorKind::PermissionDenied => "ports below 1024 need special rights; use the default 1111",
+                    std::io::ErrorKind::PermissionDenied => {
+                        "ports below 1024 need special rights; use the default 1111"
+                    }
                     std::io::ErrorKind::AddrNotAvailable => {
                         "--bind takes an address of this machine, such as 127.0.0.1 (the default)"
                     }
@@ -587,21 +587,37 @@ fn builder(shared: &Shared, rx: &Receiver<DebounceEventResult>, mut opts: Option
             Err(RecvTimeoutError::Disconnected) => return,
         };
         let mut changed = BTreeSet::new();
+        let mut missed = false;
         let mut next = Some(first);
         while let Some(batch) = next {
             match batch {
-                Ok(events) => changed.extend(events.iter().filter_map(|e| shared.relevant(&e.path))),
-                Err(e) => shared.report(Report::Watch(Diagnostic::warning(
-                    ".",
-                    0,
-                    0,
-                    format!("watching for changes: {e}"),
-                ))),
+                Ok(events) => {
+                    // The system dropped events: anything may have changed.
+                    missed |= events.iter().any(|e| e.need_rescan());
+                    changed.extend(
+                        events
+                            .iter()
+                            // Reading files (our own builds do) is no change.
+                            .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+                            .flat_map(|e| e.paths.iter())
+                            .filter_map(|p| shared.relevant(p)),
+                    );
+                }
+                Err(errors) => {
+                    for e in errors {
+                        shared.report(Report::Watch(Diagnostic::warning(
+                            ".",
+                            0,
+                            0,
+                            format!("watching for changes: {e}"),
+                        )));
+                    }
+                }
             }
             // Changes that came in while we were busy join this rebuild.
             next = rx.try_recv().ok();
         }
-        if changed.is_empty() || shared.stopping() {
+        if (changed.is_empty() && !missed) || shared.stopping() {
             continue;
         }
         shared.rewatch(&changed);
@@ -684,13 +700,7 @@ fn handle(shared: &Arc<Shared>, req: tiny_http::Request) {
             Some(page) => respond(req, 404, HTML, inject(page, &snippet), &[]),
             None => respond(req, 404, TEXT, b"not found\n".to_vec(), &[]),
         },
-        Target::Bad => respond(
-            req,
-            400,
-            TEXT,
-            b"bad request: this path is not allowed\n".to_vec(),
-            &[],
-        ),
+        Target::Bad => respond(req, 400, TEXT, b"bad request: this path is not allowed\n".to_vec(), &[]),
     }
 }
 
@@ -884,8 +894,10 @@ fn snippet(generation: u64, errors: &[Diagnostic], warnings: &[Diagnostic]) -> S
              z-index:2147483647;max-height:80vh;overflow:auto;margin:0;padding:16px 24px;\
              background:#fff4f4;color:#5c0000;border-bottom:4px solid #c62828;\
              box-shadow:0 4px 16px rgba(0,0,0,.25);font:15px/1.6 system-ui,sans-serif\">\
-             <p style=\"margin:0 0 8px;font-weight:bold\">内容有误,网站未更新:下面是问题所在。\
-             浏览器里显示的是上一次成功生成的版本。改正并保存后,本页会自动刷新。</p>\
+             <button type=\"button\" onclick=\"this.parentNode.remove()\" aria-label=\"关闭 close\" \
+             style=\"float:right;font:inherit;font-size:20px;line-height:1;padding:2px 8px;cursor:pointer\">×</button>\
+             <p style=\"margin:0 0 8px;font-weight:bold\">内容有误，网站没有更新。这里显示的是上一次成功生成的版本；\
+             改正下列问题并保存后，本页会自动刷新。</p>\
              <p style=\"margin:0 0 8px\">The last change could not be built; you are seeing the last good version. \
              Fix the problems below and save: this page reloads by itself.</p>",
         );
@@ -922,20 +934,36 @@ fn diagnostic_list(diags: &[Diagnostic]) -> String {
         let place = format!("{}:{}:{}", d.path.display(), d.line, d.column);
         s.push_str(&format!(
             "<li style=\"margin:4px 0\"><code style=\"font-weight:bold\">{}</code>: {}: {}",
-            tera::escape_html(&place),
+            escape(&place),
             d.severity,
-            tera::escape_html(&d.message)
+            escape(&d.message)
         ));
         if let Some(hint) = &d.hint {
             s.push_str(&format!(
                 "<br><span style=\"opacity:.85\">提示 hint: {}</span>",
-                tera::escape_html(hint)
+                escape(hint)
             ));
         }
         s.push_str("</li>");
     }
     s.push_str("</ol>");
     s
+}
+
+/// Escapes text for HTML content and attribute values (`/` left alone, so paths stay readable).
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Served while no build has succeeded yet.
@@ -956,7 +984,7 @@ fn failure_page(snippet: &str) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    fn site(files: &[&str]) -> impl Fn(&str) -> bool + '_ {
+    fn site<'a>(files: &'a [&'a str]) -> impl Fn(&str) -> bool + 'a {
         move |f| files.contains(&f)
     }
 
@@ -1030,7 +1058,7 @@ mod tests {
         let s = snippet(7, &[d], &[]);
         assert!(s.contains("bulletin-errors"));
         assert!(s.contains("content/&lt;a&gt;.md:3:9"), "{s}");
-        assert!(s.contains("&lt;script&gt; &amp; co"));
+        assert!(s.contains("`&lt;script&gt;` &amp; co"), "{s}");
         assert!(!s.contains("<script>`"));
         assert!(s.contains("since=7"));
         let clean = snippet(8, &[], &[]);

@@ -32,6 +32,8 @@ pub struct Theme {
     pub strings: BTreeMap<String, String>,
     /// Static files by output path, site files over theme files.
     pub statics: BTreeMap<String, StaticSource>,
+    /// Where each template came from, for error messages.
+    pub sources: BTreeMap<String, PathBuf>,
 }
 
 impl std::fmt::Debug for Theme {
@@ -145,11 +147,16 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     tera.set_escape_fn(escape_html);
-    let sources: BTreeMap<String, PathBuf> = templates.iter().map(|(k, (p, _))| (k.clone(), p.clone())).collect();
+    let sources: BTreeMap<String, PathBuf> = templates.iter().map(|(k, (p, _))| (k.clone(), rel(root, p))).collect();
     if let Err(e) = tera.add_raw_templates(templates.into_iter().map(|(name, (_, text))| (name, text))) {
         return Err(template_error(&e, root, &sources).into());
     }
-    Ok(Theme { tera, strings, statics })
+    Ok(Theme {
+        tera,
+        strings,
+        statics,
+        sources,
+    })
 }
 
 /// HTML escaping for templates: the five characters that matter, and not `/` (which Tera

@@ -72,6 +72,13 @@ pub fn locate(yaml: &str, path: &[Seg]) -> Option<(usize, usize)> {
                 }
                 if let Some(Frame::Seq { .. }) = stack.last() {
                     if path_matches(&stack, path) {
+                        // A list item that is a mapping is shown where its first key stands
+                        // (`- value: 3` → at `value`), which is where the editor looks.
+                        if matches!(event, Event::MappingStart(..)) {
+                            if let Ok((Event::Scalar(..), m)) = parser.peek() {
+                                return Some((m.line(), m.col() + 1));
+                            }
+                        }
                         return Some(pos);
                     }
                 }
@@ -125,15 +132,40 @@ fn path_matches(stack: &[Frame], path: &[Seg]) -> bool {
         })
 }
 
-/// Splits a serde_yaml error into its message (without the " at line …" tail) and its
-/// 1-based (line, column), when it has one.
+/// Splits a serde_yaml error into its message (without the " at line …" parts) and its
+/// 1-based (line, column). When the parser names what it was scanning ("while scanning a
+/// quoted scalar at line 2 column 9"), that place is where the editor's mistake is, so it
+/// wins over the place where the parser gave up (often the end of the text).
 pub fn split_error(err: &serde_yaml::Error) -> (String, Option<(usize, usize)>) {
     let text = err.to_string();
-    let message = match text.find(" at line ") {
-        Some(i) => text[..i].to_string(),
-        None => text,
+    let mut message = String::with_capacity(text.len());
+    let mut positions = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find(" at line ") {
+        message.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let line: String = after.chars().take_while(char::is_ascii_digit).collect();
+        let after = &after[line.len()..];
+        let (col, after) = match after.strip_prefix(" column ") {
+            Some(a) => {
+                let c: String = a.chars().take_while(char::is_ascii_digit).collect();
+                let len = c.len();
+                (c, &a[len..])
+            }
+            None => (String::new(), after),
+        };
+        if let (Ok(l), Ok(c)) = (line.parse(), col.parse()) {
+            positions.push((l, c));
+        }
+        rest = after;
+    }
+    message.push_str(rest);
+    let pos = if message.contains("while scanning") {
+        positions.last().copied()
+    } else {
+        None
     };
-    let pos = err.location().map(|l| (l.line(), l.column()));
+    let pos = pos.or_else(|| err.location().map(|l| (l.line(), l.column())));
     (message, pos)
 }
 
@@ -163,7 +195,7 @@ mod tests {
     #[test]
     fn finds_nested_keys_and_items() {
         assert_eq!(locate(DOC, &ypath!["figures", 1usize, "value"]), Some((7, 5)));
-        assert_eq!(locate(DOC, &ypath!["figures", 1usize]).map(|p| p.0), Some(6));
+        assert_eq!(locate(DOC, &ypath!["figures", 1usize]), Some((6, 5)));
         assert_eq!(locate(DOC, &ypath!["byline", "reporters", 1usize]), Some((9, 18)));
     }
 
@@ -171,6 +203,15 @@ mod tests {
     fn missing_paths_and_broken_yaml_give_none() {
         assert_eq!(locate(DOC, &ypath!["nope"]), None);
         assert_eq!(locate("a: [", &ypath!["b"]), None);
+    }
+
+    #[test]
+    fn unclosed_quotes_point_at_the_quote() {
+        let err = serde_yaml::from_str::<serde_yaml::Value>("title: t\nregion: \"山东\nx: 1\n").unwrap_err();
+        let (msg, pos) = split_error(&err);
+        assert_eq!(pos, Some((2, 9)));
+        assert!(msg.contains("quoted scalar"), "{msg}");
+        assert!(!msg.contains("at line"), "{msg}");
     }
 
     #[test]

@@ -1,0 +1,205 @@
+//! One item's fields as the contract describes them: dates, default slug, bulletin and summary,
+//! byline, corrections, lead image, and every written form of a figure.
+
+use crate::harness::*;
+
+#[test]
+fn rfc3339_dates_and_defaults() {
+    let site = SiteTest::with_config(SITE_YAML).with(
+        "content/a.md",
+        &item(
+            "title: 全国工会\ndate: 2022-06-20T08:30:00+08:00\nregion: 全国\n",
+            "第一句话。第二句话。\n\n第二段。\n",
+        ),
+    );
+    site.build();
+    // The slug comes from the title, as ASCII pinyin; the bulletin is the item's date.
+    let url = "/news/2022/06/20/quan-guo-gong-hui/";
+    let page = site.page(url);
+    assert_eq!(
+        attrs(&page, "main .item-meta time", "datetime"),
+        ["2022-06-20T08:30:00+08:00"]
+    );
+    assert_eq!(text(&page, "main .item-meta time"), "2022年6月20日");
+    assert!(site.exists("/bulletins/2022-06-20/"));
+    assert_eq!(
+        attrs(&page, "main .facets a[href^='/bulletins/']", "href"),
+        ["/bulletins/2022-06-20/"]
+    );
+    // The kind defaults to 消息.
+    assert!(texts(&page, "main .facets dd").contains(&"消息".to_string()));
+    // The summary defaults to the opening of the body.
+    let description = attrs(&page, "meta[name=description]", "content");
+    assert_eq!(description.len(), 1);
+    assert!(description[0].starts_with("第一句话。"), "{description:?}");
+}
+
+#[test]
+fn more_marker_ends_the_summary() {
+    let site = SiteTest::with_config(SITE_YAML).with(
+        "content/a.md",
+        &item(
+            "title: 甲\ndate: 2022-06-20\nregion: 山东\nslug: a\n",
+            "导语在这里。\n\n<!-- more -->\n\n正文在这里。\n",
+        ),
+    );
+    site.build();
+    let region = site.page("/regions/shandong/");
+    assert_eq!(text(&region, "main .summary"), "导语在这里。");
+    let page = site.read("/news/2022/06/20/a/");
+    assert!(
+        !page.contains("<!-- more -->") && !page.contains("&lt;!-- more"),
+        "the marker is not shown"
+    );
+}
+
+#[test]
+fn byline_roles_as_printed() {
+    let site = SiteTest::example();
+    site.build();
+    let guangdong = site.page("/news/2022/06/15/guangdong-liaoxiuyang-qidong/");
+    assert_eq!(
+        text(&guangdong, "main .meta-byline"),
+        "记者 叶小钟 通讯员 田甜 实习生 谢迅"
+    );
+    let wuhu = site.page("/news/2022/06/16/wuhu-fangshu-yanlian/");
+    assert_eq!(text(&wuhu, "main .meta-byline"), "戚良鹏 张婷 摄");
+    // The kicker (引题) comes before the headline.
+    let beilin = site.page("/news/2022/06/20/beilin-gucheng-jian-jia/");
+    assert!(text(&beilin, "main .kicker").starts_with("西安市碑林区总工会精准发力"));
+    assert_eq!(
+        text(&beilin, "main .facets div:first-child dd"),
+        "新就业形态劳动者入会集中行动"
+    );
+}
+
+#[test]
+fn corrections_are_shown_and_move_updated() {
+    let site = SiteTest::with_config(SITE_YAML).with(
+        "content/a.md",
+        &item(
+            "title: 甲\ndate: 2022-06-20\nregion: 山东\nslug: a\ncorrections:\n  - date: 2022-06-22\n    text: 原文“6238人”应为“6283人”。\n  - date: 2022-06-21\n    text: 更早的更正。\n",
+            "正文。\n",
+        ),
+    );
+    site.build();
+    let page = site.page("/news/2022/06/20/a/");
+    // Oldest first, as published.
+    assert_eq!(
+        texts(&page, "main .corrections li"),
+        ["2022年6月21日更早的更正。", "2022年6月22日原文“6238人”应为“6283人”。"]
+    );
+    assert_eq!(
+        attrs(&page, "main .facets time", "datetime"),
+        ["2022-06-22T00:00:00+08:00"]
+    );
+    let atom = site.read("/atom.xml");
+    assert!(atom.contains("<updated>2022-06-22T00:00:00+08:00</updated>"), "{atom}");
+    assert!(
+        atom.contains("<published>2022-06-20T00:00:00+08:00</published>"),
+        "{atom}"
+    );
+}
+
+#[test]
+fn lead_image_under_the_base_path() {
+    let site = SiteTest::with_config(SITE_YAML)
+        .with(
+            "content/a.md",
+            &item(
+                "title: 甲\ndate: 2022-06-20\nregion: 山东\nslug: a\nimage: images/a.jpg\nimage_alt: 职工在食堂就餐\n",
+                "正文。\n",
+            ),
+        )
+        .with("static/images/a.jpg", "not really a jpeg");
+    site.run(&["build", "--base-url", "https://example.org/sub/"])
+        .expect_status(0);
+    let page = site.page("/news/2022/06/20/a/");
+    assert_eq!(attrs(&page, "main img", "src"), ["/sub/images/a.jpg"]);
+    assert_eq!(attrs(&page, "main img", "alt"), ["职工在食堂就餐"]);
+    let broken = site.broken_links("https://example.org/sub/");
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
+#[test]
+fn an_image_needs_alt_text() {
+    let site = SiteTest::with_config(SITE_YAML).with(
+        "content/a.md",
+        &item("title: 甲\ndate: 2022-06-20\nregion: 山东\nimage: a.jpg\n", "正文。\n"),
+    );
+    let run = site.run(&["build"]);
+    run.expect_status(1);
+    let d = run.error();
+    assert_eq!((d.path.as_str(), d.line), ("content/a.md", 5));
+    assert!(d.message.contains("alternative text"), "{d:?}");
+}
+
+#[test]
+fn every_written_form_of_a_figure_adds_up() {
+    // One item, one `sum` metric in 人, the contract's forms:
+    //   6283 + 1.5万 (15000) + 2900余万 (29000000) + 约30万 (300000) + 100多 (100) + 近千 (1000)
+    //   + 11020 + 1.2亿 (120000000) = 149333403, approximate (余, 约, 多, 近).
+    let forms = ["6283", "1.5万", "2900余万", "约30万", "100多", "近千", "11020", "1.2亿"];
+    let figures: String = forms
+        .iter()
+        .map(|v| format!("  - metric: members_joined\n    value: {v}\n"))
+        .collect();
+    let body = "数字:6283、1.5万、2900余万、约30万、100多、近千、11020、1.2亿。\n";
+    let site = SiteTest::with_config(SITE_YAML).with(
+        "content/a.md",
+        &item(
+            &format!("title: 甲\ndate: 2022-06-20\nregion: 山东\nslug: a\nfigures:\n{figures}"),
+            body,
+        ),
+    );
+    let b = site.build();
+    assert!(
+        b.warnings.is_empty(),
+        "every form is traceable: {}",
+        render(&b.warnings)
+    );
+    assert_eq!(total(&site.stats_json(), "members_joined"), n("149333403", true));
+    // Each is shown as written, with its qualifier.
+    let page = site.page("/news/2022/06/20/a/");
+    let shown = texts(&page, "main aside.figures tbody .value");
+    let expected: Vec<String> = forms.iter().map(|f| format!("{f}人")).collect();
+    assert_eq!(shown, expected);
+}
+
+#[test]
+fn percent_figures_take_the_max() {
+    let site = SiteTest::with_config(
+        "title: t\nbase_url: https://e.org/\nmetrics:\n  rate: { label: 减免比例, unit: \"%\", aggregate: max }\n",
+    )
+    .with(
+        "content/a.md",
+        &item(
+            "title: 甲\ndate: 2022-06-20\nregion: 山东\nslug: a\nfigures:\n  - metric: rate\n    value: 20%\n  - metric: rate\n    value: 12.5%\n",
+            "减免20%,另一项减免12.5%。\n",
+        ),
+    );
+    site.build();
+    let s = site.stats_json();
+    assert_eq!(total(&s, "rate"), n("20", false));
+    assert_eq!(metric(&s, "rate")["total"]["display"], "20%");
+}
+
+#[test]
+fn a_figure_in_the_wrong_unit_is_an_error() {
+    let site = SiteTest::with_config(SITE_YAML).with(
+        "content/a.md",
+        &item(
+            "title: 甲\ndate: 2022-06-20\nregion: 山东\nfigures:\n  - metric: members_joined\n    value: 3\n    unit: 元\n",
+            "3元\n",
+        ),
+    );
+    let run = site.run(&["build"]);
+    run.expect_status(1);
+    let d = run.error();
+    assert_eq!((d.path.as_str(), d.line, d.column), ("content/a.md", 8, 5), "{d:?}");
+    assert!(
+        d.message
+            .contains("unit `元` cannot be added to metric `members_joined`"),
+        "{d:?}"
+    );
+}

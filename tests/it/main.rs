@@ -1,0 +1,27 @@
+//! Bulletin's integration tests: one test binary (`cargo test --test it`), one module per
+//! feature, fixture sites in `tests/fixtures/`, and the [`harness`] that copies, builds and
+//! reads them back. See `tests/README.md` for how to add a test.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking, with the message saying why"
+)]
+
+mod harness;
+
+mod base_url;
+mod determinism;
+mod drafts;
+mod errors;
+mod escaping;
+mod example;
+mod feeds;
+mod items;
+mod minimal;
+mod output;
+mod pagination;
+mod regions;
+mod snapshots;
+mod stats;

@@ -1,0 +1,166 @@
+//! The output folder: a failed build leaves the previous site untouched, files put there by
+//! hand survive a rebuild, pages of removed items go away, and dangerous output folders are
+//! refused.
+
+use crate::harness::*;
+
+/// The entries of the site root, sorted: staging folders must not be left behind.
+fn root_entries(site: &SiteTest) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
+    let site = SiteTest::fixture("minimal");
+    site.run(&["build"]).expect_status(0);
+    let before = site.output_files();
+    assert!(before.len() > 20);
+
+    site.write(
+        "content/2022/06/xian.md",
+        "---\ntitle: 西安\ndate: 2022-06-01\nregoin: 陕西\n---\n正文\n",
+    );
+    let run = site.run(&["build"]);
+    run.expect_status(1);
+    assert_eq!(run.error().path, "content/2022/06/xian.md");
+    assert_same_files(&before, &site.output_files());
+    assert_eq!(root_entries(&site), ["content", "public", "site.yaml"]);
+
+    // The same through the library.
+    assert!(site.try_build().is_err());
+    assert_same_files(&before, &site.output_files());
+    assert_eq!(root_entries(&site), ["content", "public", "site.yaml"]);
+}
+
+#[test]
+fn a_file_put_in_the_output_by_hand_survives_a_rebuild() {
+    let site = SiteTest::fixture("minimal");
+    site.run(&["build"]).expect_status(0);
+    site.write("public/CNAME", "news.example.org\n");
+    site.write("public/.well-known/security.txt", "Contact: mailto:a@example.org\n");
+
+    let run = site.run(&["build"]);
+    run.expect_status(0);
+    let kept: Vec<Diag> = run.diags();
+    assert_eq!(kept.len(), 2, "{}", run.stderr);
+    assert!(kept.iter().all(|d| d.severity == "warning"), "{kept:?}");
+    assert!(
+        kept[0].message.contains("kept a file that bulletin did not create"),
+        "{kept:?}"
+    );
+
+    assert_eq!(
+        std::fs::read_to_string(site.out().join("CNAME")).unwrap(),
+        "news.example.org\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.out().join(".well-known/security.txt")).unwrap(),
+        "Contact: mailto:a@example.org\n"
+    );
+    // And again: still there.
+    site.run(&["build"]).expect_status(0);
+    assert!(site.out().join("CNAME").is_file());
+    assert_eq!(root_entries(&site), ["content", "public", "site.yaml"]);
+}
+
+#[test]
+fn pages_of_removed_items_go_away() {
+    let site = SiteTest::fixture("minimal");
+    site.build();
+    assert!(site.exists("/news/2022/05/20/qingdao-xin-huiyuan/"));
+    assert!(site.exists("/archive/2022/05/"));
+    std::fs::remove_file(site.root().join("content/2022/05/qingdao.md")).unwrap();
+    let b = site.build();
+    assert!(b.warnings.is_empty(), "{}", render(&b.warnings));
+    assert!(!site.exists("/news/2022/05/20/qingdao-xin-huiyuan/"));
+    assert!(!site.exists("/archive/2022/05/"));
+}
+
+#[test]
+fn a_hand_placed_file_in_the_way_of_a_page_fails_the_build() {
+    let site = SiteTest::fixture("minimal");
+    site.write("public/robots.txt", "User-agent: *\nDisallow: /\n");
+    let run = site.run(&["build"]);
+    run.expect_status(1);
+    let d = run.error();
+    assert!(d.path.ends_with("public/robots.txt"), "{d:?}");
+    assert!(d.message.contains("not made by bulletin"), "{d:?}");
+    assert_eq!(
+        std::fs::read_to_string(site.out().join("robots.txt")).unwrap(),
+        "User-agent: *\nDisallow: /\n"
+    );
+}
+
+#[test]
+fn dangerous_output_folders_are_refused() {
+    for out in [".", "content", "/", "..", "content/public", "./"] {
+        // Through site.yaml…
+        let site = SiteTest::fixture("minimal");
+        let yaml = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+        site.write("site.yaml", format!("{yaml}output_dir: \"{out}\"\n"));
+        let before = files_under(site.root());
+        let run = site.run(&["build"]);
+        run.expect_status(1);
+        let d = run.error();
+        assert_eq!(d.path, "site.yaml", "{out}: {d:?}");
+        assert!(d.message.starts_with("refusing to write the site to "), "{out}: {d:?}");
+        assert!(d.hint.is_some());
+        assert_same_files(&before, &files_under(site.root()));
+
+        // …and through --output.
+        let site = SiteTest::fixture("minimal");
+        let before = files_under(site.root());
+        let run = site.run(&["build", "--output", out]);
+        run.expect_status(1);
+        assert!(
+            run.error().message.starts_with("refusing to write the site to "),
+            "{out}"
+        );
+        assert_same_files(&before, &files_under(site.root()));
+    }
+}
+
+#[test]
+fn output_elsewhere() {
+    let site = SiteTest::fixture("minimal");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("site");
+    let run = site.run(&["build", "--output", target.to_str().unwrap()]);
+    run.expect_status(0);
+    assert!(target.join("index.html").is_file());
+    assert!(!site.root().join("public").exists());
+}
+
+#[test]
+fn a_template_error_leaves_the_previous_output_too() {
+    let site = SiteTest::fixture("minimal");
+    site.run(&["build"]).expect_status(0);
+    let before = site.output_files();
+    // A site template overriding the theme's, which fails while rendering.
+    site.write(
+        "templates/item.html",
+        "{% extends \"base.html\" %}{% block content %}{{ item.no_such_field.deeper }}{% endblock content %}",
+    );
+    let run = site.run(&["build"]);
+    run.expect_status(1);
+    let d = run.error();
+    assert!(d.message.contains("item.html"), "{d:?}");
+    assert!(d.message.contains("no_such_field"), "{d:?}");
+    assert_same_files(&before, &site.output_files());
+    assert_eq!(root_entries(&site), ["content", "public", "site.yaml", "templates"]);
+}
+
+#[test]
+fn a_render_time_template_error_names_the_template_file() {
+    let site = SiteTest::fixture("minimal").with(
+        "templates/item.html",
+        "{% extends \"base.html\" %}{% block content %}{{ item.no_such_field.deeper }}{% endblock content %}",
+    );
+    let d = site.run(&["build"]).error();
+    assert_eq!(d.path, "templates/item.html", "{d:?}");
+}
