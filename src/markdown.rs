@@ -43,6 +43,8 @@ pub struct Rendered {
     pub text: String,
     /// Whether the body has a fenced code block.
     pub has_code: bool,
+    /// Links the resolver reported missing (their text is kept, their target dropped).
+    pub missing: Vec<Link>,
     /// Every link and image destination in the body, in order.
     pub links: Vec<Link>,
 }
@@ -64,13 +66,31 @@ fn parser_options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
 }
 
+/// What to do with a link's destination, as decided by the caller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resolved {
+    /// Leave it as written.
+    Keep,
+    /// Replace it (a link to another item's file becomes that item's URL).
+    Rewrite(String),
+    /// It points at something that does not exist: drop the target, keep the text.
+    Missing,
+}
+
 /// Renders a Markdown body to HTML, plain text and links.
 #[must_use]
 pub fn render(markdown: &str, opts: &MarkdownOptions) -> Rendered {
+    render_with(markdown, opts, &|_| Resolved::Keep)
+}
+
+/// Renders like [`render`], passing every link destination through `resolve`; links it
+/// reports missing are listed in [`Rendered::missing`].
+#[must_use]
+pub fn render_with(markdown: &str, opts: &MarkdownOptions, resolve: &dyn Fn(&str) -> Resolved) -> Rendered {
     let written = Cell::new(0);
     let mut html = String::with_capacity(markdown.len() + markdown.len() / 2 + 64);
     let parser = Parser::new_ext(markdown, parser_options()).into_offset_iter();
-    let mut events = Events::new(parser, opts, &written, markdown.len());
+    let mut events = Events::new(parser, opts, &written, markdown.len(), resolve);
     let out = CountingWriter {
         html: &mut html,
         written: &written,
@@ -96,6 +116,7 @@ pub fn render(markdown: &str, opts: &MarkdownOptions) -> Rendered {
         text,
         has_code: events.has_code,
         links: std::mem::take(&mut events.links),
+        missing: std::mem::take(&mut events.missing),
     }
 }
 
@@ -146,6 +167,8 @@ struct Events<'a, 'w> {
     /// Tags open in the writer's output, to close the summary.
     open: Vec<TagEnd>,
     written: &'w Cell<usize>,
+    resolve: &'w dyn Fn(&str) -> Resolved,
+    missing: Vec<Link>,
     /// Length of the body text at the marker, once it has been seen.
     more_text: Option<usize>,
     /// Output length at the marker and the closing tags the summary needs.
@@ -159,8 +182,16 @@ struct Events<'a, 'w> {
 }
 
 impl<'a, 'w> Events<'a, 'w> {
-    fn new(parser: OffsetIter<'a>, opts: &MarkdownOptions, written: &'w Cell<usize>, len: usize) -> Self {
+    fn new(
+        parser: OffsetIter<'a>,
+        opts: &MarkdownOptions,
+        written: &'w Cell<usize>,
+        len: usize,
+        resolve: &'w dyn Fn(&str) -> Resolved,
+    ) -> Self {
         Events {
+            resolve,
+            missing: Vec::new(),
             parser,
             unsafe_html: opts.unsafe_html,
             queue: VecDeque::with_capacity(8),
@@ -263,12 +294,22 @@ impl<'a, 'w> Events<'a, 'w> {
                 title,
                 id,
             } => {
-                let keep = is_safe_dest(&dest_url);
-                self.links.push(Link {
+                let mut keep = is_safe_dest(&dest_url);
+                let link = Link {
                     dest: dest_url.to_string(),
                     is_image: false,
                     offset: range.start,
-                });
+                };
+                let dest_url = match (self.resolve)(&dest_url) {
+                    Resolved::Keep => dest_url,
+                    Resolved::Rewrite(url) => CowStr::from(url),
+                    Resolved::Missing => {
+                        keep = false;
+                        self.missing.push(link.clone());
+                        dest_url
+                    }
+                };
+                self.links.push(link);
                 self.link_kept.push(keep);
                 if keep {
                     self.emit_event(Event::Start(Tag::Link {
@@ -1147,6 +1188,24 @@ mod tests {
                 assert!(summary.ends_with("</blockquote>\n"));
             }
         }
+    }
+
+    #[test]
+    fn resolver_rewrites_and_reports_missing_links() {
+        let r = render_with(
+            "[a](other.md) [b](gone.md) [c](https://x.org/)",
+            &MarkdownOptions::default(),
+            &|d| match d {
+                "other.md" => Resolved::Rewrite("/news/x/".into()),
+                "gone.md" => Resolved::Missing,
+                _ => Resolved::Keep,
+            },
+        );
+        assert!(r.html.contains("<a href=\"/news/x/\">a</a>"), "{}", r.html);
+        assert!(!r.html.contains("gone.md"), "{}", r.html);
+        assert!(r.html.contains("https://x.org/"));
+        assert_eq!(r.missing.len(), 1);
+        assert_eq!(r.missing[0].dest, "gone.md");
     }
 
     #[test]

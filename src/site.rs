@@ -110,11 +110,20 @@ impl Site {
         let opts = MarkdownOptions {
             unsafe_html: config.unsafe_html,
         };
+        let published = |it: &Item| (sel.drafts || !it.draft) && (sel.future || it.date.date <= sel.today);
+        // Links between items name files (`../06/other.md`, `@/2022/06/other.md`): every
+        // published item's file maps to its URL before any body is rendered.
+        let by_file: HashMap<String, String> = items
+            .iter()
+            .filter(|it| published(it))
+            .map(|it| (file_key(&it.rel), urls.link(&urls::item(it.date.date, &it.slug))))
+            .collect();
         let mut entries: Vec<Entry> = items
             .into_par_iter()
-            .filter(|it| (sel.drafts || !it.draft) && (sel.future || it.date.date <= sel.today))
+            .filter(|it| published(it))
             .map(|item| {
-                let mut body = markdown::render(&item.body, &opts);
+                let resolve = |dest: &str| resolve_link(&item.rel, dest, &by_file);
+                let mut body = markdown::render_with(&item.body, &opts, &resolve);
                 let anchored = anchor_figures(&body.html, &item);
                 body.html = anchored.0;
                 let summary = match (&item.summary, &body.summary_text) {
@@ -145,6 +154,15 @@ impl Site {
         });
 
         let mut diags = Diagnostics::new();
+        for e in &entries {
+            for l in &e.body.missing {
+                let line = e.item.body_line + e.item.body.get(..l.offset).unwrap_or("").matches('\n').count();
+                diags.push(
+                    Diagnostic::error(&e.item.path, line, 1, format!("link to a missing item: {}", l.dest))
+                        .with_hint("link to another item by its file, relative to this one (../06/other.md) or to content/ (@/2022/06/other.md); drafts and future items are not published"),
+                );
+            }
+        }
         let mut seen: HashMap<&str, &Entry> = HashMap::with_capacity(entries.len());
         for e in &entries {
             if let Some(first) = seen.insert(e.path.as_str(), e) {
@@ -189,6 +207,57 @@ impl Site {
     /// The entries at these indexes.
     pub fn pick<'a>(&'a self, idx: &'a [usize]) -> impl Iterator<Item = &'a Entry> + 'a {
         idx.iter().filter_map(|&i| self.entries.get(i))
+    }
+}
+
+/// A content-relative file path with `/` separators, as links name it.
+fn file_key(rel: &std::path::Path) -> String {
+    rel.to_string_lossy().replace('\\', "/")
+}
+
+/// Resolves a link written in the item at `from` (content-relative): links to `.md` files
+/// become the linked item's URL, or missing; everything else is kept.
+fn resolve_link(from: &std::path::Path, dest: &str, by_file: &HashMap<String, String>) -> markdown::Resolved {
+    let (target, fragment) = match dest.split_once('#') {
+        Some((t, f)) => (t, Some(f)),
+        None => (dest, None),
+    };
+    let relative_to_content = target.strip_prefix("@/");
+    let is_file_link = relative_to_content.is_some()
+        || (target.ends_with(".md")
+            && !target.contains("://")
+            && !target.starts_with('/')
+            && !target.starts_with("mailto:"));
+    if !is_file_link {
+        return markdown::Resolved::Keep;
+    }
+    let from = file_key(from);
+    let mut parts: Vec<&str> = Vec::new();
+    let start = match relative_to_content {
+        Some(rest) => rest,
+        None => {
+            parts.extend(from.split('/'));
+            parts.pop();
+            target
+        }
+    };
+    for seg in start.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return markdown::Resolved::Missing;
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    match by_file.get(&parts.join("/")) {
+        Some(url) => markdown::Resolved::Rewrite(match fragment {
+            Some(f) => format!("{url}#{f}"),
+            None => url.clone(),
+        }),
+        None => markdown::Resolved::Missing,
     }
 }
 
@@ -351,4 +420,30 @@ fn group_months(entries: &[Entry]) -> Vec<MonthGroup> {
         .rev()
         .map(|(month, entries)| MonthGroup { month, entries })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::Resolved;
+    use std::path::Path;
+
+    #[test]
+    fn links_between_items_resolve_by_file() {
+        let mut by_file = HashMap::new();
+        by_file.insert("2022/06/other.md".to_string(), "/b/news/2022/06/20/other/".to_string());
+        let from = Path::new("2022/07/this.md");
+        assert_eq!(
+            resolve_link(from, "../06/other.md", &by_file),
+            Resolved::Rewrite("/b/news/2022/06/20/other/".into())
+        );
+        assert_eq!(
+            resolve_link(from, "@/2022/06/other.md#p2", &by_file),
+            Resolved::Rewrite("/b/news/2022/06/20/other/#p2".into())
+        );
+        assert_eq!(resolve_link(from, "../06/gone.md", &by_file), Resolved::Missing);
+        assert_eq!(resolve_link(from, "../../../../x.md", &by_file), Resolved::Missing);
+        assert_eq!(resolve_link(from, "https://e.org/a.md", &by_file), Resolved::Keep);
+        assert_eq!(resolve_link(from, "/abs/", &by_file), Resolved::Keep);
+    }
 }

@@ -19,6 +19,7 @@ mod escaping;
 mod example;
 mod feeds;
 mod items;
+mod links;
 mod minimal;
 mod output;
 mod pagination;
