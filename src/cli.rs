@@ -46,6 +46,9 @@ pub enum Command {
         /// Include items dated after today.
         #[arg(long)]
         future: bool,
+        /// Print how long each phase took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Run every validation of build plus link and figure checks; write nothing.
     Check {

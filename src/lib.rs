@@ -92,12 +92,45 @@ pub struct Built {
     pub files: usize,
     /// Items published.
     pub items: usize,
+    /// Time of each phase.
+    pub timings: Timings,
     /// Warnings.
     pub warnings: Diagnostics,
 }
 
+/// How long each phase of a build took, in order (`bulletin build --timings`).
+#[derive(Clone, Debug, Default)]
+pub struct Timings {
+    /// (phase, duration).
+    pub phases: Vec<(&'static str, std::time::Duration)>,
+    last: Option<std::time::Instant>,
+}
+
+impl Timings {
+    /// Starts timing.
+    pub fn start() -> Self {
+        Timings {
+            phases: Vec::new(),
+            last: Some(std::time::Instant::now()),
+        }
+    }
+
+    /// Records the time since the previous lap under `phase`.
+    pub fn lap(&mut self, phase: &'static str) {
+        let now = std::time::Instant::now();
+        if let Some(last) = self.last.replace(now) {
+            self.phases.push((phase, now - last));
+        }
+    }
+}
+
 /// Reads, validates and assembles the site at `opts.root`, collecting every problem.
 pub fn load(opts: &Options) -> Result<Loaded, Diagnostics> {
+    load_timed(opts, &mut Timings::start())
+}
+
+/// [`load`], recording the time of each phase.
+pub fn load_timed(opts: &Options, t: &mut Timings) -> Result<Loaded, Diagnostics> {
     let mut config = config::load(&opts.root)?;
     if let Some(url) = &opts.base_url {
         let url = if url.ends_with('/') {
@@ -110,10 +143,14 @@ pub fn load(opts: &Options) -> Result<Loaded, Diagnostics> {
         }
         config.base_url = url;
     }
+    t.lap("config");
     let (paths, mut diags) = source::discover(&opts.root);
+    t.lap("discover");
     let (files, read_diags) = source::read_all(&opts.root, &paths);
     diags.extend(read_diags);
+    t.lap("read");
     let parsed: Vec<Result<item::Item, Vec<Diagnostic>>> = files.par_iter().map(|f| item::parse(f, &config)).collect();
+    drop(files);
     let mut items = Vec::with_capacity(parsed.len());
     for p in parsed {
         match p {
@@ -121,6 +158,7 @@ pub fn load(opts: &Options) -> Result<Loaded, Diagnostics> {
             Err(ds) => diags.extend(ds),
         }
     }
+    t.lap("parse");
     if diags.has_errors() {
         diags.sort();
         return Err(diags);
@@ -134,9 +172,11 @@ pub fn load(opts: &Options) -> Result<Loaded, Diagnostics> {
         d.sort();
         d
     })?;
+    t.lap("markdown, stats");
     diags.extend(traceability(&site));
     diags.extend(conflicts(&site));
     diags.sort();
+    t.lap("figure checks");
     Ok(Loaded { site, warnings: diags })
 }
 
@@ -218,20 +258,26 @@ pub fn output_dir(opts: &Options, config: &Config) -> PathBuf {
 /// Builds the site: everything is rendered into a staging folder first, and the output is
 /// replaced only when all of it succeeded.
 pub fn build(opts: &Options) -> Result<Built, Diagnostics> {
-    let Loaded { site, mut warnings } = load(opts)?;
+    let mut t = Timings::start();
+    let Loaded { site, mut warnings } = load_timed(opts, &mut t)?;
     let out = opts.output.clone().unwrap_or_else(|| site.config.output_dir.clone());
     output::check_output_dir(&opts.root, &out)?;
     let target = output_dir(opts, &site.config);
     let theme = theme::load(&opts.root, &site.config)?;
+    t.lap("templates");
     let staging = output::Staging::begin(&target)?;
     staging.copy_statics(&theme.statics)?;
+    t.lap("static files");
     let files = render::render_site(&site, &theme, &staging)?;
+    t.lap("render and write");
     warnings.extend(staging.commit()?);
+    t.lap("swap in");
     Ok(Built {
         output: target,
         files: files + theme.statics.len(),
         items: site.entries.len(),
         warnings,
+        timings: t,
     })
 }
 

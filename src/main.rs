@@ -26,6 +26,7 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             future,
+            timings,
         } => {
             let opts = Options {
                 output,
@@ -44,6 +45,11 @@ fn main() -> ExitCode {
                         b.output.strip_prefix(&root).unwrap_or(&b.output).display(),
                         started.elapsed()
                     );
+                }
+                if timings {
+                    for (phase, d) in &b.timings.phases {
+                        eprintln!("{:>10.1} ms  {phase}", d.as_secs_f64() * 1000.0);
+                    }
                 }
             })
         }
