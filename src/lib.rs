@@ -27,6 +27,7 @@ pub mod output;
 pub mod region;
 pub mod render;
 pub mod scaffold;
+pub mod seo;
 pub mod serve;
 pub mod site;
 pub mod slug;

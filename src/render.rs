@@ -43,6 +43,8 @@ enum Job {
     NotFound,
     Feed(FeedOf),
     Sitemap,
+    NewsSitemap,
+    Corrections,
     Robots,
     StatsData,
 }
@@ -81,6 +83,8 @@ fn jobs(site: &Site) -> Vec<Job> {
         Job::NotFound,
         Job::Feed(FeedOf::Site),
         Job::Sitemap,
+        Job::NewsSitemap,
+        Job::Corrections,
         Job::Robots,
         Job::StatsData,
     ]);
@@ -174,7 +178,7 @@ impl<'a> Renderer<'a> {
                     label: e.item.region.province.short.clone(),
                     url: u.link(&urls::region(&e.item.region.province.slug)),
                 });
-                let meta = self.meta(
+                let mut meta = self.meta(
                     "item",
                     e.item.headline.title.clone(),
                     e.summary.clone(),
@@ -182,6 +186,10 @@ impl<'a> Renderer<'a> {
                     None,
                     crumbs,
                 );
+                meta.image = item.image.as_ref().map(|i| self.absolute_url(&i.src));
+                meta.published = Some(item.datetime.clone());
+                meta.modified = item.updated_datetime.clone();
+                meta.jsonld = Some(crate::seo::news_article(site, e, meta.image.as_deref()));
                 let mut c = self.context(meta);
                 c.insert("item", &item);
                 c.insert("prev", &prev);
@@ -208,7 +216,7 @@ impl<'a> Renderer<'a> {
                     None,
                     if n == 1 { vec![] } else { vec![self.home_crumb()] },
                 );
-                let mut c = self.context(meta);
+                let mut c = self.context(paged(meta, &paginator));
                 c.insert("bulletin", &bulletin);
                 c.insert("items", &items);
                 c.insert("paginator", &paginator);
@@ -253,7 +261,7 @@ impl<'a> Renderer<'a> {
                     Some(u.absolute(&urls::feed_of(&first))),
                     vec![self.home_crumb(), self.crumb("regions", urls::REGIONS)],
                 );
-                let mut c = self.context(meta);
+                let mut c = self.context(paged(meta, &paginator));
                 c.insert("province", &self.province_ref(g.province));
                 c.insert("count", &g.entries.len());
                 c.insert("items", &items);
@@ -297,7 +305,7 @@ impl<'a> Renderer<'a> {
                     Some(u.absolute(&urls::feed_of(&first))),
                     vec![self.home_crumb(), self.crumb("topics", urls::TOPICS)],
                 );
-                let mut c = self.context(meta);
+                let mut c = self.context(paged(meta, &paginator));
                 c.insert(
                     "topic",
                     &TopicRef {
@@ -456,8 +464,36 @@ impl<'a> Renderer<'a> {
                 let xml = crate::feed::sitemap(site, &jobs_paths(site));
                 sink.write("sitemap.xml", xml.as_bytes()).map(|()| 1)
             }
+            Job::NewsSitemap => {
+                let xml = crate::seo::news_sitemap(site, site.today);
+                sink.write(urls::NEWS_SITEMAP, xml.as_bytes()).map(|()| 1)
+            }
+            Job::Corrections => {
+                let items: Vec<&ItemView> = site
+                    .entries
+                    .iter()
+                    .zip(&self.items)
+                    .filter(|(e, _)| !e.item.corrections.is_empty())
+                    .map(|(_, v)| v)
+                    .collect();
+                let meta = self.meta(
+                    "corrections",
+                    self.t("corrections"),
+                    String::new(),
+                    urls::CORRECTIONS,
+                    None,
+                    vec![self.home_crumb()],
+                );
+                let mut c = self.context(meta);
+                c.insert("items", &items);
+                self.page("corrections.html", urls::CORRECTIONS, &c, sink)
+            }
             Job::Robots => {
-                let txt = format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", u.absolute("sitemap.xml"));
+                let txt = format!(
+                    "User-agent: *\nAllow: /\n\nSitemap: {}\nSitemap: {}\n",
+                    u.absolute("sitemap.xml"),
+                    u.absolute(urls::NEWS_SITEMAP)
+                );
                 sink.write("robots.txt", txt.as_bytes()).map(|()| 1)
             }
             Job::StatsData => {
@@ -510,7 +546,25 @@ impl<'a> Renderer<'a> {
             permalink: self.site.urls.absolute(path),
             feed_url,
             breadcrumbs,
+            og_type: if kind == "item" { "article" } else { "website" },
+            image: None,
+            published: None,
+            modified: None,
+            jsonld: None,
+            prev: None,
+            next: None,
         }
+    }
+
+    /// An absolute URL for a link that may be root-relative.
+    fn absolute_url(&self, link: &str) -> String {
+        if link.contains("://") {
+            return link.to_string();
+        }
+        let base = self.site.urls.base_url();
+        let origin_end = base.find("://").map_or(0, |i| i + 3);
+        let origin = base[origin_end..].find('/').map_or(base, |j| &base[..origin_end + j]);
+        format!("{origin}{link}")
     }
 
     fn home_crumb(&self) -> LinkView {
@@ -1117,6 +1171,13 @@ impl Renderer<'_> {
     }
 }
 
+/// Page metadata with the list's previous and next pages, for `<link rel="prev/next">`.
+fn paged(mut meta: PageMeta, p: &Paginator) -> PageMeta {
+    meta.prev = p.prev.clone();
+    meta.next = p.next.clone();
+    meta
+}
+
 /// Every HTML page path of the site, for the sitemap.
 fn jobs_paths(site: &Site) -> Vec<(String, Option<String>)> {
     let per = site.config.per_page;
@@ -1151,6 +1212,7 @@ fn jobs_paths(site: &Site) -> Vec<(String, Option<String>)> {
         out.push((urls::archive(m.month.0, m.month.1), None));
     }
     out.push((urls::STATS.into(), None));
+    out.push((urls::CORRECTIONS.into(), None));
     out
 }
 

@@ -101,6 +101,8 @@ pub struct Site {
     pub months: Vec<MonthGroup>,
     /// The statistics.
     pub stats: Stats,
+    /// The day the build treats as today.
+    pub today: NaiveDate,
 }
 
 impl Site {
@@ -201,6 +203,7 @@ impl Site {
             topics,
             months,
             stats,
+            today: sel.today,
         })
     }
 

@@ -20,6 +20,10 @@ pub const BULLETINS: &str = "bulletins/";
 pub const ARCHIVE: &str = "archive/";
 /// The statistics page.
 pub const STATS: &str = "stats/";
+/// The corrections page.
+pub const CORRECTIONS: &str = "corrections/";
+/// The Google News sitemap.
+pub const NEWS_SITEMAP: &str = "news-sitemap.xml";
 /// The site feed.
 pub const FEED: &str = "atom.xml";
 

@@ -62,6 +62,20 @@ pub struct PageMeta {
     pub feed_url: Option<String>,
     /// Breadcrumbs from home to this page's parent.
     pub breadcrumbs: Vec<LinkView>,
+    /// Open Graph type: `article` for items, else `website`.
+    pub og_type: &'static str,
+    /// Absolute URL of the page's image, for Open Graph and Twitter cards.
+    pub image: Option<String>,
+    /// RFC 3339 publication time (items).
+    pub published: Option<String>,
+    /// RFC 3339 time of the last change (items).
+    pub modified: Option<String>,
+    /// Structured data (JSON-LD `NewsArticle` on items), already safe inside `<script>`.
+    pub jsonld: Option<String>,
+    /// Previous page of a paginated list (for `<link rel="prev">`).
+    pub prev: Option<String>,
+    /// Next page of a paginated list (for `<link rel="next">`).
+    pub next: Option<String>,
 }
 
 /// A labelled link.
