@@ -177,8 +177,6 @@ pub struct Figure {
     pub as_of: NaiveDate,
     /// The value converted to its metric's unit, when it has a metric.
     pub normalized: Option<Decimal>,
-    /// The file line of the figure, for diagnostics.
-    pub line: usize,
 }
 
 /// A validated news item.
@@ -229,6 +227,19 @@ pub struct Item {
     pub body: String,
     /// The file line the body starts on.
     pub body_line: usize,
+    /// The front matter as written, kept to locate a figure when a warning names it.
+    #[serde(skip)]
+    pub front: String,
+    /// The file line the front matter starts on.
+    pub front_line: usize,
+}
+
+impl Item {
+    /// The file line of figure `i`. Positions are found only when a diagnostic needs one, so
+    /// the front matter is not parsed a second time for every item.
+    pub fn figure_line(&self, i: usize) -> usize {
+        crate::yaml::locate(&self.front, &crate::ypath!["figures", i]).map_or(1, |(l, _)| l + self.front_line - 1)
+    }
 }
 
 /// Reads a content file into an [`Item`], or every problem it has.
@@ -509,6 +520,8 @@ fn validate(
         extra,
         body: body.to_string(),
         body_line,
+        front: loc.yaml.to_string(),
+        front_line: loc.first_line,
     })
 }
 
@@ -527,7 +540,6 @@ fn figure(
     item_date: Option<NaiveDate>,
     config: &Config,
 ) -> Option<Figure> {
-    let line = c.loc.at(&ypath!["figures", i]).0;
     let Some(value_text) = optional(rf.value) else {
         c.error(
             ypath!["figures", i],
@@ -626,6 +638,5 @@ fn figure(
         region,
         as_of,
         normalized,
-        line,
     })
 }

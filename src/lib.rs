@@ -27,6 +27,7 @@ pub mod output;
 pub mod region;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod seo;
 pub mod serve;
 pub mod site;
@@ -190,11 +191,12 @@ pub fn traceability(site: &Site) -> Vec<Diagnostic> {
             e.item
                 .figures
                 .iter()
-                .filter(move |f| !figure::appears_in(&f.amount, text))
-                .map(move |f| {
+                .enumerate()
+                .filter(move |(_, f)| !figure::appears_in(&f.amount, text))
+                .map(move |(i, f)| {
                     Diagnostic::warning(
                         &e.item.path,
-                        f.line,
+                        e.item.figure_line(i),
                         1,
                         format!("figure `{}` does not appear in the text", f.amount.written),
                     )
@@ -210,10 +212,7 @@ pub fn conflicts(site: &Site) -> Vec<Diagnostic> {
     for ms in &site.stats.metrics {
         for c in ms.conflicts() {
             for &(item, fig, value) in &c.figures {
-                let (Some(e), Some(f)) = (
-                    site.entries.get(item),
-                    site.entries.get(item).and_then(|e| e.item.figures.get(fig)),
-                ) else {
+                let Some(e) = site.entries.get(item) else {
                     continue;
                 };
                 let others: Vec<String> = c
@@ -229,7 +228,7 @@ pub fn conflicts(site: &Site) -> Vec<Diagnostic> {
                 out.push(
                     Diagnostic::warning(
                         &e.item.path,
-                        f.line,
+                        e.item.figure_line(fig),
                         1,
                         format!(
                             "conflicting `{}` figures for {} as of {}: {} here, {}",

@@ -88,6 +88,8 @@ pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
     written: Mutex<BTreeSet<String>>,
+    /// Folders already created, so each is made once however many files it holds.
+    folders: Mutex<std::collections::HashSet<PathBuf>>,
     committed: bool,
 }
 
@@ -113,6 +115,7 @@ impl Staging {
             dir,
             target: target.to_path_buf(),
             written: Mutex::new(BTreeSet::new()),
+            folders: Mutex::new(std::collections::HashSet::new()),
             committed: false,
         })
     }
@@ -221,7 +224,7 @@ impl Staging {
         self.committed = true;
         if had_old {
             // Everything left there was made by an earlier build; hand-placed files were copied over.
-            let _ = std::fs::remove_dir_all(&old);
+            remove_tree(&old);
         }
         Ok(warnings)
     }
@@ -233,8 +236,14 @@ impl Sink for Staging {
             .ok_or_else(|| Diagnostic::file_error(path, "refusing to write outside the output folder"))?;
         let full = self.dir.join(&rel);
         if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Diagnostic::file_error(parent, format!("cannot create folder: {e}")))?;
+            let known = self.folders.lock().map(|f| f.contains(parent)).unwrap_or(false);
+            if !known {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| Diagnostic::file_error(parent, format!("cannot create folder: {e}")))?;
+                if let Ok(mut f) = self.folders.lock() {
+                    f.insert(parent.to_path_buf());
+                }
+            }
         }
         std::fs::write(&full, bytes).map_err(|e| Diagnostic::file_error(&full, format!("cannot write: {e}")))?;
         if let Ok(mut w) = self.written.lock() {
@@ -264,6 +273,22 @@ pub fn safe_relative(path: &str) -> Option<String> {
         return None;
     }
     Some(path.to_string())
+}
+
+/// Removes a folder tree, deleting its files in parallel (deletion dominates on slow disks).
+fn remove_tree(dir: &Path) {
+    use rayon::prelude::*;
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .flatten()
+        .filter(|e| !e.file_type().is_dir())
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    files.par_iter().for_each(|f| {
+        let _ = std::fs::remove_file(f);
+    });
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 fn read_manifest(dir: &Path) -> BTreeSet<String> {

@@ -23,6 +23,12 @@ pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
 }
 
+/// Sources listed under a number; the rest are counted ("and N more") and all are in stats.json.
+const MAX_SOURCES: usize = 10;
+
+/// Page links shown on each side of the current page.
+const PAGE_WINDOW: usize = 2;
+
 /// Items per feed.
 const FEED_ITEMS: usize = 20;
 
@@ -47,6 +53,8 @@ enum Job {
     Corrections,
     Robots,
     StatsData,
+    Search,
+    SearchIndex,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -87,6 +95,8 @@ fn jobs(site: &Site) -> Vec<Job> {
         Job::Corrections,
         Job::Robots,
         Job::StatsData,
+        Job::Search,
+        Job::SearchIndex,
     ]);
     jobs
 }
@@ -125,6 +135,12 @@ struct Renderer<'a> {
     nav: NavView,
     /// List-form views of every entry, by index.
     items: Vec<ItemView>,
+    /// What every page gets (`site`, `t`, `nav`), serialized once.
+    base: tera::Context,
+    /// Views every home page shows, built once.
+    areas: tera::Value,
+    topic_entries: tera::Value,
+    home_metrics: tera::Value,
 }
 
 impl<'a> Renderer<'a> {
@@ -148,6 +164,8 @@ impl<'a> Renderer<'a> {
             bulletins: u.link(urls::BULLETINS),
             archive: u.link(urls::ARCHIVE),
             stats: u.link(urls::STATS),
+            corrections: u.link(urls::CORRECTIONS),
+            search: u.link(urls::SEARCH),
         };
         let mut r = Renderer {
             site,
@@ -156,7 +174,17 @@ impl<'a> Renderer<'a> {
             common_site,
             nav,
             items: Vec::new(),
+            base: tera::Context::new(),
+            areas: tera::Value::Null,
+            topic_entries: tera::Value::Null,
+            home_metrics: tera::Value::Null,
         };
+        r.base.insert("site", &r.common_site);
+        r.base.insert("t", &r.theme.strings);
+        r.base.insert("nav", &r.nav);
+        r.areas = tera::to_value(r.areas()).unwrap_or_default();
+        r.topic_entries = tera::to_value(r.topic_entries()).unwrap_or_default();
+        r.home_metrics = tera::to_value(r.metric_views(false)).unwrap_or_default();
         r.items = site.entries.par_iter().map(|e| r.item_view(e, false)).collect();
         r
     }
@@ -206,7 +234,7 @@ impl<'a> Renderer<'a> {
                 let title = if n == 1 {
                     site.config.title.clone()
                 } else {
-                    format!("{} {}", self.t("page"), n)
+                    self.t("page_n").replace("{n}", &n.to_string())
                 };
                 let meta = self.meta(
                     "home",
@@ -220,9 +248,9 @@ impl<'a> Renderer<'a> {
                 c.insert("bulletin", &bulletin);
                 c.insert("items", &items);
                 c.insert("paginator", &paginator);
-                c.insert("areas", &self.areas());
-                c.insert("topics", &self.topic_entries());
-                c.insert("metrics", &self.metric_views(false));
+                c.insert("areas", &self.areas);
+                c.insert("topics", &self.topic_entries);
+                c.insert("metrics", &self.home_metrics);
                 c.insert("map", &if n == 1 { self.home_map() } else { None });
                 self.page("index.html", &path, &c, sink)
             }
@@ -236,7 +264,7 @@ impl<'a> Renderer<'a> {
                     vec![self.home_crumb()],
                 );
                 let mut c = self.context(meta);
-                c.insert("areas", &self.areas());
+                c.insert("areas", &self.areas);
                 self.page("regions.html", urls::REGIONS, &c, sink)
             }
             Job::Region(i, n) => {
@@ -249,10 +277,15 @@ impl<'a> Renderer<'a> {
                 } else {
                     vec![]
                 };
-                let stats = self.subject_stats(
-                    |m| m.for_province(&g.province.slug).cloned(),
-                    |c| c.province.slug == g.province.slug,
-                );
+                // The running table is on the first page only, like the items reported elsewhere.
+                let stats = if n == 1 {
+                    self.subject_stats(
+                        |m| m.for_province(&g.province.slug).cloned(),
+                        |c| c.province.slug == g.province.slug,
+                    )
+                } else {
+                    Vec::new()
+                };
                 let meta = self.meta(
                     "region",
                     g.province.short.clone(),
@@ -280,7 +313,7 @@ impl<'a> Renderer<'a> {
                     vec![self.home_crumb()],
                 );
                 let mut c = self.context(meta);
-                c.insert("topics", &self.topic_entries());
+                c.insert("topics", &self.topic_entries);
                 self.page("topics.html", urls::TOPICS, &c, sink)
             }
             Job::Topic(i, n) => {
@@ -289,14 +322,18 @@ impl<'a> Renderer<'a> {
                 let path = urls::page(&first, n);
                 let (items, paginator) = self.paginate(&g.entries, &first, n);
                 let slug = g.topic.slug.as_str();
-                let stats = self.subject_stats(
-                    |m| m.for_topic(slug).cloned(),
-                    |c| {
-                        site.entries
-                            .get(c.item)
-                            .is_some_and(|e| e.item.topics.iter().any(|t| t.slug == slug))
-                    },
-                );
+                let stats = if n == 1 {
+                    self.subject_stats(
+                        |m| m.for_topic(slug).cloned(),
+                        |c| {
+                            site.entries
+                                .get(c.item)
+                                .is_some_and(|e| e.item.topics.iter().any(|t| t.slug == slug))
+                        },
+                    )
+                } else {
+                    Vec::new()
+                };
                 let meta = self.meta(
                     "topic",
                     g.topic.name.clone(),
@@ -503,6 +540,25 @@ impl<'a> Renderer<'a> {
                 }
                 Ok(files.len())
             }
+            Job::Search => {
+                let meta = self.meta(
+                    "search",
+                    self.t("search_title"),
+                    String::new(),
+                    urls::SEARCH,
+                    None,
+                    vec![self.home_crumb()],
+                );
+                let mut c = self.context(meta);
+                c.insert("search", &crate::search::page_view(site));
+                self.page("search.html", urls::SEARCH, &c, sink)
+            }
+            Job::SearchIndex => {
+                // About 10,000 small files for 10,000 items: written in parallel.
+                let files = crate::search::files(site);
+                files.par_iter().try_for_each(|(path, bytes)| sink.write(path, bytes))?;
+                Ok(files.len())
+            }
         }
     }
 
@@ -517,10 +573,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn context(&self, meta: PageMeta) -> tera::Context {
-        let mut c = tera::Context::new();
-        c.insert("site", &self.common_site);
-        c.insert("t", &self.theme.strings);
-        c.insert("nav", &self.nav);
+        let mut c = self.base.clone();
         c.insert("page", &meta);
         c
     }
@@ -614,11 +667,18 @@ impl<'a> Renderer<'a> {
             total,
             prev: (n > 1).then(|| u.link(&urls::page(first, n - 1))),
             next: (n < total).then(|| u.link(&urls::page(first, n + 1))),
+            // First, last and a window around the current page: linear in pages, not quadratic.
             pages: (1..=total)
-                .map(|k| PageLink {
-                    number: k,
-                    url: u.link(&urls::page(first, k)),
-                    current: k == n,
+                .filter(|&k| k == 1 || k == total || k.abs_diff(n) <= PAGE_WINDOW)
+                .scan(0, |last, k| {
+                    let gap_before = k > *last + 1 && *last > 0;
+                    *last = k;
+                    Some(PageLink {
+                        number: k,
+                        url: u.link(&urls::page(first, k)),
+                        current: k == n,
+                        gap_before,
+                    })
                 })
                 .collect(),
         };
@@ -815,6 +875,11 @@ impl<'a> Renderer<'a> {
     }
 
     fn value(&self, t: &Total, unit: &str) -> ValueView {
+        self.value_with(t, unit, MAX_SOURCES)
+    }
+
+    /// A value listing at most `max` of its sources.
+    fn value_with(&self, t: &Total, unit: &str, max: usize) -> ValueView {
         ValueView {
             display: figure::format_total(t.value, unit, t.approximate),
             exact: format!("{}{unit}", figure::format_exact(t.value)),
@@ -822,12 +887,15 @@ impl<'a> Renderer<'a> {
             sources: t
                 .sources
                 .iter()
+                .rev() // newest items last in site order: show the newest first
+                .take(max)
                 .filter_map(|&i| self.site.entries.get(i))
                 .map(|e| LinkView {
                     label: e.item.headline.title.clone(),
                     url: self.site.urls.link(&e.path),
                 })
                 .collect(),
+            more_sources: t.sources.len().saturating_sub(max),
         }
     }
 
@@ -846,7 +914,8 @@ impl<'a> Renderer<'a> {
                         },
                     },
                     in_month: self.value(&m.in_month, unit),
-                    running: self.value(&m.running, unit),
+                    // A running total's sources are those of every month above it.
+                    running: self.value_with(&m.running, unit, 0),
                 }
             })
             .collect()
@@ -926,7 +995,10 @@ impl<'a> Renderer<'a> {
                     unit: m.unit.clone(),
                     aggregate: m.aggregate.name().to_string(),
                     aggregate_label: locale::aggregate(self.lang, m.aggregate).to_string(),
-                    total: ms.total.as_ref().map(|t| self.value(t, &m.unit)),
+                    total: ms
+                        .total
+                        .as_ref()
+                        .map(|t| self.value_with(t, &m.unit, if full { MAX_SOURCES } else { 0 })),
                     by_province,
                     by_month: if full {
                         self.month_rows(&ms.by_month, &m.unit)
@@ -1213,6 +1285,7 @@ fn jobs_paths(site: &Site) -> Vec<(String, Option<String>)> {
     }
     out.push((urls::STATS.into(), None));
     out.push((urls::CORRECTIONS.into(), None));
+    out.push((urls::SEARCH.into(), None));
     out
 }
 

@@ -24,6 +24,8 @@ pub const STATS: &str = "stats/";
 pub const CORRECTIONS: &str = "corrections/";
 /// The Google News sitemap.
 pub const NEWS_SITEMAP: &str = "news-sitemap.xml";
+/// The search page.
+pub const SEARCH: &str = "search/";
 /// The site feed.
 pub const FEED: &str = "atom.xml";
 

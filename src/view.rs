@@ -43,6 +43,10 @@ pub struct NavView {
     pub archive: String,
     /// Statistics page.
     pub stats: String,
+    /// Corrections page.
+    pub corrections: String,
+    /// Search page.
+    pub search: String,
 }
 
 /// What every page says about itself (key `page`).
@@ -150,8 +154,11 @@ pub struct ValueView {
     pub exact: String,
     /// Built from approximate figures.
     pub approximate: bool,
-    /// The items the value comes from.
+    /// The items the value comes from (the first few; see `more_sources`).
     pub sources: Vec<LinkView>,
+    /// How many more items it comes from than `sources` lists (the statistics page's data
+    /// files list them all).
+    pub more_sources: usize,
 }
 
 /// A figure reported by an item, as shown in its figure box.
@@ -274,6 +281,8 @@ pub struct PageLink {
     pub url: String,
     /// Is this the current page.
     pub current: bool,
+    /// Pages are left out before this one (show an ellipsis).
+    pub gap_before: bool,
 }
 
 /// A province in the province index, with counts.

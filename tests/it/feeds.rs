@@ -169,6 +169,6 @@ fn robots_points_at_the_sitemap() {
     site.build();
     assert_eq!(
         site.read("/robots.txt"),
-        "User-agent: *\nAllow: /\n\nSitemap: https://example.org/bulletin/sitemap.xml\n"
+        "User-agent: *\nAllow: /\n\nSitemap: https://example.org/bulletin/sitemap.xml\nSitemap: https://example.org/bulletin/news-sitemap.xml\n"
     );
 }

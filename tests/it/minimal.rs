@@ -56,7 +56,6 @@ fn every_page_of_the_url_table_exists() {
 }
 
 #[test]
-#[ignore = "bug: render.rs has no job for the contract's /search/ page"]
 fn the_contract_search_page_exists() {
     // content-format.md lists `/search/` among the pages.
     let site = built();

@@ -256,7 +256,6 @@ fn csv_tables_match_the_json() {
 }
 
 #[test]
-#[ignore = "bug: macros.html month_table writes `<a href=\"\">` for a month with figures but no archive page (render.rs month_rows sets url \"\")"]
 fn links_resolve() {
     // 2022-04 has a figure (E's as_of) but no item, so no /archive/2022/04/.
     let site = SiteTest::fixture("stats");

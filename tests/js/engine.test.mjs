@@ -1,0 +1,55 @@
+// The JS query engine over real built indexes, against the Rust implementation of the same
+// algorithm (bulletin::search::search). tests/search.rs builds sites, writes the queries with
+// the URLs Rust found ({dir, q, province, topic, urls}, `dir` being an output's search/
+// folder) to a JSON file and runs node with BULLETIN_SEARCH_EXPECT naming it; run alone, these
+// tests are skipped.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const search = require('../../themes/default/static/search.js');
+
+const expectFile = process.env.BULLETIN_SEARCH_EXPECT;
+const skip = !expectFile ? 'needs built indexes (run through cargo test --test search)' : false;
+
+/** An engine reading the files under `dir` as the browser fetches them, logging each. */
+function engine(dir) {
+  const loaded = [];
+  const load = (rel) => {
+    const bytes = readFileSync(join(dir, rel));
+    loaded.push([rel, bytes.length]);
+    return Promise.resolve(JSON.parse(bytes.toString('utf8')));
+  };
+  return { engine: new search.Engine(load), loaded };
+}
+
+test('the JS engine finds what the Rust one finds, in the same order', { skip }, async () => {
+  const cases = JSON.parse(readFileSync(expectFile, 'utf8'));
+  assert.ok(cases.length > 0);
+  for (const c of cases) {
+    const { engine: e } = engine(c.dir);
+    const results = await e.search(c.q, { province: c.province || '', topic: c.topic || '' });
+    const hits = await results.all();
+    const urls = hits.map((h) => e.meta.base + h.doc.u);
+    assert.deepEqual(urls, c.urls, JSON.stringify(c));
+    assert.deepEqual(results.count(), { n: c.urls.length, exact: true }, JSON.stringify(c));
+  }
+});
+
+test('a first page fetches meta.json, the shards of its terms and the documents shown', { skip }, async () => {
+  const cases = JSON.parse(readFileSync(expectFile, 'utf8')).filter((c) => c.urls.length > 0);
+  for (const c of cases) {
+    const { engine: e, loaded } = engine(c.dir);
+    const results = await e.search(c.q, { province: c.province || '', topic: c.topic || '' });
+    const page = await results.next(10);
+    assert.ok(page.length > 0);
+    const shards = loaded.filter(([rel]) => rel.startsWith('index/')).length;
+    const terms = new Set(search.parseQuery(c.q).flatMap((p) => p.terms));
+    assert.ok(shards <= terms.size + (c.province ? 1 : 0) + (c.topic ? 1 : 0), JSON.stringify(loaded));
+    assert.equal(loaded[0][0], 'meta.json');
+    assert.ok(loaded.every(([rel]) => /^(meta\.json|index\/\d+\.json|docs\/\d+\.json)$/.test(rel)));
+  }
+});
