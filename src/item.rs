@@ -149,6 +149,8 @@ pub struct Image {
     pub src: String,
     /// Alternative text.
     pub alt: String,
+    /// Width and height in pixels, read from a local file (so pages reserve its space).
+    pub size: Option<(u32, u32)>,
 }
 
 /// A published correction (更正).
@@ -435,6 +437,7 @@ fn validate(
     }
 
     let image = optional(raw.image).map(|src| Image {
+        size: None,
         src,
         alt: optional(raw.image_alt.clone()).unwrap_or_default(),
     });

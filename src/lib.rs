@@ -161,6 +161,7 @@ pub fn load_timed(opts: &Options, t: &mut Timings) -> Result<Loaded, Diagnostics
         }
     }
     t.lap("parse");
+    images(&opts.root, &mut items, &mut diags);
     if diags.has_errors() {
         diags.sort();
         return Err(diags);
@@ -180,6 +181,48 @@ pub fn load_timed(opts: &Options, t: &mut Timings) -> Result<Loaded, Diagnostics
     diags.sort();
     t.lap("figure checks");
     Ok(Loaded { site, warnings: diags })
+}
+
+/// Reads the size of every local lead image (for `width`/`height` on the page); a local image
+/// that does not exist or is not an image is an error at the item's `image` line.
+fn images(root: &Path, items: &mut [item::Item], diags: &mut Diagnostics) {
+    let found: Vec<Result<Option<(u32, u32)>, Diagnostic>> = items
+        .par_iter()
+        .map(|it| {
+            let Some(img) = &it.image else { return Ok(None) };
+            if img.src.contains("://") || img.src.starts_with("//") {
+                return Ok(None);
+            }
+            let rel = img.src.trim_start_matches('/');
+            let in_static = root.join("static").join(rel);
+            let beside = root
+                .join("content")
+                .join(it.rel.parent().unwrap_or(Path::new("")))
+                .join(rel);
+            let line = yaml::locate(&it.front, &ypath!["image"]).map_or(1, |(l, _)| l + it.front_line - 1);
+            let path = [in_static, beside].into_iter().find(|p| p.is_file()).ok_or_else(|| {
+                Diagnostic::error(&it.path, line, 1, format!("image `{}` not found", img.src))
+                    .with_hint("put the image under static/ (image: photos/a.jpg) or give a full https:// URL")
+            })?;
+            match imagesize::size(&path) {
+                Ok(s) => Ok(Some((
+                    u32::try_from(s.width).unwrap_or(u32::MAX),
+                    u32::try_from(s.height).unwrap_or(u32::MAX),
+                ))),
+                Err(e) => Err(
+                    Diagnostic::error(&it.path, line, 1, format!("image `{}` cannot be read: {e}", img.src))
+                        .with_hint("use a JPEG, PNG, GIF or WebP file"),
+                ),
+            }
+        })
+        .collect();
+    for (it, r) in items.iter_mut().zip(found) {
+        match (r, it.image.as_mut()) {
+            (Ok(size), Some(img)) => img.size = size,
+            (Err(d), _) => diags.push(d),
+            _ => {}
+        }
+    }
 }
 
 /// Warns about every figure whose number does not appear in its item's text.

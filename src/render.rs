@@ -787,6 +787,8 @@ impl<'a> Renderer<'a> {
                     u.link(&i.src)
                 },
                 alt: i.alt.clone(),
+                width: i.size.map(|(w, _)| w),
+                height: i.size.map(|(_, h)| h),
             }),
             corrections: it
                 .corrections
@@ -1025,7 +1027,7 @@ impl<'a> Renderer<'a> {
                 let months = ms.months_where(keep);
                 let unit = ms.metric.unit.as_str();
                 let id = format!("chart-{}-months", ms.metric.key);
-                let chart_months = (months.len() > 1).then(|| {
+                let chart_months = (!months.is_empty()).then(|| {
                     let data: Vec<chart::Datum> = months
                         .iter()
                         .map(|m| chart::Datum {
@@ -1108,7 +1110,7 @@ impl Renderer<'_> {
                 &data,
             )
         });
-        let months = (ms.by_month.len() > 1).then(|| {
+        let months = (!ms.by_month.is_empty()).then(|| {
             let data: Vec<chart::Datum> = ms
                 .by_month
                 .iter()

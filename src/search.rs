@@ -307,42 +307,48 @@ fn b64_value(c: u8) -> Option<u32> {
 ///   every group but the last;
 /// - a bitmap: `~`, then base64url characters of 6 bits each, bit `i` of character `j` for id `6j+i`.
 pub fn encode_docs(ids: &[u32]) -> String {
-    let mut gaps = String::new();
+    let mut out = String::new();
+    encode_into(&mut out, ids.iter().copied(), ids.last().copied());
+    out
+}
+
+/// [`encode_docs`] of `ids` (ascending, distinct, the last being `max`), appended to `out`.
+fn encode_into(out: &mut String, ids: impl Iterator<Item = u32> + Clone, max: Option<u32>) {
+    let Some(max) = max else {
+        return;
+    };
+    let bitmap_len = max as usize / 6 + 2;
+    let start = out.len();
     let mut prev: Option<u32> = None;
-    for &id in ids {
+    for id in ids.clone() {
         let v = match prev {
             Some(p) => id - p - 1,
             None => id,
         };
         prev = Some(id);
-        let mut groups = [0u8; 7];
-        let mut n = 0;
-        let mut x = v;
-        loop {
-            groups[n] = (x & 31) as u8;
-            n += 1;
-            x >>= 5;
-            if x == 0 {
-                break;
-            }
+        let mut shift = 0;
+        while v.checked_shr(shift + 5).unwrap_or(0) != 0 {
+            shift += 5;
         }
-        for k in (0..n).rev() {
-            let g = groups[k] + if k > 0 { 32 } else { 0 };
-            gaps.push(B64[g as usize] as char);
+        while shift > 0 {
+            out.push(B64[(32 + ((v >> shift) & 31)) as usize] as char);
+            shift -= 5;
+        }
+        out.push(B64[(v & 31) as usize] as char);
+        if out.len() - start > bitmap_len {
+            break; // a bitmap is shorter
         }
     }
-    let bitmap_len = prev.map_or(0, |m| m as usize / 6 + 2);
-    if bitmap_len >= gaps.len() {
-        return gaps;
+    if bitmap_len >= out.len() - start {
+        return;
     }
+    out.truncate(start);
     let mut bits = vec![0u8; bitmap_len - 1];
-    for &id in ids {
+    for id in ids {
         bits[id as usize / 6] |= 1 << (id % 6);
     }
-    let mut out = String::with_capacity(bitmap_len);
     out.push('~');
     out.extend(bits.into_iter().map(|b| B64[b as usize] as char));
-    out
 }
 
 /// Decodes [`encode_docs`]; `None` on a malformed text.
@@ -672,22 +678,19 @@ fn index_chunk(first: usize, entries: &[Entry]) -> Buckets {
 /// One term, encoded: `(hash, "term", "ALL[.TITLE[.HEAD]]")`.
 type Encoded = (u32, String, String);
 
-fn encode_term(key: &Key, postings: &[u32]) -> Encoded {
-    let ids = |mask: u32| -> Vec<u32> {
-        postings
-            .iter()
-            .filter(|&&p| p & mask != 0)
-            .map(|&p| p >> FIELD_BITS)
-            .collect()
-    };
-    let mut value = encode_docs(&ids(TITLE | HEAD | BODY));
-    let (title, head) = (ids(TITLE), ids(HEAD));
-    if !title.is_empty() || !head.is_empty() {
+fn encode_term<'a>(key: &Key, lists: impl Iterator<Item = &'a [u32]> + Clone) -> Encoded {
+    let postings = lists.flat_map(|l| l.iter().copied());
+    let ids = move |mask: u32| postings.clone().filter(move |p| p & mask != 0).map(|p| p >> FIELD_BITS);
+    let last = |mask: u32| ids(mask).last();
+    let mut value = String::new();
+    encode_into(&mut value, ids(TITLE | HEAD | BODY), last(TITLE | HEAD | BODY));
+    let (title, head) = (last(TITLE), last(HEAD));
+    if title.is_some() || head.is_some() {
         value.push('.');
-        value.push_str(&encode_docs(&title));
-        if !head.is_empty() {
+        encode_into(&mut value, ids(TITLE), title);
+        if head.is_some() {
             value.push('.');
-            value.push_str(&encode_docs(&head));
+            encode_into(&mut value, ids(HEAD), head);
         }
     }
     (key.hash(), key.text(), value)
@@ -708,13 +711,7 @@ fn merge_bucket(parts: Vec<Vec<(Key, Vec<u32>)>>) -> Vec<Encoded> {
         while j < all.len() && all[j].0 == all[i].0 {
             j += 1;
         }
-        let encoded = if j == i + 1 {
-            encode_term(&all[i].0, &all[i].2)
-        } else {
-            let merged: Vec<u32> = all[i..j].iter().flat_map(|t| t.2.iter().copied()).collect();
-            encode_term(&all[i].0, &merged)
-        };
-        out.push(encoded);
+        out.push(encode_term(&all[i].0, all[i..j].iter().map(|t| t.2.as_slice())));
         i = j;
     }
     out.sort_unstable_by(|a, b| a.1.cmp(&b.1));
@@ -725,24 +722,42 @@ fn merge_bucket(parts: Vec<Vec<(Key, Vec<u32>)>>) -> Vec<Encoded> {
 /// inert in any HTML context too), and U+2028/U+2029.
 fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (escape, len): (&str, usize) = match bytes[i] {
+            b'"' => ("\\\"", 1),
+            b'\\' => ("\\\\", 1),
+            b'\n' => ("\\n", 1),
+            b'\r' => ("\\r", 1),
+            b'\t' => ("\\t", 1),
+            b'<' => ("\\u003c", 1),
+            b'>' => ("\\u003e", 1),
+            b'&' => ("\\u0026", 1),
+            b @ 0..=0x1f => (CONTROL[b as usize], 1),
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA8) => ("\\u2028", 3),
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA9) => ("\\u2029", 3),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(escape);
+        i += len;
+        start = i;
     }
+    out.push_str(&s[start..]);
     out.push('"');
 }
+
+/// JSON escapes of the control characters.
+const CONTROL: [&str; 32] = [
+    "\\u0000", "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006", "\\u0007", "\\b", "\\t", "\\n",
+    "\\u000b", "\\f", "\\r", "\\u000e", "\\u000f", "\\u0010", "\\u0011", "\\u0012", "\\u0013", "\\u0014", "\\u0015",
+    "\\u0016", "\\u0017", "\\u0018", "\\u0019", "\\u001a", "\\u001b", "\\u001c", "\\u001d", "\\u001e", "\\u001f",
+];
 
 fn shard_json(terms: &[&Encoded]) -> Vec<u8> {
     let size: usize = terms.iter().map(|t| t.1.len() + t.2.len() + 6).sum();
@@ -1061,6 +1076,22 @@ mod tests {
         assert_eq!(parts[0].terms, vec!["外卖", "卖骑", "骑手"]);
         assert!(!parts[0].exact());
         assert!(parts[1].exact());
+    }
+
+    #[test]
+    fn json_strings_round_trip_and_stay_inert_in_html() {
+        let text = "劳模 \"<b>&</b>\" \\ \n\t\u{1}\u{1f} \u{2028}\u{2029} 𠀀 é";
+        let mut out = String::new();
+        push_json_str(&mut out, text);
+        assert!(!out.contains(['<', '>', '&', '\u{2028}', '\u{2029}']), "{out}");
+        assert_eq!(serde_json::from_str::<String>(&out).unwrap(), text);
+    }
+
+    #[test]
+    fn large_ids_encode() {
+        for ids in [vec![u32::MAX >> 3], vec![0, 1 << 30, (1 << 31) + 7]] {
+            assert_eq!(decode_docs(&encode_docs(&ids)), Some(ids));
+        }
     }
 
     #[test]

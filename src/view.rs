@@ -200,6 +200,10 @@ pub struct ImageView {
     pub src: String,
     /// Alt text.
     pub alt: String,
+    /// Width in pixels, when known.
+    pub width: Option<u32>,
+    /// Height in pixels, when known.
+    pub height: Option<u32>,
 }
 
 /// A news item, for its own page (with `body_html` and `figures`) and in lists.

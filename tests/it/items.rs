@@ -103,22 +103,55 @@ fn corrections_are_shown_and_move_updated() {
 
 #[test]
 fn lead_image_under_the_base_path() {
+    let site = SiteTest::with_config(SITE_YAML).with(
+        "content/a.md",
+        &item(
+            "title: 甲\ndate: 2022-06-20\nregion: 山东\nslug: a\nimage: images/a.png\nimage_alt: 职工在食堂就餐\n",
+            "正文。\n",
+        ),
+    );
+    site.write("static/images/a.png", PNG_3X2);
+    site.run(&["build", "--base-url", "https://example.org/sub/"])
+        .expect_status(0);
+    let page = site.page("/news/2022/06/20/a/");
+    assert_eq!(attrs(&page, "main img", "src"), ["/sub/images/a.png"]);
+    assert_eq!(attrs(&page, "main img", "alt"), ["职工在食堂就餐"]);
+    // The size is read from the file, so the page reserves the image's space.
+    assert_eq!(attrs(&page, "main img", "width"), ["3"]);
+    assert_eq!(attrs(&page, "main img", "height"), ["2"]);
+    let broken = site.broken_links("https://example.org/sub/");
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
+/// The header of a 3×2 PNG: enough for its size to be read.
+const PNG_3X2: &[u8] =
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x03\x00\x00\x00\x02\x08\x02\x00\x00\x00\x12\x16\xf1\x4d";
+
+#[test]
+fn a_missing_or_broken_image_is_an_error_at_its_line() {
     let site = SiteTest::with_config(SITE_YAML)
         .with(
             "content/a.md",
             &item(
-                "title: 甲\ndate: 2022-06-20\nregion: 山东\nslug: a\nimage: images/a.jpg\nimage_alt: 职工在食堂就餐\n",
+                "title: 甲\ndate: 2022-06-20\nregion: 山东\nimage: gone.jpg\nimage_alt: 图\n",
                 "正文。\n",
             ),
         )
-        .with("static/images/a.jpg", "not really a jpeg");
-    site.run(&["build", "--base-url", "https://example.org/sub/"])
-        .expect_status(0);
-    let page = site.page("/news/2022/06/20/a/");
-    assert_eq!(attrs(&page, "main img", "src"), ["/sub/images/a.jpg"]);
-    assert_eq!(attrs(&page, "main img", "alt"), ["职工在食堂就餐"]);
-    let broken = site.broken_links("https://example.org/sub/");
-    assert!(broken.is_empty(), "{}", broken.join("\n"));
+        .with(
+            "content/b.md",
+            &item(
+                "title: 乙\ndate: 2022-06-20\nregion: 山东\nimage: bad.jpg\nimage_alt: 图\n",
+                "正文。\n",
+            ),
+        )
+        .with("static/bad.jpg", "not really a jpeg");
+    let run = site.run(&["build"]);
+    run.expect_status(1);
+    let d = run.diags();
+    assert_eq!((d[0].path.as_str(), d[0].line), ("content/a.md", 5), "{d:?}");
+    assert!(d[0].message.contains("image `gone.jpg` not found"), "{d:?}");
+    assert_eq!((d[1].path.as_str(), d[1].line), ("content/b.md", 5), "{d:?}");
+    assert!(d[1].message.contains("cannot be read"), "{d:?}");
 }
 
 #[test]
