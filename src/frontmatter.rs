@@ -6,7 +6,11 @@
 
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::yaml::{self, Seg};
+use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer};
+use std::cell::OnceCell;
+use std::collections::HashMap;
+use std::fmt;
 use std::path::Path;
 
 /// Front matter as written; every field optional so that missing ones get our own message.
@@ -105,31 +109,92 @@ pub(crate) struct RawFigure {
 }
 
 /// Accepts a string, number or boolean scalar as its text (`value: 6283` and `value: "6283"`).
+///
+/// A visitor rather than a detour through `serde_yaml::Value`, so that a list or a mapping is
+/// reported by serde_yaml itself: with the field's name and its line.
 fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    use serde::de::Error;
-    let v = Option::<serde_yaml::Value>::deserialize(d)?;
-    match v {
-        None | Some(serde_yaml::Value::Null) => Ok(None),
-        Some(serde_yaml::Value::String(s)) => Ok(Some(s)),
-        Some(serde_yaml::Value::Number(n)) => Ok(Some(n.to_string())),
-        Some(serde_yaml::Value::Bool(b)) => Ok(Some(b.to_string())),
-        Some(_) => Err(D::Error::custom("expected a single value, not a list or a mapping")),
+    d.deserialize_any(ScalarText)
+}
+
+struct ScalarText;
+
+impl<'de> Visitor<'de> for ScalarText {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a single value, not a list or a mapping")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // As serde_yaml's `Number` writes it (1.5, 1e300, .inf), which the figure parser reads.
+        Ok(Some(serde_yaml::Number::from(v).to_string()))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
     }
 }
 
 /// Accepts `[a, b]`, or a single `a` as a list of one.
 fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(String),
-        Many(Vec<String>),
+    d.deserialize_any(OneOrMany)
+}
+
+struct OneOrMany;
+
+impl<'de> Visitor<'de> for OneOrMany {
+    type Value = Vec<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a name or a list of names like `[a, b]`")
     }
-    Ok(match Option::<OneOrMany>::deserialize(d)? {
-        None => Vec::new(),
-        Some(OneOrMany::One(s)) => vec![s],
-        Some(OneOrMany::Many(v)) => v,
-    })
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(vec![v.to_string()])
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(vec![v])
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(vec![v.to_string()])
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(vec![v.to_string()])
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut names = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(name) = seq.next_element::<String>()? {
+            names.push(name);
+        }
+        Ok(names)
+    }
 }
 
 /// Front matter text with its place in the file, able to say where any key stands.
@@ -138,13 +203,25 @@ pub(crate) struct Located<'a> {
     /// The file line of the YAML's first line.
     pub first_line: usize,
     pub path: &'a Path,
+    /// Every key's place, read on the first question (an item with 3,000 figures asks 3,000).
+    index: OnceCell<HashMap<Vec<Seg>, (usize, usize)>>,
 }
 
-impl Located<'_> {
+impl<'a> Located<'a> {
+    /// `yaml`, whose first line is line `first_line` of the file at `path`.
+    pub fn new(yaml: &'a str, first_line: usize, path: &'a Path) -> Self {
+        Located {
+            yaml,
+            first_line,
+            path,
+            index: OnceCell::new(),
+        }
+    }
+
     /// File (line, column) of the key at `path`; the first front matter line when not found.
     pub fn at(&self, path: &[Seg]) -> (usize, usize) {
-        match yaml::locate(self.yaml, path) {
-            Some((l, c)) => (l + self.first_line - 1, c),
+        match self.index.get_or_init(|| yaml::positions(self.yaml)).get(path) {
+            Some(&(l, c)) => (l + self.first_line - 1, c),
             None => (self.first_line.saturating_sub(1).max(1), 1),
         }
     }
@@ -154,6 +231,11 @@ impl Located<'_> {
         let (l, c) = self.at(path);
         Diagnostic::error(self.path, l, c, message)
     }
+
+    /// An error at a (line, column) of the YAML block.
+    fn error_at(&self, (line, col): (usize, usize), message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(self.path, line + self.first_line - 1, col, message)
+    }
 }
 
 /// Deserializes front matter; a YAML or shape error becomes one diagnostic at the file line.
@@ -161,6 +243,23 @@ pub(crate) fn parse(loc: &Located<'_>) -> Result<RawFrontMatter, Diagnostic> {
     if loc.yaml.trim().is_empty() {
         return Err(Diagnostic::error(loc.path, 1, 1, "the front matter is empty")
             .with_hint("an item needs at least `title`, `date` and `region`"));
+    }
+    match yaml::shape(loc.yaml) {
+        yaml::Shape::Fine => {}
+        yaml::Shape::TooDeep(l, c) => {
+            return Err(loc
+                .error_at(
+                    (l, c),
+                    format!("front matter: nested more than {} levels deep", yaml::MAX_DEPTH),
+                )
+                .with_hint("the front matter nests or repeats too deeply; simplify it"));
+        }
+        // serde_yaml gives the better message, but only a small text is safe to hand it.
+        yaml::Shape::Broken(message, l, c) if loc.yaml.len() > yaml::MAX_UNCHECKED_BYTES => {
+            let hint = yaml_hint(&message);
+            return Err(loc.error_at((l, c), format!("front matter: {message}")).with_hint(hint));
+        }
+        yaml::Shape::Broken(..) => {}
     }
     let err = match serde_yaml::from_str::<Option<RawFrontMatter>>(loc.yaml) {
         Ok(Some(raw)) => return Ok(raw),
@@ -171,11 +270,17 @@ pub(crate) fn parse(loc: &Located<'_>) -> Result<RawFrontMatter, Diagnostic> {
         Err(e) => e,
     };
     let (message, pos) = yaml::split_error(&err);
-    let (line, col) = match pos {
-        Some((l, c)) => (l + loc.first_line - 1, c),
-        None => (loc.first_line, 1),
-    };
-    let mut d = Diagnostic::error(loc.path, line, col, format!("front matter: {message}"));
+    let pos = pos.map(|p| yaml::text_position(loc.yaml, p));
+    if message.contains("duplicate field `") || message.contains("duplicate entry") {
+        // serde_yaml points at the mapping holding the repeat; the editor wants the repeat.
+        if let Some((key, at, first)) = yaml::duplicate_key(loc.yaml) {
+            return Err(loc.error_at(at, format!("front matter: {message}")).with_hint(format!(
+                "each field may appear only once; `{key}` is already given on line {}",
+                first + loc.first_line - 1
+            )));
+        }
+    }
+    let mut d = loc.error_at(pos.unwrap_or((1, 1)), format!("front matter: {message}"));
     if let Some((field, expected)) = yaml::unknown_field(&message) {
         let candidates: Vec<&str> = if expected.is_empty() {
             FIELDS.to_vec()
@@ -189,16 +294,29 @@ pub(crate) fn parse(loc: &Located<'_>) -> Result<RawFrontMatter, Diagnostic> {
                 candidates.join(", ")
             )),
         };
+    } else if pos.is_some_and(|(l, c)| tab_at(loc.yaml, l, c)) {
+        // libyaml often says "found character that cannot start any token" for a tab.
+        d = d.with_hint(yaml_hint("tab"));
     } else {
         d = d.with_hint(yaml_hint(&message));
     }
     Err(d)
 }
 
+/// Whether the character at 1-based (line, column) of `text` is a tab.
+fn tab_at(text: &str, line: usize, column: usize) -> bool {
+    text.lines()
+        .nth(line.saturating_sub(1))
+        .and_then(|l| l.chars().nth(column.saturating_sub(1)))
+        == Some('\t')
+}
+
 /// A hint for a YAML or shape error, by what the message says.
 pub(crate) fn yaml_hint(message: &str) -> &'static str {
     if message.contains("quoted scalar") {
         "a quoted value is not closed: end it with the same quote on the same line"
+    } else if message.contains("flow sequence") || message.contains("flow mapping") {
+        "a `[` or `{` is not closed: end the list with `]`, the mapping with `}`"
     } else if message.contains("tab") {
         "indent YAML with spaces, not tabs"
     } else if message.contains("duplicate") {
@@ -217,11 +335,7 @@ mod tests {
     use super::*;
 
     fn run(yaml: &str) -> Result<RawFrontMatter, Diagnostic> {
-        parse(&Located {
-            yaml,
-            first_line: 2,
-            path: Path::new("content/a.md"),
-        })
+        parse(&Located::new(yaml, 2, Path::new("content/a.md")))
     }
 
     #[test]

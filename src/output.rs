@@ -33,6 +33,9 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     if out.parent().is_none() {
         return Err(refuse("it is the file system root"));
     }
+    if out.exists() && !out.is_dir() {
+        return Err(refuse("it is a file, not a folder"));
+    }
     if root.starts_with(&out) {
         return Err(refuse("it holds the site itself"));
     }
@@ -160,7 +163,15 @@ impl Staging {
             }
             let made_before = read_manifest(&self.target);
             let mut clashes = Diagnostics::new();
-            for rel in list_files(&self.target) {
+            let (found, unreadable) = list_entries(&self.target);
+            for (path, e) in unreadable {
+                // Unlisted, it would be lost with the old output: stop instead.
+                clashes.push(
+                    Diagnostic::file_error(path, format!("cannot look into the output folder: {e}"))
+                        .with_hint("bulletin keeps what it did not create, so it must be able to read it"),
+                );
+            }
+            for (rel, kind) in found {
                 if rel == MANIFEST || made_before.contains(&rel) {
                     continue;
                 }
@@ -176,11 +187,7 @@ impl Staging {
                 }
                 let from = self.target.join(&rel);
                 let to = self.dir.join(&rel);
-                let copied = to
-                    .parent()
-                    .map_or(Ok(()), std::fs::create_dir_all)
-                    .and_then(|()| std::fs::copy(&from, &to).map(|_| ()));
-                match copied {
+                match keep(&from, &to, kind) {
                     Ok(()) => warnings.push(
                         Diagnostic::warning(&from, 0, 0, "kept a file that bulletin did not create").with_hint(
                             "files placed in the output by hand are kept; put them in static/ to have them copied",
@@ -297,19 +304,100 @@ fn read_manifest(dir: &Path) -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
-fn list_files(dir: &Path) -> Vec<String> {
-    walkdir::WalkDir::new(dir)
+/// What a hand-placed entry of the old output is, to carry it over as what it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    File,
+    Symlink,
+    EmptyDir,
+    /// A FIFO, socket or device: copying would block or make no sense.
+    Special,
+}
+
+/// What [`list_entries`] finds: entries with their kind, and places it could not read.
+type Listing = (Vec<(String, Kind)>, Vec<(PathBuf, std::io::Error)>);
+
+/// Every entry of `dir` but its folders that hold something: `/`-separated path and kind, and
+/// the places that could not be read.
+fn list_entries(dir: &Path) -> Listing {
+    let mut found = Vec::new();
+    let mut unreadable = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .min_depth(1)
         .follow_links(false)
-        .into_iter()
-        .flatten()
-        .filter(|e| !e.file_type().is_dir())
-        .filter_map(|e| {
-            e.path()
-                .strip_prefix(dir)
-                .ok()
-                .map(|p| p.to_string_lossy().replace('\\', "/"))
-        })
-        .collect()
+        .sort_by_file_name()
+    {
+        let e = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let path = err.path().unwrap_or(dir).to_path_buf();
+                let io = err
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("cannot be listed"));
+                unreadable.push((path, io));
+                continue;
+            }
+        };
+        let t = e.file_type();
+        let kind = if t.is_file() {
+            Kind::File
+        } else if t.is_symlink() {
+            Kind::Symlink
+        } else if t.is_dir() {
+            match std::fs::read_dir(e.path()).map(|mut children| children.next().is_none()) {
+                Ok(true) => Kind::EmptyDir,
+                Ok(false) => continue,
+                Err(err) => {
+                    unreadable.push((e.path().to_path_buf(), err));
+                    continue;
+                }
+            }
+        } else {
+            Kind::Special
+        };
+        if let Ok(rel) = e.path().strip_prefix(dir) {
+            found.push((rel.to_string_lossy().replace('\\', "/"), kind));
+        }
+    }
+    (found, unreadable)
+}
+
+/// Carries one hand-placed entry from the old output into the new: a copy of a file, the same
+/// link for a symlink (never what it points to), an empty folder for an empty folder.
+fn keep(from: &Path, to: &Path, kind: Kind) -> std::io::Result<()> {
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    match kind {
+        Kind::File => std::fs::copy(from, to).map(|_| ()),
+        Kind::EmptyDir => std::fs::create_dir_all(to),
+        Kind::Symlink => copy_link(from, to),
+        Kind::Special => Err(std::io::Error::other(
+            "it is not a regular file, a folder or a symlink; move it elsewhere",
+        )),
+    }
+}
+
+#[cfg(unix)]
+fn copy_link(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::os::unix::fs::symlink(std::fs::read_link(from)?, to)
+}
+
+#[cfg(not(unix))]
+fn copy_link(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::copy(from, to).map(|_| ())
+}
+
+/// Whether the process that named a staging folder may still be writing to it. Only Linux can
+/// tell cheaply (`/proc`); elsewhere every leftover counts as stale, as before.
+fn still_running(pid: &str) -> bool {
+    if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    if pid == std::process::id().to_string() {
+        return false;
+    }
+    cfg!(target_os = "linux") && Path::new("/proc").join(pid).exists()
 }
 
 fn remove_stale(parent: &Path, name: &str) {
@@ -321,8 +409,12 @@ fn remove_stale(parent: &Path, name: &str) {
         let path = e.path();
         // A staging folder still carrying our mark was never committed: a killed build.
         // An `.old-` folder is a previous output whose removal was interrupted.
-        let stale = (file_name.starts_with(&tmp) && path.join(STAGING_MARK).exists())
-            || (file_name.starts_with(&old) && path.join(MANIFEST).exists());
+        // A build running beside this one (its process alive) is left alone.
+        let stale = match (file_name.strip_prefix(&tmp), file_name.strip_prefix(&old)) {
+            (Some(pid), _) => path.join(STAGING_MARK).exists() && !still_running(pid),
+            (_, Some(pid)) => path.join(MANIFEST).exists() && !still_running(pid),
+            _ => false,
+        };
         if stale {
             let _ = std::fs::remove_dir_all(&path);
         }

@@ -28,6 +28,12 @@ const MIN_SCORE: f64 = 0.4;
 /// How many nearest names an [`UnknownRegion`] carries at most.
 const MAX_NEAREST: usize = 3;
 
+/// How many characters of an unknown value are compared with the known names.
+const MAX_COMPARED: usize = 32;
+
+/// How many characters of an unknown value its message repeats.
+const MAX_SHOWN: usize = 40;
+
 /// The six traditional areas (大区) plus the national level, in display order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Area {
@@ -160,7 +166,11 @@ pub struct UnknownRegion {
 
 impl fmt::Display for UnknownRegion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown region `{}`", self.value)
+        if self.value.chars().nth(MAX_SHOWN).is_some() {
+            write!(f, "unknown region `{}…`", prefix(&self.value, MAX_SHOWN))
+        } else {
+            write!(f, "unknown region `{}`", self.value)
+        }
     }
 }
 
@@ -266,6 +276,9 @@ impl Registry {
         if input.is_empty() {
             return Vec::new();
         }
+        // The province is at the start; comparing a long value whole would only cost time
+        // (edit distance over every spelling), as much as seconds for a 100 KB value.
+        let input = prefix(input, MAX_COMPARED);
         let latin = input.is_ascii();
         let lowered = normalize_latin(input);
         let mut best: Vec<(f64, usize)> = Vec::new();
@@ -566,6 +579,23 @@ mod tests {
         let err = registry().parse("山栋").unwrap_err();
         assert_eq!(err.to_string(), "unknown region `山栋`");
         assert!(err.nearest.contains(&"山东"));
+    }
+
+    #[test]
+    fn long_unknown_values_are_cut_and_still_get_suggestions() {
+        let long = format!("山栋{}", "栖".repeat(100_000));
+        let start = std::time::Instant::now();
+        let err = registry().parse(&long).unwrap_err();
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(1),
+            "{:?}",
+            start.elapsed()
+        );
+        assert_eq!(err.value, long);
+        assert_eq!(err.nearest.first(), Some(&"山东"));
+        let shown = err.to_string();
+        assert_eq!(shown.chars().count(), "unknown region `…`".chars().count() + MAX_SHOWN);
+        assert!(registry().parse(&"x".repeat(100_000)).is_err());
     }
 
     #[test]

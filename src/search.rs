@@ -30,7 +30,7 @@
 use crate::site::{Entry, Site};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{btree_map, BTreeMap, HashMap};
 use std::path::Path;
 
 /// Version of the file format, in `meta.json`; the script refuses other versions.
@@ -111,14 +111,16 @@ fn pack(first: Option<char>, c: char) -> u64 {
     }
 }
 
-fn unpack(key: u64) -> String {
-    let hi = (key >> 21) as u32;
-    let lo = (key & 0x1F_FFFF) as u32;
-    [hi, lo]
+/// The one or two characters of a packed key.
+fn chars_of(key: u64) -> impl Iterator<Item = char> {
+    [key >> 21, key & 0x1F_FFFF]
         .into_iter()
         .filter(|&u| u != 0)
-        .filter_map(char::from_u32)
-        .collect()
+        .filter_map(|u| u32::try_from(u).ok().and_then(char::from_u32))
+}
+
+fn unpack(key: u64) -> String {
+    chars_of(key).collect()
 }
 
 /// Calls `f` with every index term of `text`, in order, repeats included: for each CJK
@@ -278,15 +280,7 @@ pub fn hash(term: &str) -> u32 {
 }
 
 fn hash_key(key: u64) -> u32 {
-    let hi = (key >> 21) as u32;
-    let lo = (key & 0x1F_FFFF) as u32;
-    let mut h = FNV_OFFSET;
-    for u in [hi, lo] {
-        if let Some(c) = char::from_u32(u).filter(|_| u != 0) {
-            h = fnv_char(h, c);
-        }
-    }
-    h
+    chars_of(key).fold(FNV_OFFSET, fnv_char)
 }
 
 /// The shard of a term among `shards`.
@@ -297,7 +291,7 @@ pub fn shard_of(term: &str, shards: usize) -> usize {
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 fn b64_value(c: u8) -> Option<u32> {
-    B64.iter().position(|&b| b == c).map(|p| p as u32)
+    B64.iter().position(|&b| b == c).and_then(|p| u32::try_from(p).ok())
 }
 
 /// Encodes a set of document ids (ascending, distinct) as text safe in JSON without escapes,
@@ -500,13 +494,14 @@ fn choices(site: &Site) -> Choices {
 }
 
 /// The postings of the terms of a run of documents, while indexing. Each posting is
-/// `doc << FIELD_BITS | fields`, ascending by document. A term's posting for the document being
-/// indexed stays in its slot (`current`) until the next document comes, so that repeats within
-/// a document touch only the slot; finished postings go to `lists`.
+/// `doc << FIELD_BITS | fields`, ascending by document.
 ///
-/// CJK unigrams of the BMP (all common Han) sit in an array indexed by code point; bigrams and
-/// the rest in an open-addressing table of 16-byte slots, small enough to stay in cache longer
-/// than a general map of vectors would. Word tokens and filters are few and use a map.
+/// Indexing is bound by memory traffic (10,000 items make some 14 million postings), so each
+/// term has a 16-byte [`Slot`] holding its key and its posting for the document being indexed:
+/// repeats within a document touch only the slot, and the posting moves to the term's list
+/// when the next document comes. CJK unigrams of the BMP (all common Han) have their slot in an
+/// array indexed by code point; bigrams and the rest in an open-addressing table; word tokens
+/// and filters, which are few, in a map.
 struct Postings {
     direct: Vec<Slot>,
     table: Vec<Slot>,
@@ -515,7 +510,7 @@ struct Postings {
     words: HashMap<String, Slot>,
 }
 
-/// A term's slot: its key (0 for none), its current posting and where its finished ones are.
+/// A term's key (0 for an empty slot), its current posting and where its earlier ones are.
 #[derive(Clone, Copy, Default)]
 struct Slot {
     key: u64,
@@ -523,7 +518,7 @@ struct Slot {
     list: u32,
 }
 
-/// Code points below this are counted in [`Postings::direct`].
+/// Code points below this have their slot in [`Postings::direct`].
 const DIRECT: usize = 0x1_0000;
 
 impl Postings {
@@ -537,7 +532,7 @@ impl Postings {
         }
     }
 
-    /// Records `fields` of `doc` in a slot, or starts the slot with it.
+    /// Records `field` of `doc` in a slot, filling an empty slot with `key`.
     fn post(lists: &mut Vec<Vec<u32>>, slot: &mut Slot, key: u64, doc: u32, field: u32) {
         if slot.key == 0 {
             slot.key = key;
@@ -547,14 +542,14 @@ impl Postings {
         } else if slot.current >> FIELD_BITS == doc {
             slot.current |= field;
         } else {
-            if let Some(l) = lists.get_mut(slot.list as usize) {
-                l.push(slot.current);
+            if let Some(list) = lists.get_mut(slot.list as usize) {
+                list.push(slot.current);
             }
             slot.current = doc << FIELD_BITS | field;
         }
     }
 
-    fn index_of(table: &[Slot], key: u64) -> usize {
+    fn probe(table: &[Slot], key: u64) -> usize {
         let mask = table.len() - 1;
         // Fibonacci hashing: the top bits of the product.
         let mut i = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 40) as usize & mask;
@@ -565,11 +560,11 @@ impl Postings {
     }
 
     fn add_cjk(&mut self, key: u64, doc: u32, field: u32) {
-        // Unigram keys are the code point itself (+1 so that U+0000 would not read as empty).
-        if let Some(slot) = self.direct.get_mut(key as usize) {
+        if let Some(slot) = usize::try_from(key).ok().and_then(|k| self.direct.get_mut(k)) {
+            // The slot's key is the code point plus one, so that no key is 0.
             return Self::post(&mut self.lists, slot, key + 1, doc, field);
         }
-        let i = Self::index_of(&self.table, key);
+        let i = Self::probe(&self.table, key);
         if self.table[i].key == 0 {
             self.used += 1;
         }
@@ -583,7 +578,7 @@ impl Postings {
         let bigger = vec![Slot::default(); self.table.len() * 2];
         let old = std::mem::replace(&mut self.table, bigger);
         for slot in old.into_iter().filter(|s| s.key != 0) {
-            let i = Self::index_of(&self.table, slot.key);
+            let i = Self::probe(&self.table, slot.key);
             self.table[i] = slot;
         }
     }
@@ -597,25 +592,25 @@ impl Postings {
     }
 
     /// Every term with its postings.
-    fn finish(mut self) -> impl Iterator<Item = (Key, Vec<u32>)> {
-        let mut take = move |slot: &Slot| -> Vec<u32> {
-            let mut list = std::mem::take(&mut self.lists[slot.list as usize]);
-            list.push(slot.current);
-            list
-        };
-        let mut out: Vec<(Key, Vec<u32>)> = Vec::new();
-        for (cp, slot) in self.direct.iter().enumerate() {
-            if slot.key != 0 {
-                out.push((Key::Cjk(cp as u64), take(slot)));
+    fn finish(mut self) -> Vec<(Key, Vec<u32>)> {
+        let mut out: Vec<(Key, Vec<u32>)> = Vec::with_capacity(self.lists.len());
+        let mut take = |key: Key, slot: &Slot| {
+            if let Some(list) = self.lists.get_mut(slot.list as usize) {
+                let mut list = std::mem::take(list);
+                list.push(slot.current);
+                out.push((key, list));
             }
+        };
+        for (cp, slot) in self.direct.iter().enumerate().filter(|(_, s)| s.key != 0) {
+            take(Key::Cjk(cp as u64), slot);
         }
         for slot in self.table.iter().filter(|s| s.key != 0) {
-            out.push((Key::Cjk(slot.key), take(slot)));
+            take(Key::Cjk(slot.key), slot);
         }
         for (word, slot) in &self.words {
-            out.push((Key::Word(word.clone()), take(slot)));
+            take(Key::Word(word.clone()), slot);
         }
-        out.into_iter()
+        out
     }
 }
 
@@ -641,8 +636,11 @@ impl Key {
     }
 }
 
+/// Terms with their postings.
+type Bucket = Vec<(Key, Vec<u32>)>;
+
 /// The postings of a run of documents, in buckets by `hash % MAX_SHARDS`.
-type Buckets = Vec<Vec<(Key, Vec<u32>)>>;
+type Buckets = Vec<Bucket>;
 
 fn index_chunk(first: usize, entries: &[Entry]) -> Buckets {
     let mut postings = Postings::new();
@@ -696,8 +694,8 @@ fn encode_term<'a>(key: &Key, lists: impl Iterator<Item = &'a [u32]> + Clone) ->
     (key.hash(), key.text(), value)
 }
 
-/// Merges the chunks' postings of one bucket and encodes them, sorted by term.
-fn merge_bucket(parts: Vec<Vec<(Key, Vec<u32>)>>) -> Vec<Encoded> {
+/// Merges the chunks' postings of one bucket and encodes them.
+fn merge_bucket(parts: Vec<Bucket>) -> Vec<Encoded> {
     let mut all: Vec<(Key, usize, Vec<u32>)> = parts
         .into_iter()
         .enumerate()
@@ -714,7 +712,6 @@ fn merge_bucket(parts: Vec<Vec<(Key, Vec<u32>)>>) -> Vec<Encoded> {
         out.push(encode_term(&all[i].0, all[i..j].iter().map(|t| t.2.as_slice())));
         i = j;
     }
-    out.sort_unstable_by(|a, b| a.1.cmp(&b.1));
     out
 }
 
@@ -726,6 +723,10 @@ fn push_json_str(out: &mut String, s: &str) {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
+        if !SPECIAL[bytes[i] as usize] {
+            i += 1;
+            continue;
+        }
         let (escape, len): (&str, usize) = match bytes[i] {
             b'"' => ("\\\"", 1),
             b'\\' => ("\\\\", 1),
@@ -751,6 +752,23 @@ fn push_json_str(out: &mut String, s: &str) {
     out.push_str(&s[start..]);
     out.push('"');
 }
+
+/// The bytes [`push_json_str`] looks at: ASCII that needs escaping, and the lead byte of U+2028/9.
+static SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'&' as usize] = true;
+    t[0xE2] = true;
+    t
+};
 
 /// JSON escapes of the control characters.
 const CONTROL: [&str; 32] = [
@@ -844,8 +862,6 @@ fn shard_count(bytes: usize) -> usize {
 
 /// Every file of the search index: `(path relative to the output root, bytes)`.
 pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
-    let t0 = std::time::Instant::now();
-    eprintln!("TIMING start cpu {}", cpu());
     let entries = &site.entries;
     let threads = rayon::current_num_threads().max(1);
     let chunk = entries.len().div_ceil(threads * 2).max(256);
@@ -854,9 +870,8 @@ pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
         .enumerate()
         .map(|(k, es)| index_chunk(k * chunk, es))
         .collect();
-    eprintln!("TIMING index chunks {:?} cpu {}", t0.elapsed(), cpu());
     // Transpose: bucket-major, chunk order kept so that ids stay ascending when merged.
-    let mut by_bucket: Vec<Vec<Vec<(Key, Vec<u32>)>>> = (0..MAX_SHARDS).map(|_| Vec::new()).collect();
+    let mut by_bucket: Vec<Vec<Bucket>> = (0..MAX_SHARDS).map(|_| Vec::new()).collect();
     for c in chunks {
         for (b, v) in c.into_iter().enumerate() {
             if !v.is_empty() {
@@ -867,7 +882,6 @@ pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
     let buckets: Vec<Vec<Encoded>> = by_bucket.into_par_iter().map(merge_bucket).collect();
     let total: usize = buckets.iter().flatten().map(|t| t.1.len() + t.2.len() + 6).sum();
     let shards = shard_count(total);
-    eprintln!("TIMING merged {:?} cpu {}", t0.elapsed(), cpu());
 
     let mut out: Vec<(String, Vec<u8>)> = (0..shards)
         .into_par_iter()
@@ -877,8 +891,6 @@ pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
             (format!("{DIR}index/{s}.json"), shard_json(&terms))
         })
         .collect();
-
-    eprintln!("TIMING shards json {:?} cpu {}", t0.elapsed(), cpu());
     let (provinces, topics) = choices(site);
     let pos = |list: &[(String, String)]| -> Vec<String> { list.iter().map(|(s, _)| s.clone()).collect() };
     let (pslugs, tslugs) = (pos(&provinces), pos(&topics));
@@ -890,7 +902,6 @@ pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
         .map(|(i, e)| (format!("{DIR}docs/{i}.json"), doc_json(site, e, &pmap, &tmap)))
         .collect();
     out.extend(docs);
-    eprintln!("TIMING docs {:?} cpu {}", t0.elapsed(), cpu());
 
     let version = out
         .par_iter()
@@ -900,7 +911,6 @@ pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
         .fold(FORMAT as u64, |acc, h| {
             (acc.rotate_left(7) ^ h).wrapping_mul(0x0000_0100_0000_01b3)
         });
-    eprintln!("TIMING version {:?} cpu {}", t0.elapsed(), cpu());
     let meta = Meta {
         format: FORMAT,
         version: format!("{version:016x}"),
@@ -991,11 +1001,11 @@ pub fn search(dir: &Path, q: &str, filters: &Filters) -> Result<Vec<Hit>, ReadEr
     let mut lists: Vec<[Vec<u32>; 3]> = Vec::new();
     for t in &terms {
         let s = shard_of(t, meta.shards);
-        if !shards.contains_key(&s) {
-            let shard: BTreeMap<String, String> = read_json(&dir.join(format!("index/{s}.json")))?;
-            shards.insert(s, shard);
-        }
-        let Some(value) = shards.get(&s).and_then(|m| m.get(t)) else {
+        let shard = match shards.entry(s) {
+            btree_map::Entry::Occupied(o) => o.into_mut(),
+            btree_map::Entry::Vacant(v) => v.insert(read_json(&dir.join(format!("index/{s}.json")))?),
+        };
+        let Some(value) = shard.get(t) else {
             return Ok(Vec::new());
         };
         let mut sets = value.split('.').map(decode_docs);
@@ -1108,64 +1118,5 @@ mod tests {
         assert_eq!(shard_count(TARGET_SHARD_BYTES), 1);
         assert_eq!(shard_count(TARGET_SHARD_BYTES + 1), 2);
         assert_eq!(shard_count(usize::MAX / 2), MAX_SHARDS);
-    }
-}
-
-fn cpu() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
-    let ticks: f64 = [11, 12]
-        .iter()
-        .filter_map(|&i| fields.get(i)?.parse::<f64>().ok())
-        .sum();
-    ticks / 100.0
-}
-
-#[cfg(test)]
-mod tmp_bench {
-    use super::*;
-    #[test]
-    #[ignore]
-    fn tmp_tokenize() {
-        let site = crate::load(&crate::Options::new("/tmp/c10k")).unwrap().site;
-        let chars: usize = site.entries.iter().map(|e| e.body.text.chars().count()).sum();
-        let t = std::time::Instant::now();
-        let mut n = 0u64;
-        let mut word = String::new();
-        for e in &site.entries {
-            each_term(&e.body.text, &mut word, &mut |t| {
-                if let Term::Cjk(k) = t {
-                    n = n.wrapping_add(k)
-                }
-            });
-        }
-        eprintln!("chars {chars} tokenize {:?} {n}", t.elapsed());
-        let t = std::time::Instant::now();
-        let mut m = 0u64;
-        for e in &site.entries {
-            for c in e.body.text.chars() {
-                m = m.wrapping_add(c as u64);
-            }
-        }
-        eprintln!("chars only {:?} {m}", t.elapsed());
-        let t = std::time::Instant::now();
-        let b = index_chunk(0, &site.entries);
-        eprintln!("index_chunk single thread {:?} {}", t.elapsed(), b.len());
-        let total: usize = b.iter().flatten().map(|x| x.1.len()).sum();
-        eprintln!("postings {total}");
-        for only_uni in [true, false] {
-            let t = std::time::Instant::now();
-            let mut p = Postings::new();
-            for (d, e) in site.entries.iter().enumerate() {
-                each_term(&e.body.text, &mut word, &mut |t| {
-                    if let Term::Cjk(k) = t {
-                        if (k < 0x10000) == only_uni {
-                            p.add_cjk(k, d as u32, 4)
-                        }
-                    }
-                });
-            }
-            eprintln!("only_uni={only_uni} {:?}", t.elapsed());
-        }
     }
 }

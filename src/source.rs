@@ -1,5 +1,5 @@
 //! Finding and reading content files: walks `content/`, skips `_` and `.` names, refuses
-//! symlinks that lead outside the site, strips a BOM, folds CRLF, and splits the front matter
+//! symlinks that lead outside the site, strips a BOM, folds CRLF and CR, and splits the front matter
 //! from the body while remembering on which line each starts.
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -34,18 +34,42 @@ pub fn discover(root: &Path) -> (Vec<PathBuf>, Diagnostics) {
         return (files, diags);
     }
     let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    // A linked folder that leads outside the site is not walked at all (it may be /usr).
+    let outside: std::cell::RefCell<Vec<PathBuf>> = std::cell::RefCell::default();
     let walker = WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            if is_hidden(e.file_name()) {
+                return false;
+            }
+            if e.path_is_symlink() && e.file_type().is_dir() {
+                let inside = e.path().canonicalize().is_ok_and(|real| real.starts_with(&real_root));
+                if !inside {
+                    outside.borrow_mut().push(e.path().to_path_buf());
+                    return false;
+                }
+            }
+            true
+        });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
                 let path = e.path().map_or_else(|| content.clone(), Path::to_path_buf);
+                let missing = matches!(std::fs::metadata(&path), Err(m) if m.kind() == std::io::ErrorKind::NotFound);
+                let dangling = std::fs::read_link(&path).ok().filter(|_| missing);
                 let msg = if e.loop_ancestor().is_some() {
                     "symlink loop: this folder links back to one of its parents".to_string()
+                } else if let Some(target) = dangling {
+                    format!(
+                        "broken symlink: it points to {}, which does not exist",
+                        target.display()
+                    )
                 } else {
                     format!(
                         "cannot read: {}",
@@ -80,6 +104,12 @@ pub fn discover(root: &Path) -> (Vec<PathBuf>, Diagnostics) {
             }
         }
         files.push(entry.into_path());
+    }
+    for dir in outside.into_inner() {
+        diags.push(
+            Diagnostic::file_error(rel_to(root, &dir), "symlink leads outside the site; not read")
+                .with_hint("copy the files into content/ instead of linking to them"),
+        );
     }
     (files, diags)
 }
@@ -137,7 +167,8 @@ fn read_one(root: &Path, content: &Path, path: &Path) -> Result<SourceFile, Diag
     })
 }
 
-/// UTF-8 text with BOM removed and CRLF folded; on failure, the line and column of the bad byte.
+/// UTF-8 text with BOM removed and CRLF and lone CR folded to LF; on failure, the line and
+/// column of the bad byte.
 pub fn decode(bytes: Vec<u8>) -> Result<String, (usize, usize)> {
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -153,8 +184,10 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (usize, usize)> {
         Some(rest) => rest.to_string(),
         None => text,
     };
+    // A lone CR (old Mac files) is a line break too, for YAML and Markdown alike: folded as
+    // well, so that every line counted in a diagnostic is a line the editor sees.
     Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n")
+        text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text
     })
@@ -243,6 +276,12 @@ mod tests {
     fn decodes_bom_and_crlf() {
         let t = decode(b"\xef\xbb\xbf---\r\ntitle: a\r\n---\r\n".to_vec()).unwrap();
         assert_eq!(t, "---\ntitle: a\n---\n");
+    }
+
+    #[test]
+    fn folds_lone_carriage_returns() {
+        let t = decode(b"---\rtitle: a\r\r---\r\nbody\r".to_vec()).unwrap();
+        assert_eq!(t, "---\ntitle: a\n\n---\nbody\n");
     }
 
     #[test]

@@ -223,13 +223,22 @@ fn filters_by_province_and_topic() {
             province: province.map(str::to_string),
             topic: topic.map(str::to_string),
         };
-        search::search(&b.search, q, &f).unwrap().into_iter().map(|h| h.url).collect()
+        search::search(&b.search, q, &f)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.url)
+            .collect()
     };
     let all = query(b, "工会");
     let shaanxi = with("工会", Some("shaanxi"), None);
     assert!(!shaanxi.is_empty() && shaanxi.len() < all.len(), "{shaanxi:?}");
     for url in &shaanxi {
-        let e = b.site.entries.iter().find(|e| &b.site.urls.link(&e.path) == url).unwrap();
+        let e = b
+            .site
+            .entries
+            .iter()
+            .find(|e| &b.site.urls.link(&e.path) == url)
+            .unwrap();
         assert_eq!(e.item.region.province.slug, "shaanxi");
     }
     let recup = with("", None, Some("recuperation"));
@@ -257,7 +266,10 @@ fn the_search_page_works_without_javascript() {
     assert!(html.contains(r#"<option value="shaanxi">陕西</option>"#), "{html}");
     assert!(out.join("search.js").is_file());
     let home = std::fs::read_to_string(out.join("index.html")).unwrap();
-    assert!(home.contains(r#"href="/bulletin/search/""#), "the navigation links to search");
+    assert!(
+        home.contains(r#"href="/bulletin/search/""#),
+        "the navigation links to search"
+    );
     let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
     assert!(sitemap.contains("https://example.org/bulletin/search/"));
 }
@@ -274,10 +286,21 @@ fn meta_lists_shards_documents_and_filters() {
     for k in 0..shards {
         assert!(b.search.join(format!("index/{k}.json")).is_file());
     }
-    assert!(meta["provinces"].as_array().unwrap().iter().any(|p| p[0] == "shaanxi" && p[1] == "陕西"));
-    assert!(meta["topics"].as_array().unwrap().iter().any(|t| t[0] == "recuperation"));
+    assert!(meta["provinces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p[0] == "shaanxi" && p[1] == "陕西"));
+    assert!(meta["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t[0] == "recuperation"));
     let doc: Value = serde_json::from_slice(&std::fs::read(b.search.join("docs/0.json")).unwrap()).unwrap();
-    assert_eq!(format!("/bulletin/{}", doc["u"].as_str().unwrap()), b.site.urls.link(&b.site.entries[0].path));
+    assert_eq!(
+        format!("/bulletin/{}", doc["u"].as_str().unwrap()),
+        b.site.urls.link(&b.site.entries[0].path)
+    );
 }
 
 // ---------------------------------------------------------------- a generated corpus
@@ -349,7 +372,16 @@ fn corpus() -> &'static Built {
         let root = site_dir("corpus");
         std::fs::write(root.join("site.yaml"), CORPUS_YAML).unwrap();
         let sents = sentences();
-        let regions = ["山东青岛", "陕西西安碑林区", "广东", "全国", "安徽淮南", "湖北荆州", "广西", "山东五莲"];
+        let regions = [
+            "山东青岛",
+            "陕西西安碑林区",
+            "广东",
+            "全国",
+            "安徽淮南",
+            "湖北荆州",
+            "广西",
+            "山东五莲",
+        ];
         let topics = ["基层蹲点", "新就业形态", "劳模服务", "疗休养"];
         let mut rng = Rng(0x5eed_1234_abcd_0001);
         let start = NaiveDate::from_ymd_opt(2021, 1, 1).unwrap();
@@ -381,7 +413,11 @@ fn corpus() -> &'static Built {
             if i % 37 == 0 {
                 body += "数据可导出为CSV文件，也可用Excel打开。\n";
             }
-            std::fs::write(root.join(format!("content/item-{i:03}.md")), format!("---\n{front}---\n{body}")).unwrap();
+            std::fs::write(
+                root.join(format!("content/item-{i:03}.md")),
+                format!("---\n{front}---\n{body}"),
+            )
+            .unwrap();
         }
         index_only(&root)
     })
@@ -406,7 +442,10 @@ fn random_substrings_of_random_items_find_them() {
     let b = corpus();
     assert_eq!(b.site.entries.len(), 300);
     let meta: Value = serde_json::from_slice(&std::fs::read(b.search.join("meta.json")).unwrap()).unwrap();
-    assert!(meta["shards"].as_u64().unwrap() > 1, "the corpus should need several shards: {meta}");
+    assert!(
+        meta["shards"].as_u64().unwrap() > 1,
+        "the corpus should need several shards: {meta}"
+    );
     let mut rng = Rng(0x0bad_cafe_0000_0042);
     for _ in 0..150 {
         let i = rng.below(b.site.entries.len());
@@ -485,7 +524,11 @@ fn inline_site(name: &str, items: &[(&str, &str)]) -> Built {
     )
     .unwrap();
     for (i, (front, body)) in items.iter().enumerate() {
-        std::fs::write(root.join(format!("content/{i}.md")), format!("---\n{front}---\n{body}\n")).unwrap();
+        std::fs::write(
+            root.join(format!("content/{i}.md")),
+            format!("---\n{front}---\n{body}\n"),
+        )
+        .unwrap();
     }
     build(&root)
 }
@@ -495,14 +538,26 @@ fn titles_rank_above_kickers_and_bodies_then_newer_first() {
     let b = inline_site(
         "ranking",
         &[
-            ("title: 劳模就医绿色通道\ndate: 2022-01-01\nregion: 山东\nslug: title-old\n", "正文。"),
-            ("title: 普通消息\ndate: 2022-06-01\nregion: 山东\nslug: body-new\n", "正文提到劳模。"),
+            (
+                "title: 劳模就医绿色通道\ndate: 2022-01-01\nregion: 山东\nslug: title-old\n",
+                "正文。",
+            ),
+            (
+                "title: 普通消息\ndate: 2022-06-01\nregion: 山东\nslug: body-new\n",
+                "正文提到劳模。",
+            ),
             (
                 "title: 另一条消息\nkicker: 关爱劳模\ndate: 2022-07-01\nregion: 山东\nslug: kicker-newest\n",
                 "正文。",
             ),
-            ("title: 劳模疗休养\ndate: 2022-03-01\nregion: 山东\nslug: title-new\n", "正文。"),
-            ("title: 无关\ndate: 2022-08-01\nregion: 山东\nslug: none\n", "劳动模范。"),
+            (
+                "title: 劳模疗休养\ndate: 2022-03-01\nregion: 山东\nslug: title-new\n",
+                "正文。",
+            ),
+            (
+                "title: 无关\ndate: 2022-08-01\nregion: 山东\nslug: none\n",
+                "劳动模范。",
+            ),
         ],
     );
     let found = query(&b, "劳模");
@@ -521,11 +576,26 @@ fn latin_and_number_tokens_are_whole_words() {
     let b = inline_site(
         "tokens",
         &[
-            ("title: 数据开放\ndate: 2022-01-01\nregion: 山东\nslug: csv-upper\n", "统计表可导出为CSV文件。"),
-            ("title: 数据下载\ndate: 2022-01-02\nregion: 山东\nslug: csv-lower\n", "下载 csv 格式。"),
-            ("title: 年度总结\ndate: 2022-01-03\nregion: 山东\nslug: year\n", "2022年工会工作总结。"),
-            ("title: 编号\ndate: 2022-01-04\nregion: 山东\nslug: longer-number\n", "文件编号202212号。"),
-            ("title: 全角\ndate: 2022-01-05\nregion: 山东\nslug: fullwidth\n", "报表ＣＳＶ２０２２。"),
+            (
+                "title: 数据开放\ndate: 2022-01-01\nregion: 山东\nslug: csv-upper\n",
+                "统计表可导出为CSV文件。",
+            ),
+            (
+                "title: 数据下载\ndate: 2022-01-02\nregion: 山东\nslug: csv-lower\n",
+                "下载 csv 格式。",
+            ),
+            (
+                "title: 年度总结\ndate: 2022-01-03\nregion: 山东\nslug: year\n",
+                "2022年工会工作总结。",
+            ),
+            (
+                "title: 编号\ndate: 2022-01-04\nregion: 山东\nslug: longer-number\n",
+                "文件编号202212号。",
+            ),
+            (
+                "title: 全角\ndate: 2022-01-05\nregion: 山东\nslug: fullwidth\n",
+                "报表ＣＳＶ２０２２。",
+            ),
         ],
     );
     let set = |q: &str| -> BTreeSet<String> { query(&b, q).into_iter().collect() };
@@ -620,7 +690,11 @@ fn hashing_and_doc_sets_match_the_shared_vectors() {
         let term = c["term"].as_str().unwrap();
         assert_eq!(u64::from(search::hash(term)), c["fnv1a32"].as_u64().unwrap(), "{term}");
         let shards = c["shards"].as_u64().unwrap() as usize;
-        assert_eq!(search::shard_of(term, shards) as u64, c["shard"].as_u64().unwrap(), "{term}");
+        assert_eq!(
+            search::shard_of(term, shards) as u64,
+            c["shard"].as_u64().unwrap(),
+            "{term}"
+        );
     }
     for c in v["docs"].as_array().unwrap() {
         let ids: Vec<u32> = c["ids"]
@@ -639,7 +713,10 @@ fn hashing_and_doc_sets_match_the_shared_vectors() {
 
 #[test]
 fn node_tests_pass_and_the_js_engine_agrees_with_rust() {
-    let node_ok = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    let node_ok = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !node_ok {
         println!("note: node is not on PATH; skipping `node --test tests/js/`");
         return;
@@ -650,11 +727,25 @@ fn node_tests_pass_and_the_js_engine_agrees_with_rust() {
             province: province.map(str::to_string),
             topic: topic.map(str::to_string),
         };
-        let urls: Vec<String> = search::search(&b.search, q, &f).unwrap().into_iter().map(|h| h.url).collect();
+        let urls: Vec<String> = search::search(&b.search, q, &f)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.url)
+            .collect();
         cases.push(json!({"dir": b.search, "q": q, "province": province, "topic": topic, "urls": urls}));
     };
     let ex = example();
-    for q in ["外卖骑手", "劳模", "碑林区", "疗休养", "劳", "工会 劳模", "“外卖骑手”", "2022年", "6283"] {
+    for q in [
+        "外卖骑手",
+        "劳模",
+        "碑林区",
+        "疗休养",
+        "劳",
+        "工会 劳模",
+        "“外卖骑手”",
+        "2022年",
+        "6283",
+    ] {
         add(ex, q, None, None);
     }
     add(ex, "工会", Some("shaanxi"), None);
@@ -687,7 +778,10 @@ fn node_tests_pass_and_the_js_engine_agrees_with_rust() {
         "node --test tests/js/ failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("# skipped 0"), "the engine tests should have run:\n{stdout}");
+    assert!(
+        stdout.contains("# skipped 0"),
+        "the engine tests should have run:\n{stdout}"
+    );
 }
 
 // ---------------------------------------------------------------- measurements
@@ -739,7 +833,11 @@ fn measure_a_large_site() {
     let (docs, doc_bytes) = size("search/docs/");
     let (_, meta_bytes) = size("search/meta.json");
     println!("items: {}", site.entries.len());
-    println!("search::files: {:.3} s (best of 3); writing {} files: {write:.3} s", best, files.len());
+    println!(
+        "search::files: {:.3} s (best of 3); writing {} files: {write:.3} s",
+        best,
+        files.len()
+    );
     println!("index: {shards} shards, {shard_bytes} bytes (largest {} bytes)", {
         files
             .iter()
@@ -753,7 +851,17 @@ fn measure_a_large_site() {
     let len = |rel: String| std::fs::metadata(dir.join(rel)).map(|m| m.len() as usize).unwrap_or(0);
     let meta: Value = serde_json::from_slice(&std::fs::read(dir.join("meta.json")).unwrap()).unwrap();
     let n = meta["shards"].as_u64().unwrap() as usize;
-    for q in ["劳模", "工会", "骑手", "外卖骑手", "技能培训", "疗休养", "职工书屋", "碑林区", "劳"] {
+    for q in [
+        "劳模",
+        "工会",
+        "骑手",
+        "外卖骑手",
+        "技能培训",
+        "疗休养",
+        "职工书屋",
+        "碑林区",
+        "劳",
+    ] {
         let t = std::time::Instant::now();
         let hits = search::search(&dir, q, &Filters::default()).unwrap();
         let took = t.elapsed().as_secs_f64();
@@ -763,6 +871,11 @@ fn measure_a_large_site() {
             .collect();
         let shard_bytes: usize = terms.iter().map(|k| len(format!("index/{k}.json"))).sum();
         let page: usize = hits.iter().take(10).map(|h| len(format!("docs/{}.json", h.id))).sum();
+        for k in [1u32, 2, 4, 8, 16, 32] {
+            let b: BTreeSet<u32> = hits.iter().take(10).map(|h| h.id / k).collect();
+            print!("K={k}:{} ", b.len());
+        }
+        println!();
         println!(
             "{q}: {} results; first page fetches meta {meta_bytes} + {} shard(s) {shard_bytes} + 10 docs {page} = {} bytes (Rust query of all results {took:.3} s)",
             hits.len(),
@@ -777,6 +890,9 @@ fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
     // After the command: state is field 3, utime 14 and stime 15 (1-based over the whole line).
-    let ticks: f64 = [11, 12].iter().filter_map(|&i| fields.get(i)?.parse::<f64>().ok()).sum();
+    let ticks: f64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i)?.parse::<f64>().ok())
+        .sum();
     ticks / 100.0
 }

@@ -18,6 +18,7 @@ mod errors;
 mod escaping;
 mod example;
 mod feeds;
+mod hostile;
 mod items;
 mod links;
 mod minimal;

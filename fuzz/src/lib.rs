@@ -1,0 +1,246 @@
+//! What must hold for any input to Bulletin's parsers: the checks behind the libFuzzer targets
+//! in `fuzz_targets/` and the stable-Rust driver `src/bin/smoke.rs`. Every check panics on a
+//! violation, which both drivers report as a crash. Never panicking is the first property; the
+//! others are listed on each function.
+
+use bulletin::config::Config;
+use bulletin::figure;
+use bulletin::markdown::{self, MarkdownOptions};
+use bulletin::region::registry;
+use bulletin::source::{self, SourceFile};
+use rust_decimal::Decimal;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+/// The site every fuzzed item is checked against: metrics in three units, a topic list.
+const SITE_YAML: &str = "\
+title: 模糊测试
+base_url: https://fuzz.example.org/sub/
+metrics:
+  members_joined: { label: 新入会职工, unit: 人, aggregate: sum }
+  cadres_dispatched: { label: 下派蹲点干部, unit: 人, aggregate: latest }
+  special_funds: { label: 专项经费, unit: 元, aggregate: max }
+topics:
+  基层蹲点: { slug: grassroots }
+  劳模服务: { slug: model-workers }
+";
+
+fn config() -> &'static Config {
+    static CONFIG: OnceLock<Config> = OnceLock::new();
+    CONFIG.get_or_init(|| match bulletin::config::parse(SITE_YAML, Path::new("site.yaml")) {
+        Ok(c) => c,
+        Err(d) => panic!("the fuzz site.yaml does not parse: {d:?}"),
+    })
+}
+
+/// A content file: bytes → UTF-8 text → front matter and body → validated item.
+///
+/// - a decoding error names a line and column inside the file;
+/// - every diagnostic names the file, at a line that exists (1 ≤ line ≤ lines + 1), column ≥ 1;
+/// - an item's slug is a plain slug and its URL stays inside the output folder;
+/// - every figure's line exists.
+pub fn front_matter(data: &[u8]) {
+    let text = match source::decode(data.to_vec()) {
+        Ok(t) => t,
+        Err((line, col)) => {
+            let lines = data.split(|&b| b == b'\n').count();
+            assert!(line >= 1 && line <= lines && col >= 1, "bad UTF-8 place {line}:{col}");
+            return;
+        }
+    };
+    let lines = text.split('\n').count();
+    let _ = source::split(&text);
+    let file = SourceFile {
+        path: PathBuf::from("content/fuzz.md"),
+        rel: PathBuf::from("fuzz.md"),
+        text,
+    };
+    match bulletin::item::parse(&file, config()) {
+        Ok(item) => {
+            assert!(bulletin::slug::is_valid(&item.slug), "slug {:?}", item.slug);
+            let url = bulletin::urls::item(item.date.date, &item.slug);
+            let page = format!("{url}index.html");
+            assert!(
+                bulletin::output::safe_relative(&page).is_some(),
+                "item URL {page:?} leaves the output"
+            );
+            for i in 0..item.figures.len() {
+                let line = item.figure_line(i);
+                assert!(line >= 1 && line <= lines, "figure line {line} of {lines}");
+            }
+            assert!(item.body_line >= 1 && item.body_line <= lines + 1);
+        }
+        Err(diags) => {
+            assert!(!diags.is_empty());
+            for d in diags {
+                assert_eq!(d.path, Path::new("content/fuzz.md"), "{d}");
+                assert!(
+                    d.line >= 1 && d.line <= lines,
+                    "line out of the file ({lines} lines): {d}"
+                );
+                assert!(d.column >= 1, "{d}");
+            }
+        }
+    }
+}
+
+/// A figure value, optionally followed by `|unit|unit`: parse, write back, convert.
+///
+/// - a parsed value is never negative, and `written` is the input trimmed;
+/// - its exact form (`format_exact`) parses back to the same value;
+/// - its total form (`format_total`, in 万/亿 with two decimals) parses back within rounding;
+/// - its written forms are never empty.
+pub fn figure(data: &[u8]) {
+    let input = String::from_utf8_lossy(data);
+    let mut parts = input.split('|');
+    let value = parts.next().unwrap_or_default();
+    let unit = parts.next().unwrap_or_default();
+    let other = parts.next().unwrap_or_default();
+    let _ = figure::parse_unit(unit);
+    let Ok(a) = figure::parse_amount(value) else {
+        return;
+    };
+    assert!(a.value >= Decimal::ZERO, "negative: {value:?} → {}", a.value);
+    assert_eq!(a.written, value.trim());
+    let exact = figure::format_exact(a.value);
+    match figure::parse_amount(&exact) {
+        Ok(back) => assert_eq!(back.value, a.value, "{value:?} → {exact:?}"),
+        Err(e) => panic!("{value:?} → {exact:?} does not parse back: {e}"),
+    }
+    let _ = figure::convert(a.value, unit, other);
+    let approximate = a.qualifier.is_approximate();
+    let total = figure::format_total(a.value, "", approximate);
+    // Clear of Decimal::MAX, where rounding up in 亿 overflows on the way back.
+    if a.value < dec("1e26") {
+        let bare = total.strip_prefix('约').unwrap_or(&total);
+        assert_eq!(approximate, bare.len() != total.len());
+        let back = match figure::parse_amount(bare) {
+            Ok(b) => b.value,
+            Err(e) => panic!("{value:?} → {total:?} does not parse back: {e}"),
+        };
+        let tolerance = if a.value < dec("9999.995") {
+            dec("0.005")
+        } else if a.value < dec("99995000") {
+            dec("50")
+        } else {
+            dec("500000")
+        };
+        assert!((back - a.value).abs() <= tolerance, "{value:?} → {total:?} → {back}");
+    }
+    let _ = figure::format_total(a.value, unit, approximate);
+    assert!(!figure::written_forms(&a).is_empty(), "{value:?}");
+    let _ = figure::appears_in(&a, &input);
+}
+
+/// A `region` value.
+///
+/// - at most three suggestions, and the unknown value is the input trimmed;
+/// - a province's full name reads back as that province;
+/// - what a region displays as (`山东 莱西`) reads back as the same province and locality.
+pub fn region(data: &[u8]) {
+    let input = String::from_utf8_lossy(data);
+    match registry().parse(&input) {
+        Ok(r) => {
+            let again = match registry().parse(&r.province.name) {
+                Ok(again) => again,
+                Err(e) => panic!("{:?} does not read back: {e}", r.province.name),
+            };
+            assert_eq!(again.province.slug, r.province.slug);
+            let shown = r.display();
+            match registry().parse(&shown) {
+                Ok(back) => {
+                    assert_eq!(back.province.slug, r.province.slug, "{input:?} → {shown:?}");
+                    assert_eq!(back.locality, r.locality, "{input:?} → {shown:?}");
+                }
+                Err(e) => panic!("{input:?} → {shown:?} does not read back: {e}"),
+            }
+        }
+        Err(e) => {
+            assert!(e.nearest.len() <= 3, "{:?}", e.nearest);
+            assert_eq!(e.value, input.trim());
+        }
+    }
+}
+
+/// Tags that must never come out of untrusted Markdown.
+const DENIED_TAGS: &[&str] = &[
+    "script", "iframe", "object", "embed", "style", "svg", "math", "form", "link", "meta", "base", "frame", "frameset",
+    "textarea", "button", "select", "template",
+];
+
+/// A Markdown body (the first byte picks `unsafe_html`).
+///
+/// - with `unsafe_html` off, the HTML holds no script-capable tag, no `on…=` attribute and no
+///   `javascript:`, `vbscript:` or `data:` link or image.
+pub fn markdown(data: &[u8]) {
+    let (flag, rest) = data.split_first().unwrap_or((&0, &[]));
+    let text = String::from_utf8_lossy(rest);
+    let opts = MarkdownOptions {
+        unsafe_html: flag & 1 == 1,
+    };
+    let out = markdown::render(&text, &opts);
+    let _ = markdown::summarize(&out.text, 120);
+    if opts.unsafe_html {
+        return;
+    }
+    for html in std::iter::once(&out.html).chain(out.summary_html.as_ref()) {
+        check_markup(html);
+    }
+}
+
+fn check_markup(html: &str) {
+    let lower = html.to_ascii_lowercase();
+    let mut rest = lower.as_str();
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        let name_len = rest.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len());
+        let name = &rest[..name_len];
+        assert!(!DENIED_TAGS.contains(&name), "<{name}> in {html:?}");
+        rest = &rest[name_len..];
+        if name.is_empty() {
+            continue;
+        }
+        // Attributes up to the tag's end: name, then `="…"` or a bare value.
+        loop {
+            rest = rest.trim_start();
+            if rest.is_empty() || rest.starts_with('>') || rest.starts_with("/>") {
+                break;
+            }
+            let attr_len = rest
+                .find(|c: char| c.is_ascii_whitespace() || c == '=' || c == '>')
+                .unwrap_or(rest.len())
+                .max(1);
+            let attr = &rest[..attr_len];
+            rest = rest[attr_len..].trim_start();
+            let mut value = "";
+            if let Some(after) = rest.strip_prefix('=') {
+                let after = after.trim_start();
+                let (v, tail) = match after.strip_prefix('"') {
+                    Some(q) => q.split_once('"').unwrap_or((q, "")),
+                    None => after.split_at(
+                        after
+                            .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                            .unwrap_or(after.len()),
+                    ),
+                };
+                value = v;
+                rest = tail;
+            }
+            assert!(!attr.starts_with("on"), "{attr}= in {html:?}");
+            if attr == "href" || attr == "src" {
+                let target: String = value
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && !c.is_control())
+                    .collect();
+                for scheme in ["javascript:", "vbscript:", "data:"] {
+                    assert!(!target.starts_with(scheme), "{attr}=\"{value}\" in {html:?}");
+                }
+            }
+        }
+    }
+}
+
+fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap_or_default()
+}
