@@ -131,9 +131,9 @@ pub fn news_sitemap(site: &Site, today: NaiveDate) -> String {
         .iter()
         .filter(|e| e.item.date.date >= since && e.item.date.date <= today)
     {
-        let _ = write!(
+        let _ = writeln!(
             x,
-            "  <url><loc>{}</loc><news:news><news:publication><news:name>{}</news:name><news:language>{}</news:language></news:publication><news:publication_date>{}</news:publication_date><news:title>{}</news:title></news:news></url>\n",
+            "  <url><loc>{}</loc><news:news><news:publication><news:name>{}</news:name><news:language>{}</news:language></news:publication><news:publication_date>{}</news:publication_date><news:title>{}</news:title></news:news></url>",
             escape(&site.urls.absolute(&e.path)),
             escape(&site.config.title),
             if site.config.language.tag() == "zh-CN" { "zh-cn" } else { "en" },
