@@ -179,6 +179,17 @@ pub fn load(root: &Path) -> Result<Config, Diagnostics> {
 /// Parses the text of a `site.yaml`; `path` is used in diagnostics only.
 pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // serde_yaml's parser is quadratic on deep nesting: refuse it before handing the text over.
+    if let yaml::Shape::TooDeep(l, c) = yaml::shape(text) {
+        return Err(Diagnostic::error(
+            path,
+            l,
+            c,
+            format!("site.yaml: nested more than {} levels deep", yaml::MAX_DEPTH),
+        )
+        .with_hint("simplify the configuration")
+        .into());
+    }
     let at = |p: &[Seg]| yaml::locate(text, p).unwrap_or((1, 1));
     let raw: RawConfig = match serde_yaml::from_str(text) {
         Ok(raw) => raw,

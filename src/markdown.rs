@@ -175,6 +175,7 @@ struct Events<'a, 'w> {
     more: Option<(usize, String)>,
     headings: usize,
     ids: HashSet<String>,
+    next_suffix: std::collections::HashMap<String, usize>,
     text: String,
     pending_space: bool,
     links: Vec<Link>,
@@ -207,6 +208,7 @@ impl<'a, 'w> Events<'a, 'w> {
             more: None,
             headings: 0,
             ids: HashSet::new(),
+            next_suffix: std::collections::HashMap::new(),
             text: String::with_capacity(len),
             pending_space: false,
             links: Vec::new(),
@@ -484,12 +486,14 @@ impl<'a, 'w> Events<'a, 'w> {
 
     fn heading_id(&mut self, text: &str) -> String {
         let base = ascii_slug(text).unwrap_or_else(|| format!("h-{}", self.headings));
-        let mut id = base.clone();
-        let mut n = 1;
+        // Each base remembers its last suffix, so many equal headings stay linear.
+        let mut n = self.next_suffix.get(&base).copied().unwrap_or(1);
+        let mut id = if n == 1 { base.clone() } else { format!("{base}-{n}") };
         while self.ids.contains(&id) {
             n += 1;
             id = format!("{base}-{n}");
         }
+        self.next_suffix.insert(base, n + 1);
         self.ids.insert(id.clone());
         id
     }

@@ -18,8 +18,12 @@
 //!   document sets, `"ALL"`, `"ALL.TITLE"` or `"ALL.TITLE.HEAD"`: the documents having the term
 //!   anywhere, in the title, and in the kicker or subtitle, each encoded by [`encode_docs`].
 //!   Provinces and topics are terms too (`p:shaanxi`, `t:grassroots`), so a filter costs one shard.
-//! - `search/docs/ID.json`: [`Doc`], one item's URL, headline, date, region, topics and plain
-//!   text, fetched only for the results shown (excerpt, highlight, phrase check).
+//! - `search/docs/B.json`: the [`Doc`]s of ids `B*per_file` to `B*per_file+per_file-1`, as an
+//!   array: each item's URL, headline, date, region, topics and plain text, fetched only for the
+//!   results shown (excerpt, highlight, phrase check). `per_file` (in `meta.json`) is chosen from
+//!   the average item size so that the documents of a page of results, scattered as they are,
+//!   stay around [`PAGE_DOC_BYTES`]: one file per item would cost the build a file creation
+//!   per item for nothing (10,000 extra files are the larger part of the index's build time).
 //!
 //! Document ids are positions in the site's newest-first order, so ranking by tier (title,
 //! kicker/subtitle, body) and then by id puts title matches first and newer items before older.
@@ -41,6 +45,12 @@ pub const DIR: &str = "search/";
 pub const MAX_WORD: usize = 32;
 /// About how large a shard should be: a query fetches one shard per term.
 const TARGET_SHARD_BYTES: usize = 40 * 1024;
+/// Results shown per page (by the script; here to size the document files).
+pub const PAGE: usize = 10;
+/// About how many bytes of document files a page of [`PAGE`] results may fetch at most.
+pub const PAGE_DOC_BYTES: usize = 120 * 1000;
+/// The most documents per file.
+const MAX_PER_FILE: usize = 16;
 /// The most shards; a power of two, and the number of buckets terms are merged in.
 const MAX_SHARDS: usize = 4096;
 
@@ -392,13 +402,15 @@ pub struct Meta {
     pub docs: usize,
     /// Number of index shards.
     pub shards: usize,
+    /// Documents per file of `docs/`.
+    pub per_file: usize,
     /// Provinces with items, `[slug, name]`, in registry order; documents refer to them by position.
     pub provinces: Vec<(String, String)>,
     /// Topics with items, `[slug, name]`, in site order; documents refer to them by position.
     pub topics: Vec<(String, String)>,
 }
 
-/// `search/docs/ID.json`: what a result shows, and the text its phrase is checked against.
+/// One document of `search/docs/B.json`: what a result shows, and the text its phrase is checked against.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Doc {
     /// Path relative to the base (`news/2022/06/20/slug/`).
@@ -860,6 +872,14 @@ fn shard_count(bytes: usize) -> usize {
         .clamp(1, MAX_SHARDS)
 }
 
+/// How many documents go in one file of `docs/`: as many as keep a page of scattered results
+/// (each in its own file) under [`PAGE_DOC_BYTES`], at least one.
+fn per_file(docs: &[Vec<u8>]) -> usize {
+    let bytes: usize = docs.iter().map(Vec::len).sum();
+    let average = bytes.div_ceil(docs.len().max(1)).max(1);
+    (PAGE_DOC_BYTES / (PAGE * average)).clamp(1, MAX_PER_FILE)
+}
+
 /// Every file of the search index: `(path relative to the output root, bytes)`.
 pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
     let entries = &site.entries;
@@ -896,12 +916,25 @@ pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
     let (pslugs, tslugs) = (pos(&provinces), pos(&topics));
     let pmap: BTreeMap<&str, usize> = pslugs.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
     let tmap: BTreeMap<&str, usize> = tslugs.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
-    let docs: Vec<(String, Vec<u8>)> = entries
-        .par_iter()
+    let docs: Vec<Vec<u8>> = entries.par_iter().map(|e| doc_json(site, e, &pmap, &tmap)).collect();
+    let per_file = per_file(&docs);
+    let files: Vec<(String, Vec<u8>)> = docs
+        .par_chunks(per_file)
         .enumerate()
-        .map(|(i, e)| (format!("{DIR}docs/{i}.json"), doc_json(site, e, &pmap, &tmap)))
+        .map(|(b, docs)| {
+            let mut json = Vec::with_capacity(docs.iter().map(|d| d.len() + 1).sum::<usize>() + 2);
+            json.push(b'[');
+            for (i, d) in docs.iter().enumerate() {
+                if i > 0 {
+                    json.push(b',');
+                }
+                json.extend_from_slice(d);
+            }
+            json.push(b']');
+            (format!("{DIR}docs/{b}.json"), json)
+        })
         .collect();
-    out.extend(docs);
+    out.extend(files);
 
     let version = out
         .par_iter()
@@ -917,6 +950,7 @@ pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
         base: site.urls.base_path().to_string(),
         docs: entries.len(),
         shards,
+        per_file,
         provinces,
         topics,
     };
@@ -1038,9 +1072,18 @@ pub fn search(dir: &Path, q: &str, filters: &Filters) -> Result<Vec<Hit>, ReadEr
         }
     };
     let exact = parts.iter().all(Part::exact);
+    let per_file = meta.per_file.max(1);
+    let mut files: BTreeMap<usize, Vec<Doc>> = BTreeMap::new();
     let mut hits: Vec<Hit> = Vec::with_capacity(candidates.len());
     for d in candidates {
-        let doc: Doc = read_json(&dir.join(format!("docs/{d}.json")))?;
+        let b = d as usize / per_file;
+        let docs = match files.entry(b) {
+            btree_map::Entry::Occupied(o) => o.into_mut(),
+            btree_map::Entry::Vacant(v) => v.insert(read_json(&dir.join(format!("docs/{b}.json")))?),
+        };
+        let doc = docs
+            .get(d as usize % per_file)
+            .ok_or_else(|| ReadError(format!("no document {d} in docs/{b}.json")))?;
         let tier = if exact { Some(index_tier(d)) } else { doc.tier(&parts) };
         if let Some(tier) = tier {
             hits.push(Hit {

@@ -296,11 +296,19 @@ fn meta_lists_shards_documents_and_filters() {
         .unwrap()
         .iter()
         .any(|t| t[0] == "recuperation"));
-    let doc: Value = serde_json::from_slice(&std::fs::read(b.search.join("docs/0.json")).unwrap()).unwrap();
-    assert_eq!(
-        format!("/bulletin/{}", doc["u"].as_str().unwrap()),
-        b.site.urls.link(&b.site.entries[0].path)
-    );
+    let per_file = meta["per_file"].as_u64().unwrap() as usize;
+    assert!(per_file >= 1);
+    let mut n = 0;
+    for f in 0..b.site.entries.len().div_ceil(per_file) {
+        let docs: Value =
+            serde_json::from_slice(&std::fs::read(b.search.join(format!("docs/{f}.json"))).unwrap()).unwrap();
+        for doc in docs.as_array().unwrap() {
+            let url = format!("/bulletin/{}", doc["u"].as_str().unwrap());
+            assert_eq!(url, b.site.urls.link(&b.site.entries[n].path), "document {n}");
+            n += 1;
+        }
+    }
+    assert_eq!(n, b.site.entries.len());
 }
 
 // ---------------------------------------------------------------- a generated corpus
@@ -639,8 +647,8 @@ fn user_text_is_escaped_for_html_in_every_search_file() {
         }
     }
     assert!(n >= 3);
-    let doc: Value = serde_json::from_slice(&std::fs::read(b.search.join("docs/0.json")).unwrap()).unwrap();
-    assert_eq!(doc["t"], "劳模 <script>alert(1)</script> & 工匠");
+    let docs: Value = serde_json::from_slice(&std::fs::read(b.search.join("docs/0.json")).unwrap()).unwrap();
+    assert_eq!(docs[0]["t"], "劳模 <script>alert(1)</script> & 工匠");
     assert_eq!(query(&b, "alert"), vec![url_of(&b.site, "markup")]);
     assert_eq!(query(&b, "工匠"), vec![url_of(&b.site, "markup")]);
 }
@@ -847,6 +855,13 @@ fn measure_a_large_site() {
             .unwrap_or(0)
     });
     println!("docs: {docs} files, {doc_bytes} bytes; meta.json: {meta_bytes} bytes");
+    let largest_docs = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("search/docs/"))
+        .map(|(_, b)| b.len())
+        .max()
+        .unwrap_or(0);
+    println!("largest doc file: {largest_docs} bytes");
     let dir = out.join("search");
     let len = |rel: String| std::fs::metadata(dir.join(rel)).map(|m| m.len() as usize).unwrap_or(0);
     let meta: Value = serde_json::from_slice(&std::fs::read(dir.join("meta.json")).unwrap()).unwrap();
@@ -870,16 +885,14 @@ fn measure_a_large_site() {
             .flat_map(|p| p.terms.iter().map(|t| search::shard_of(t, n)))
             .collect();
         let shard_bytes: usize = terms.iter().map(|k| len(format!("index/{k}.json"))).sum();
-        let page: usize = hits.iter().take(10).map(|h| len(format!("docs/{}.json", h.id))).sum();
-        for k in [1u32, 2, 4, 8, 16, 32] {
-            let b: BTreeSet<u32> = hits.iter().take(10).map(|h| h.id / k).collect();
-            print!("K={k}:{} ", b.len());
-        }
-        println!();
+        let per_file = meta["per_file"].as_u64().unwrap() as u32;
+        let files: BTreeSet<u32> = hits.iter().take(search::PAGE).map(|h| h.id / per_file).collect();
+        let page: usize = files.iter().map(|f| len(format!("docs/{f}.json"))).sum();
         println!(
-            "{q}: {} results; first page fetches meta {meta_bytes} + {} shard(s) {shard_bytes} + 10 docs {page} = {} bytes (Rust query of all results {took:.3} s)",
+            "{q}: {} results; first page fetches meta {meta_bytes} + {} shard(s) {shard_bytes} + {} doc file(s) {page} = {} bytes (Rust query of all results {took:.3} s)",
             hits.len(),
             terms.len(),
+            files.len(),
             meta_bytes + shard_bytes + page
         );
     }

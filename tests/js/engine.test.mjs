@@ -51,5 +51,9 @@ test('a first page fetches meta.json, the shards of its terms and the documents 
     assert.ok(shards <= terms.size + (c.province ? 1 : 0) + (c.topic ? 1 : 0), JSON.stringify(loaded));
     assert.equal(loaded[0][0], 'meta.json');
     assert.ok(loaded.every(([rel]) => /^(meta\.json|index\/\d+\.json|docs\/\d+\.json)$/.test(rel)));
+    const docFiles = loaded.filter(([rel]) => rel.startsWith('docs/')).length;
+    if (search.parseQuery(c.q).every(search.isExact)) {
+      assert.ok(docFiles <= page.length, `a page fetches at most one file per result: ${docFiles}`);
+    }
   }
 });

@@ -318,14 +318,14 @@
 
   /**
    * Queries the search files. `load(rel, version)` returns a promise of the parsed JSON file
-   * at `rel` (`meta.json`, `index/K.json`, `docs/ID.json`) under the search folder; `version`
+   * at `rel` (`meta.json`, `index/K.json`, `docs/B.json`) under the search folder; `version`
    * is null for meta.json (fetch it fresh) and the build version otherwise (for cache busting).
    */
   function Engine(load) {
     this.load = load;
     this.meta = null;
     this.shards = {};
-    this.docs = {};
+    this.files = {};
   }
 
   Engine.prototype.init = function () {
@@ -345,9 +345,16 @@
     return this.shards[k];
   };
 
+  /** The document `id`, from the file of `docs/` holding it (meta.per_file documents each). */
   Engine.prototype.doc = function (id) {
-    if (!this.docs[id]) { this.docs[id] = Promise.resolve(this.load('docs/' + id + '.json', this.meta.version)); }
-    return this.docs[id];
+    var per = this.meta.per_file || 1;
+    var b = Math.floor(id / per);
+    if (!this.files[b]) { this.files[b] = Promise.resolve(this.load('docs/' + b + '.json', this.meta.version)); }
+    return this.files[b].then(function (docs) {
+      var doc = docs[id % per];
+      if (!doc) { throw new Error('no document ' + id); }
+      return doc;
+    });
   };
 
   /** The document sets [all, title, head] of a term; null when the term is not indexed. */
@@ -438,7 +445,8 @@
           out.push(chk.shift());
           continue;
         }
-        var batch = pend.slice(self.head[t], self.head[t] + Math.max(PAGE, n - out.length));
+        // Only as many as the page still needs: a drop (a failed phrase check) costs another round.
+        var batch = pend.slice(self.head[t], self.head[t] + (n - out.length));
         self.head[t] += batch.length;
         return Promise.all(batch.map(function (id) { return self.engine.doc(id); })).then(function (docs) {
           batch.forEach(function (id, i) {
