@@ -12,6 +12,14 @@
 //!
 //! Independent of the `it` suite's harness: sites are written under `CARGO_TARGET_TMPDIR`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::cast_possible_truncation,
+    reason = "tests fail by panicking, with the message saying why; index sizes are small"
+)]
+
 use bulletin::search::{self, Filters};
 use bulletin::site::Site;
 use bulletin::Options;
