@@ -98,9 +98,6 @@ fn jobs(site: &Site) -> Vec<Job> {
         Job::Search,
         Job::SearchIndex,
     ]);
-    if std::env::var_os("TMP_NO_SEARCH").is_some() {
-        jobs.retain(|j| !matches!(j, Job::Search | Job::SearchIndex));
-    }
     jobs
 }
 

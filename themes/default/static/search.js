@@ -324,33 +324,40 @@
   function Engine(load) {
     this.load = load;
     this.meta = null;
+    this.loaded = {};
     this.shards = {};
     this.files = {};
   }
 
-  Engine.prototype.init = function () {
-    var self = this;
-    if (!self.ready) {
-      self.ready = Promise.resolve(self.load('meta.json', null)).then(function (meta) {
-        if (!meta || meta.format !== FORMAT) { throw new Error('unsupported search index format'); }
-        self.meta = meta;
-        return meta;
+  /** Loads a file once; a failed load is forgotten, so that the next search tries again. */
+  Engine.prototype.once = function (cache, key, rel, version) {
+    if (!cache[key]) {
+      cache[key] = Promise.resolve(this.load(rel, version)).catch(function (err) {
+        delete cache[key];
+        throw err;
       });
     }
-    return self.ready;
+    return cache[key];
+  };
+
+  Engine.prototype.init = function () {
+    var self = this;
+    return self.once(self.loaded, 'meta', 'meta.json', null).then(function (meta) {
+      if (!meta || meta.format !== FORMAT) { throw new Error('unsupported search index format'); }
+      self.meta = meta;
+      return meta;
+    });
   };
 
   Engine.prototype.shard = function (k) {
-    if (!this.shards[k]) { this.shards[k] = Promise.resolve(this.load('index/' + k + '.json', this.meta.version)); }
-    return this.shards[k];
+    return this.once(this.shards, k, 'index/' + k + '.json', this.meta.version);
   };
 
   /** The document `id`, from the file of `docs/` holding it (meta.per_file documents each). */
   Engine.prototype.doc = function (id) {
     var per = this.meta.per_file || 1;
     var b = Math.floor(id / per);
-    if (!this.files[b]) { this.files[b] = Promise.resolve(this.load('docs/' + b + '.json', this.meta.version)); }
-    return this.files[b].then(function (docs) {
+    return this.once(this.files, b, 'docs/' + b + '.json', this.meta.version).then(function (docs) {
       var doc = docs[id % per];
       if (!doc) { throw new Error('no document ' + id); }
       return doc;
@@ -401,7 +408,8 @@
   /**
    * The results of a search, produced lazily in the order (tier, id): candidates wait in the
    * tier the index promises; a checked one moves to the tier its text gives (never better) or
-   * is dropped. So a page of results costs only the documents on it, and a little more.
+   * is dropped. So a page of results costs only the files of the documents on it (and, when
+   * phrase checks drop some, of those that replace them).
    */
   function Results(engine, parts, candidates, tiers, exact) {
     this.engine = engine;
