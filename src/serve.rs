@@ -950,21 +950,8 @@ fn diagnostic_list(diags: &[Diagnostic]) -> String {
     s
 }
 
-/// Escapes text for HTML content and attribute values (`/` left alone, so paths stay readable).
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// The theme's HTML escaping, for the overlay.
+use crate::theme::escape_html as escape;
 
 /// Served while no build has succeeded yet.
 fn failure_page(snippet: &str) -> Vec<u8> {
