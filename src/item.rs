@@ -318,19 +318,7 @@ impl Checker<'_, '_> {
         match registry().parse(value) {
             Ok(r) => Some(r),
             Err(e) => {
-                let hint = if e.nearest.is_empty() {
-                    "a region starts with a province-level name (山东, 山东省, shandong), 全国 or 新疆生产建设兵团"
-                        .to_string()
-                } else {
-                    format!(
-                        "did you mean {}?",
-                        e.nearest
-                            .iter()
-                            .map(|n| format!("`{n}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                };
+                let hint = e.hint();
                 self.error(path, e.to_string(), &hint);
                 None
             }

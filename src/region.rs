@@ -164,6 +164,18 @@ pub struct UnknownRegion {
     pub nearest: Vec<&'static str>,
 }
 
+impl UnknownRegion {
+    /// The hint shown with the error: the nearest names, or what a region looks like.
+    pub fn hint(&self) -> String {
+        if self.nearest.is_empty() {
+            "a region starts with a province-level name (山东, 山东省, shandong), 全国 or 新疆生产建设兵团".to_string()
+        } else {
+            let names: Vec<String> = self.nearest.iter().map(|n| format!("`{n}`")).collect();
+            format!("did you mean {}?", names.join(", "))
+        }
+    }
+}
+
 impl fmt::Display for UnknownRegion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.value.chars().nth(MAX_SHOWN).is_some() {

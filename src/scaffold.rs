@@ -52,18 +52,7 @@ pub fn new_item(root: &Path, req: &NewItem) -> Result<PathBuf, Diagnostics> {
         );
     }
     if let Err(e) = registry().parse(&req.region) {
-        let hint = if e.nearest.is_empty() {
-            "a region starts with a province-level name (山东, 山东省, shandong), 全国 or 新疆生产建设兵团".to_string()
-        } else {
-            format!(
-                "did you mean {}?",
-                e.nearest
-                    .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        };
+        let hint = e.hint();
         diags.push(Diagnostic::file_error("--region", e.to_string()).with_hint(hint));
     }
     let mut topics: Vec<&str> = Vec::new();

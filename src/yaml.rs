@@ -47,63 +47,8 @@ enum Frame {
 /// The 1-based (line, column) in `yaml` of the key at `path` (of the item, for a sequence index).
 /// Returns `None` when the path does not exist or the text does not parse.
 pub fn locate(yaml: &str, path: &[Seg]) -> Option<(usize, usize)> {
-    let mut parser = Parser::new_from_str(yaml);
-    let mut stack: Vec<Frame> = Vec::new();
-    // The path of the node about to start, and whether it is a key.
-    loop {
-        let (event, mark) = parser.next_token().ok()?;
-        let pos = (mark.line(), mark.col() + 1);
-        // Is this event a key of the enclosing mapping?
-        let is_key = matches!(stack.last(), Some(Frame::Map { key: None }));
-        match event {
-            Event::StreamEnd => return None,
-            Event::Scalar(..) | Event::Alias(_) | Event::SequenceStart(..) | Event::MappingStart(..) => {
-                if is_key {
-                    let text = match &event {
-                        Event::Scalar(s, ..) => s.clone(),
-                        _ => String::new(),
-                    };
-                    if let Some(Frame::Map { key }) = stack.last_mut() {
-                        *key = Some(text);
-                    }
-                    if path_matches(&stack, path) {
-                        return Some(pos);
-                    }
-                    // A complex key: skip its structure by treating it like a value below.
-                    if matches!(event, Event::SequenceStart(..) | Event::MappingStart(..)) {
-                        skip_node(&mut parser)?;
-                    }
-                    continue;
-                }
-                if let Some(Frame::Seq { .. }) = stack.last() {
-                    if path_matches(&stack, path) {
-                        // A list item that is a mapping is shown where its first key stands
-                        // (`- value: 3` → at `value`), which is where the editor looks.
-                        if matches!(event, Event::MappingStart(..)) {
-                            if let Ok((Event::Scalar(..), m)) = parser.peek() {
-                                return Some((m.line(), m.col() + 1));
-                            }
-                        }
-                        return Some(pos);
-                    }
-                }
-                let opened = match event {
-                    Event::SequenceStart(..) => Some(Frame::Seq { next: 0 }),
-                    Event::MappingStart(..) => Some(Frame::Map { key: None }),
-                    _ => None,
-                };
-                match opened {
-                    Some(frame) => stack.push(frame),
-                    None => advance(&mut stack),
-                }
-            }
-            Event::SequenceEnd | Event::MappingEnd => {
-                stack.pop();
-                advance(&mut stack);
-            }
-            _ => {}
-        }
-    }
+    // Only called when a problem is reported, so one full walk is cheap enough.
+    positions(yaml).get(path).copied()
 }
 
 /// How deep collections may nest: serde_yaml's own recursion limit (the root mapping counts).
@@ -303,15 +248,6 @@ fn skip_node(parser: &mut Parser<std::str::Chars<'_>>) -> Option<()> {
         }
     }
     Some(())
-}
-
-fn path_matches(stack: &[Frame], path: &[Seg]) -> bool {
-    stack.len() == path.len()
-        && stack.iter().zip(path).all(|(frame, seg)| match (frame, seg) {
-            (Frame::Map { key: Some(k) }, Seg::Key(want)) => k == want,
-            (Frame::Seq { next }, Seg::Index(want)) => next == want,
-            _ => false,
-        })
 }
 
 /// Splits a serde_yaml error into its message (without the " at line …" parts) and its
