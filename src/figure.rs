@@ -663,7 +663,7 @@ fn group(digits: &str) -> String {
     let len = digits.chars().count();
     let mut out = String::with_capacity(digits.len() + len / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (len - i) % 3 == 0 {
+        if i > 0 && (len - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

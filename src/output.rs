@@ -1,15 +1,21 @@
-//! The output folder, written atomically: pages go into a staging folder beside the output,
-//! which replaces the output only once the whole build succeeded. A failed or killed build
-//! leaves the previous site as it was.
+//! The output folder, changed only by a build that succeeded: pages go into a staging folder
+//! beside the output and are moved in at the end, so a failed or killed build leaves the
+//! previous site as it was.
 //!
-//! Bulletin never deletes a file it did not create: each build records what it wrote in a
-//! manifest, and files found in the output that no build made (a `CNAME` placed by hand, say)
-//! are carried over into the new output and reported.
+//! A first build renames its staging folder into place. A rebuild stages only the files whose
+//! bytes differ from the output (the manifest keeps each file's hash, size and date), then moves
+//! them in: unchanged files are never rewritten, which saves the file system's work on every
+//! rebuild and lets a deploy send only what changed.
+//!
+//! Bulletin never deletes a file it did not create: the manifest lists what builds wrote, and
+//! files found in the output that no build made (a `CNAME` placed by hand, say) stay where they
+//! are and are reported.
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::render::Sink;
 use crate::theme::StaticSource;
-use std::collections::BTreeSet;
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
@@ -86,13 +92,53 @@ pub fn resolve(root: &Path, output: &Path) -> PathBuf {
     real
 }
 
+/// What the manifest knows of one file the build made: enough to tell, without reading it,
+/// that the file in the output still holds exactly what a new build would write (together
+/// with its date: a file changed by hand after the last build is newer than the manifest).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Record {
+    /// xxh3 of the bytes.
+    hash: u64,
+    size: u64,
+}
+
+/// The files an earlier build made, with their records (none for an older manifest, or for a
+/// file whose move into place an interrupted build may not have finished).
+type Manifest = HashMap<String, Option<Record>>;
+
+/// One file of this build, as [`Sink::write`] saw it.
+#[derive(Clone, Copy, Debug)]
+struct Written {
+    record: Record,
+    /// Whether it differs from the output: written to the staging folder, to be moved in.
+    changed: bool,
+}
+
+/// How the build meets the output folder.
+enum Mode {
+    /// There is no output yet: the staging folder becomes it.
+    Fresh,
+    /// An output exists: only files that changed are staged, and moved in once all succeeded;
+    /// unchanged files keep their inode and date, so a deploy (rsync) sends only what changed.
+    Update {
+        previous: Manifest,
+        /// When the previous build finished: its files are no newer.
+        finished: Option<std::time::SystemTime>,
+        /// The output's listing, taken while pages render (nothing changes the output then).
+        listing: Option<std::thread::JoinHandle<Listing>>,
+    },
+}
+
 /// A build in progress: the staging folder and what has been written to it.
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
-    written: Mutex<BTreeSet<String>>,
+    mode: Mode,
+    written: Mutex<HashMap<String, Written>>,
     /// Folders already created, so each is made once however many files it holds.
-    folders: Mutex<std::collections::HashSet<PathBuf>>,
+    folders: Mutex<HashSet<PathBuf>>,
+    /// Held from begin to commit, so that two builds into one output take turns.
+    _lock: Option<std::fs::File>,
     committed: bool,
 }
 
@@ -105,6 +151,7 @@ impl Staging {
             .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
         std::fs::create_dir_all(parent)
             .map_err(|e| Diagnostic::file_error(parent, format!("cannot create the output's parent folder: {e}")))?;
+        let lock = lock_folder(parent);
         remove_stale(parent, &name);
         let dir = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         if dir.exists() {
@@ -114,11 +161,27 @@ impl Staging {
             .map_err(|e| Diagnostic::file_error(&dir, format!("cannot create the staging folder: {e}")))?;
         std::fs::write(dir.join(STAGING_MARK), b"")
             .map_err(|e| Diagnostic::file_error(&dir, format!("cannot write: {e}")))?;
+        // An empty folder (made by hand, or left by a tool) is as good as none.
+        if target.is_dir() && std::fs::read_dir(target).is_ok_and(|mut d| d.next().is_none()) {
+            let _ = std::fs::remove_dir(target);
+        }
+        let mode = if std::fs::symlink_metadata(target).is_ok() {
+            let listed = target.to_path_buf();
+            Mode::Update {
+                previous: read_manifest(target),
+                finished: std::fs::metadata(target.join(MANIFEST)).and_then(|m| m.modified()).ok(),
+                listing: Some(std::thread::spawn(move || list_entries(&listed))),
+            }
+        } else {
+            Mode::Fresh
+        };
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
-            written: Mutex::new(BTreeSet::new()),
-            folders: Mutex::new(std::collections::HashSet::new()),
+            mode,
+            written: Mutex::new(HashMap::new()),
+            folders: Mutex::new(HashSet::new()),
+            _lock: lock,
             committed: false,
         })
     }
@@ -147,93 +210,194 @@ impl Staging {
         }
     }
 
-    /// Swaps the staging folder in as the output. Files in the old output that no build
-    /// created are carried over (and reported); one that clashes with a new page fails the build.
+    /// Whether `rel`, about to be written with `hash` and `size`, is already in the output as is.
+    fn unchanged(&self, rel: &str, hash: u64, size: u64) -> Option<Record> {
+        let Mode::Update { previous, finished, .. } = &self.mode else {
+            return None;
+        };
+        let rec = (*previous.get(rel)?)?;
+        if rec.hash != hash || rec.size != size {
+            return None;
+        }
+        let meta = std::fs::symlink_metadata(self.target.join(rel)).ok()?;
+        let untouched = meta.modified().ok().zip(*finished).is_some_and(|(m, f)| m <= f);
+        (meta.is_file() && meta.len() == size && untouched).then_some(rec)
+    }
+
+    /// Creates the folder of `full` unless this build already did.
+    fn make_parent(&self, full: &Path) -> Result<(), Diagnostic> {
+        let Some(parent) = full.parent() else { return Ok(()) };
+        if self.folders.lock().is_ok_and(|f| f.contains(parent)) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Diagnostic::file_error(parent, format!("cannot create folder: {e}")))?;
+        if let Ok(mut f) = self.folders.lock() {
+            f.insert(parent.to_path_buf());
+        }
+        Ok(())
+    }
+
+    /// Puts the new output in place once the whole build succeeded. A first build renames the
+    /// staging folder into place; a rebuild moves in the files that changed and removes the
+    /// files of earlier builds that this one no longer makes. Files in the output that no build
+    /// made are left where they are (and reported); one in the way of a new page fails the build
+    /// before anything is touched.
     pub fn commit(mut self) -> Result<Diagnostics, Diagnostics> {
-        let mut warnings = Diagnostics::new();
         let written = std::mem::take(
             &mut *self
                 .written
                 .lock()
                 .map_err(|_| Diagnostic::file_error(&self.dir, "internal error: lock poisoned"))?,
         );
-        if self.target.exists() {
-            if !self.target.is_dir() {
-                return Err(Diagnostic::file_error(&self.target, "the output path exists and is not a folder").into());
+        let warnings = match std::mem::replace(&mut self.mode, Mode::Fresh) {
+            Mode::Fresh => {
+                write_manifest(&self.dir, &written)?;
+                let _ = std::fs::remove_file(self.dir.join(STAGING_MARK));
+                std::fs::rename(&self.dir, &self.target).map_err(|e| {
+                    Diagnostic::file_error(&self.target, format!("cannot put the new output in place: {e}"))
+                })?;
+                Diagnostics::new()
             }
-            let made_before = read_manifest(&self.target);
-            let mut clashes = Diagnostics::new();
-            let (found, unreadable) = list_entries(&self.target);
-            for (path, e) in unreadable {
-                // Unlisted, it would be lost with the old output: stop instead.
-                clashes.push(
-                    Diagnostic::file_error(path, format!("cannot look into the output folder: {e}"))
-                        .with_hint("bulletin keeps what it did not create, so it must be able to read it"),
-                );
+            Mode::Update { previous, listing, .. } => {
+                let listing = listing
+                    .and_then(|h| h.join().ok())
+                    .unwrap_or_else(|| list_entries(&self.target));
+                let warnings = self.check_hand_placed(&previous, &written, listing)?;
+                self.move_in(&previous, &written)?;
+                let _ = std::fs::remove_dir_all(&self.dir);
+                warnings
             }
-            for (rel, kind) in found {
-                if rel == MANIFEST || made_before.contains(&rel) {
-                    continue;
-                }
-                if written.contains(&rel) {
-                    clashes.push(
-                        Diagnostic::file_error(
-                            self.target.join(&rel),
-                            "a file not made by bulletin is in the way of a generated page",
-                        )
-                        .with_hint("move or rename it; bulletin does not overwrite files it did not create"),
-                    );
-                    continue;
-                }
-                let from = self.target.join(&rel);
-                let to = self.dir.join(&rel);
-                match keep(&from, &to, kind) {
-                    Ok(()) => warnings.push(
-                        Diagnostic::warning(&from, 0, 0, "kept a file that bulletin did not create").with_hint(
-                            "files placed in the output by hand are kept; put them in static/ to have them copied",
-                        ),
-                    ),
-                    Err(e) => clashes.push(Diagnostic::file_error(
-                        &from,
-                        format!("cannot keep this file, which bulletin did not create: {e}"),
-                    )),
-                }
-            }
-            if clashes.has_errors() {
-                return Err(clashes);
-            }
-        }
-        let manifest: String = written.iter().map(|p| format!("{p}\n")).collect();
-        std::fs::write(self.dir.join(MANIFEST), manifest)
-            .map_err(|e| Diagnostic::file_error(&self.dir, format!("cannot write the manifest: {e}")))?;
-        let _ = std::fs::remove_file(self.dir.join(STAGING_MARK));
+        };
+        self.committed = true;
+        Ok(warnings)
+    }
 
-        let old = self.target.with_file_name(format!(
-            ".{}.old-{}",
-            self.target
-                .file_name()
-                .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned()),
-            std::process::id()
-        ));
-        let had_old = self.target.exists();
-        if had_old {
-            std::fs::rename(&self.target, &old)
-                .map_err(|e| Diagnostic::file_error(&self.target, format!("cannot move the old output aside: {e}")))?;
-        }
-        if let Err(e) = std::fs::rename(&self.dir, &self.target) {
-            if had_old {
-                let _ = std::fs::rename(&old, &self.target);
-            }
-            return Err(
-                Diagnostic::file_error(&self.target, format!("cannot put the new output in place: {e}")).into(),
+    /// Reports the files of the output no build made, and fails when one is in the way of (or
+    /// holds, as a symlinked folder would) a file of this build.
+    fn check_hand_placed(
+        &self,
+        previous: &Manifest,
+        written: &HashMap<String, Written>,
+        (found, unreadable): Listing,
+    ) -> Result<Diagnostics, Diagnostics> {
+        let mut warnings = Diagnostics::new();
+        let mut clashes = Diagnostics::new();
+        for (path, e) in unreadable {
+            clashes.push(
+                Diagnostic::file_error(path, format!("cannot look into the output folder: {e}"))
+                    .with_hint("bulletin must see what it did not create, so as never to overwrite it"),
             );
         }
-        self.committed = true;
-        if had_old {
-            // Everything left there was made by an earlier build; hand-placed files were copied over.
-            remove_tree(&old);
+        let hand: HashMap<&str, Kind> = found
+            .iter()
+            .filter(|(rel, _)| {
+                !previous.contains_key(rel)
+                    && rel
+                        .strip_prefix(MANIFEST)
+                        .is_none_or(|rest| !rest.is_empty() && rest != ".tmp")
+            })
+            .map(|(rel, kind)| (rel.as_str(), *kind))
+            .collect();
+        let mut in_the_way: BTreeSet<&str> = BTreeSet::new();
+        for rel in written.keys() {
+            let blocked = std::iter::once(rel.as_str())
+                .chain(rel.match_indices('/').map(|(i, _)| &rel[..i]))
+                .find(|p| hand.contains_key(p));
+            if let Some(p) = blocked {
+                in_the_way.insert(p);
+            }
         }
-        Ok(warnings)
+        for (rel, _) in &found {
+            if !hand.contains_key(rel.as_str()) {
+                continue;
+            }
+            let path = self.target.join(rel);
+            if in_the_way.contains(rel.as_str()) {
+                clashes.push(
+                    Diagnostic::file_error(path, "a file not made by bulletin is in the way of a generated page")
+                        .with_hint("move or rename it; bulletin does not overwrite files it did not create"),
+                );
+            } else {
+                warnings.push(
+                    Diagnostic::warning(path, 0, 0, "kept a file that bulletin did not create").with_hint(
+                        "files placed in the output by hand are kept; put them in static/ to have them copied",
+                    ),
+                );
+            }
+        }
+        if clashes.has_errors() {
+            Err(clashes)
+        } else {
+            Ok(warnings)
+        }
+    }
+
+    /// Moves the changed files into the output and removes the files earlier builds made that
+    /// this one does not. The manifest first lists both, so that a build killed halfway leaves
+    /// an output whose every generated file the next build still knows as its own.
+    fn move_in(&self, previous: &Manifest, written: &HashMap<String, Written>) -> Result<(), Diagnostic> {
+        let mut intent: HashMap<String, Written> = written.clone();
+        for w in intent.values_mut() {
+            if w.changed {
+                w.record.hash = 0;
+                w.record.size = u64::MAX;
+            }
+        }
+        let stale: Vec<&String> = previous
+            .keys()
+            .filter(|rel| !written.contains_key(*rel) && safe_relative(rel).is_some())
+            .collect();
+        for rel in &stale {
+            intent.insert(
+                (*rel).clone(),
+                Written {
+                    record: Record {
+                        hash: 0,
+                        size: u64::MAX,
+                    },
+                    changed: true,
+                },
+            );
+        }
+        write_manifest(&self.target, &intent)?;
+
+        let changed: Vec<&String> = written.iter().filter(|(_, w)| w.changed).map(|(r, _)| r).collect();
+        let folders: BTreeSet<&Path> = changed
+            .iter()
+            .filter_map(|rel| Path::new(rel.as_str()).parent())
+            .collect();
+        for f in folders {
+            let dir = self.target.join(f);
+            if !dir.is_dir() {
+                std::fs::create_dir_all(&dir)
+                    .map_err(|e| Diagnostic::file_error(&dir, format!("cannot create folder: {e}")))?;
+            }
+        }
+        changed.par_iter().try_for_each(|rel| {
+            let to = self.target.join(rel);
+            std::fs::rename(self.dir.join(rel), &to)
+                .map_err(|e| Diagnostic::file_error(&to, format!("cannot put the new file in place: {e}")))
+        })?;
+        let mut emptied: BTreeSet<PathBuf> = BTreeSet::new();
+        for rel in stale {
+            let path = self.target.join(rel);
+            // Only what is still a file or link of ours: never follow into a folder.
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir()) && std::fs::remove_file(&path).is_ok() {
+                let mut up = Path::new(rel.as_str()).parent();
+                while let Some(p) = up.filter(|p| !p.as_os_str().is_empty()) {
+                    emptied.insert(p.to_path_buf());
+                    up = p.parent();
+                }
+            }
+        }
+        // Deepest first; a folder that still holds anything stays.
+        let mut emptied: Vec<PathBuf> = emptied.into_iter().collect();
+        emptied.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
+        for dir in emptied {
+            let _ = std::fs::remove_dir(self.target.join(dir));
+        }
+        write_manifest(&self.target, written)
     }
 }
 
@@ -241,20 +405,22 @@ impl Sink for Staging {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let rel = safe_relative(path)
             .ok_or_else(|| Diagnostic::file_error(path, "refusing to write outside the output folder"))?;
-        let full = self.dir.join(&rel);
-        if let Some(parent) = full.parent() {
-            let known = self.folders.lock().map(|f| f.contains(parent)).unwrap_or(false);
-            if !known {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| Diagnostic::file_error(parent, format!("cannot create folder: {e}")))?;
-                if let Ok(mut f) = self.folders.lock() {
-                    f.insert(parent.to_path_buf());
-                }
+        let hash = xxhash_rust::xxh3::xxh3_64(bytes);
+        let size = bytes.len() as u64;
+        let entry = if let Some(record) = self.unchanged(&rel, hash, size) {
+            Written { record, changed: false }
+        } else {
+            let full = self.dir.join(&rel);
+            self.make_parent(&full)?;
+            let cannot = |e: std::io::Error| Diagnostic::file_error(&full, format!("cannot write: {e}"));
+            std::fs::write(&full, bytes).map_err(cannot)?;
+            Written {
+                record: Record { hash, size },
+                changed: true,
             }
-        }
-        std::fs::write(&full, bytes).map_err(|e| Diagnostic::file_error(&full, format!("cannot write: {e}")))?;
+        };
         if let Ok(mut w) = self.written.lock() {
-            w.insert(rel);
+            w.insert(rel, entry);
         }
         Ok(())
     }
@@ -268,9 +434,20 @@ impl Drop for Staging {
     }
 }
 
+/// Takes an exclusive lock on `folder` (the output's parent) for as long as the file lives.
+/// Locking the folder itself leaves no lock file behind.
+fn lock_folder(folder: &Path) -> Option<std::fs::File> {
+    if !cfg!(unix) {
+        return None;
+    }
+    let f = std::fs::File::open(folder).ok()?;
+    f.lock().ok()?;
+    Some(f)
+}
+
 /// A `/`-separated relative path with no `..`, root or empty parts; None if it would escape.
 pub fn safe_relative(path: &str) -> Option<String> {
-    if path.is_empty() || path.starts_with('/') || path.contains('\\') || path.contains('\0') {
+    if path.is_empty() || path.starts_with('/') || path.contains(['\\', '\0', '\n', '\r']) {
         return None;
     }
     if path
@@ -282,26 +459,52 @@ pub fn safe_relative(path: &str) -> Option<String> {
     Some(path.to_string())
 }
 
-/// Removes a folder tree, deleting its files in parallel (deletion dominates on slow disks).
-fn remove_tree(dir: &Path) {
-    use rayon::prelude::*;
-    let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .follow_links(false)
-        .into_iter()
-        .flatten()
-        .filter(|e| !e.file_type().is_dir())
-        .map(walkdir::DirEntry::into_path)
-        .collect();
-    files.par_iter().for_each(|f| {
-        let _ = std::fs::remove_file(f);
-    });
-    let _ = std::fs::remove_dir_all(dir);
+/// The first line of a manifest with records; older manifests list bare paths.
+const MANIFEST_HEADER: &str = "# bulletin manifest 2: xxh3 size path";
+
+/// Reads the manifest of the output `dir` (empty when there is none).
+fn read_manifest(dir: &Path) -> Manifest {
+    let Ok(text) = std::fs::read_to_string(dir.join(MANIFEST)) else {
+        return Manifest::new();
+    };
+    let mut lines = text.lines().peekable();
+    let with_records = lines.peek() == Some(&MANIFEST_HEADER);
+    if with_records {
+        lines.next();
+    }
+    lines
+        .filter_map(|line| {
+            if !with_records {
+                return Some((line.to_string(), None));
+            }
+            let mut parts = line.splitn(3, ' ');
+            let (hash, size, path) = (parts.next()?, parts.next()?, parts.next()?);
+            let record = Record {
+                hash: u64::from_str_radix(hash, 16).ok()?,
+                size: size.parse().ok()?,
+            };
+            // A record of an unfinished move never matches: the file is written again.
+            let known = record.size != u64::MAX;
+            Some((path.to_string(), known.then_some(record)))
+        })
+        .collect()
 }
 
-fn read_manifest(dir: &Path) -> BTreeSet<String> {
-    std::fs::read_to_string(dir.join(MANIFEST))
-        .map(|s| s.lines().map(str::to_string).collect())
-        .unwrap_or_default()
+/// Writes the manifest of `files` into `dir`, through a temporary file so it is whole or absent.
+fn write_manifest(dir: &Path, files: &HashMap<String, Written>) -> Result<(), Diagnostic> {
+    let mut rows: Vec<(&String, &Written)> = files.iter().collect();
+    rows.sort_by(|a, b| a.0.cmp(b.0));
+    let mut text = String::with_capacity(rows.len() * 80 + MANIFEST_HEADER.len() + 1);
+    text.push_str(MANIFEST_HEADER);
+    text.push('\n');
+    for (path, w) in rows {
+        let r = w.record;
+        text.push_str(&format!("{:016x} {} {path}\n", r.hash, r.size));
+    }
+    let tmp = dir.join(format!("{MANIFEST}.tmp"));
+    std::fs::write(&tmp, text)
+        .and_then(|()| std::fs::rename(&tmp, dir.join(MANIFEST)))
+        .map_err(|e| Diagnostic::file_error(dir, format!("cannot write the manifest: {e}")))
 }
 
 /// What a hand-placed entry of the old output is, to carry it over as what it is.
@@ -360,32 +563,6 @@ fn list_entries(dir: &Path) -> Listing {
         }
     }
     (found, unreadable)
-}
-
-/// Carries one hand-placed entry from the old output into the new: a copy of a file, the same
-/// link for a symlink (never what it points to), an empty folder for an empty folder.
-fn keep(from: &Path, to: &Path, kind: Kind) -> std::io::Result<()> {
-    if let Some(parent) = to.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    match kind {
-        Kind::File => std::fs::copy(from, to).map(|_| ()),
-        Kind::EmptyDir => std::fs::create_dir_all(to),
-        Kind::Symlink => copy_link(from, to),
-        Kind::Special => Err(std::io::Error::other(
-            "it is not a regular file, a folder or a symlink; move it elsewhere",
-        )),
-    }
-}
-
-#[cfg(unix)]
-fn copy_link(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::os::unix::fs::symlink(std::fs::read_link(from)?, to)
-}
-
-#[cfg(not(unix))]
-fn copy_link(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::copy(from, to).map(|_| ())
 }
 
 /// Whether the process that named a staging folder may still be writing to it. Only Linux can

@@ -1,6 +1,6 @@
-//! The output folder: a failed build leaves the previous site untouched, files put there by
-//! hand survive a rebuild, pages of removed items go away, and dangerous output folders are
-//! refused.
+//! The output folder: a failed build leaves the previous site untouched, a rebuild rewrites
+//! only what changed, files put there by hand survive a rebuild, pages of removed items go
+//! away, and dangerous output folders are refused.
 
 use crate::harness::*;
 
@@ -163,4 +163,86 @@ fn a_render_time_template_error_names_the_template_file() {
     );
     let d = site.run(&["build"]).error();
     assert_eq!(d.path, "templates/item.html", "{d:?}");
+}
+
+/// Inode and modification time of a file in the output, to tell "left alone" from "rewritten".
+#[cfg(unix)]
+fn identity(site: &SiteTest, site_path: &str) -> (u64, std::time::SystemTime) {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(site.file_of(site_path)).unwrap();
+    (meta.ino(), meta.modified().unwrap())
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_rewrites_only_the_files_that_changed() {
+    let site = SiteTest::fixture("minimal");
+    site.build();
+    let item = "/news/2022/05/20/qingdao-xin-huiyuan/";
+    let untouched = "/robots.txt";
+    let before = [identity(&site, item), identity(&site, untouched)];
+    std::thread::sleep(std::time::Duration::from_millis(20));
+
+    // Same input: nothing is written again.
+    site.build();
+    assert_eq!(before[0], identity(&site, item));
+    assert_eq!(before[1], identity(&site, untouched));
+
+    // One item's body changes: its page is replaced, robots.txt is left alone.
+    let path = site.root().join("content/2022/05/qingdao.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\n新增一段。\n")).unwrap();
+    site.build();
+    assert_ne!(before[0], identity(&site, item));
+    assert!(site.read(item).contains("新增一段。"));
+    assert_eq!(before[1], identity(&site, untouched));
+    assert_eq!(root_entries(&site), ["content", "public", "site.yaml"]);
+
+    // The result is what a build into an empty folder makes.
+    let mut fresh = SiteTest::fixture("minimal");
+    std::fs::write(
+        fresh.root().join("content/2022/05/qingdao.md"),
+        std::fs::read(&path).unwrap(),
+    )
+    .unwrap();
+    fresh.opts.output = Some("elsewhere".into());
+    fresh.build();
+    assert_same_files(&files_under(&fresh.root().join("elsewhere")), &site.output_files());
+}
+
+#[test]
+fn a_generated_file_edited_by_hand_is_written_again() {
+    let site = SiteTest::fixture("minimal");
+    site.build();
+    let first = site.output_files();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    // Same length, other bytes: only its date tells the build it was touched.
+    let robots = site.out().join("robots.txt");
+    let text = std::fs::read_to_string(&robots).unwrap();
+    std::fs::write(&robots, text.replace("Allow", "AlloW")).unwrap();
+    site.build();
+    assert_same_files(&first, &site.output_files());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_generated_folder_replaced_by_a_link_fails_the_build_and_nothing_is_written_through_it() {
+    let site = SiteTest::fixture("minimal");
+    site.build();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("keep.txt"), "mine").unwrap();
+    let news = site.out().join("news");
+    std::fs::rename(&news, site.root().join("news-moved")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), &news).unwrap();
+
+    let run = site.run(&["build"]);
+    run.expect_status(1);
+    let d = run.error();
+    assert!(d.path.ends_with("public/news"), "{d:?}");
+    assert!(d.message.contains("in the way"), "{d:?}");
+    let theirs: Vec<String> = std::fs::read_dir(elsewhere.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(theirs, ["keep.txt"]);
 }
