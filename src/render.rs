@@ -103,7 +103,8 @@ fn jobs(site: &Site) -> Vec<Job> {
 
 /// Renders every page of `site` into `sink`; returns the number of files written.
 pub fn render_site(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<usize, Diagnostics> {
-    let ctx = Renderer::new(site, theme);
+    let mut ctx = Renderer::new(site, theme);
+    ctx.render_cards()?;
     let jobs = jobs(site);
     let results: Vec<Result<usize, Diagnostic>> = jobs.par_iter().map(|job| ctx.run(job, sink)).collect();
     let mut diags = Diagnostics::new();
@@ -126,6 +127,41 @@ pub fn render_site(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<usize,
     }
 }
 
+/// Numbers each render, for [`SHARED_CONTEXT`].
+static NEXT_RENDER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+thread_local! {
+    /// This thread's copy of a render's shared context, with the id of that render. Copying
+    /// the UI strings and site settings into every page's context cost more than some pages.
+    static SHARED_CONTEXT: std::cell::RefCell<Option<(u64, tera::Context)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// A page's template context: the shared part plus the page's own keys, which are taken out
+/// again when the page is done so the shared part serves the thread's next page.
+struct PageContext {
+    id: u64,
+    ctx: tera::Context,
+    keys: Vec<&'static str>,
+}
+
+impl PageContext {
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.ctx.insert(key, value);
+        self.keys.push(key);
+    }
+}
+
+impl Drop for PageContext {
+    fn drop(&mut self) {
+        let mut c = std::mem::take(&mut self.ctx);
+        for k in &self.keys {
+            c.remove(k);
+        }
+        let id = self.id;
+        SHARED_CONTEXT.with(|s| *s.borrow_mut() = Some((id, c)));
+    }
+}
+
 /// Shared state of one render: the views every page reuses, built once.
 struct Renderer<'a> {
     site: &'a Site,
@@ -133,8 +169,12 @@ struct Renderer<'a> {
     lang: Language,
     common_site: SiteView,
     nav: NavView,
+    /// Which render this is, to tell its per-thread contexts from another's (serve renders again).
+    id: u64,
     /// List-form views of every entry, by index.
     items: Vec<ItemView>,
+    /// Every entry's card (card.html), rendered once, by index.
+    cards: Vec<CardView>,
     /// What every page gets (`site`, `t`, `nav`), serialized once.
     base: tera::Context,
     /// Views every home page shows, built once.
@@ -173,7 +213,9 @@ impl<'a> Renderer<'a> {
             lang,
             common_site,
             nav,
+            id: NEXT_RENDER.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             items: Vec::new(),
+            cards: Vec::new(),
             base: tera::Context::new(),
             areas: tera::Value::Null,
             topic_entries: tera::Value::Null,
@@ -187,6 +229,25 @@ impl<'a> Renderer<'a> {
         r.home_metrics = tera::to_value(r.metric_views(false)).unwrap_or_default();
         r.items = site.entries.par_iter().map(|e| r.item_view(e, false)).collect();
         r
+    }
+
+    /// Renders every entry's card once; lists then insert the HTML.
+    fn render_cards(&mut self) -> Result<(), Diagnostic> {
+        let cards = self
+            .items
+            .par_iter()
+            .map(|item| {
+                let mut c = self.shared_context();
+                c.insert("item", item);
+                Ok(CardView {
+                    card: self.render("card.html", &c)?,
+                    url: item.url.clone(),
+                    title: item.title.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>, Diagnostic>>()?;
+        self.cards = cards;
+        Ok(())
     }
 
     fn t(&self, key: &str) -> String {
@@ -272,8 +333,8 @@ impl<'a> Renderer<'a> {
                 let first = urls::region(&g.province.slug);
                 let path = urls::page(&first, n);
                 let (items, paginator) = self.paginate(&g.entries, &first, n);
-                let reported: Vec<&ItemView> = if n == 1 {
-                    g.reported.iter().filter_map(|&j| self.items.get(j)).collect()
+                let reported: Vec<&CardView> = if n == 1 {
+                    g.reported.iter().filter_map(|&j| self.cards.get(j)).collect()
                 } else {
                     vec![]
                 };
@@ -416,7 +477,7 @@ impl<'a> Renderer<'a> {
                 let months = self.month_views();
                 let view = months.get(i).cloned();
                 let path = urls::archive(m.month.0, m.month.1);
-                let items: Vec<&ItemView> = m.entries.iter().filter_map(|&j| self.items.get(j)).collect();
+                let items: Vec<&CardView> = m.entries.iter().filter_map(|&j| self.cards.get(j)).collect();
                 let title = locale::month(self.lang, m.month.0, m.month.1);
                 let meta = self.meta(
                     "archive",
@@ -506,12 +567,15 @@ impl<'a> Renderer<'a> {
                 sink.write(urls::NEWS_SITEMAP, xml.as_bytes()).map(|()| 1)
             }
             Job::Corrections => {
-                let items: Vec<&ItemView> = site
-                    .entries
+                let items: Vec<CorrectedView> = self
+                    .items
                     .iter()
-                    .zip(&self.items)
-                    .filter(|(e, _)| !e.item.corrections.is_empty())
-                    .map(|(_, v)| v)
+                    .zip(&self.cards)
+                    .filter(|(v, _)| !v.corrections.is_empty())
+                    .map(|(v, c)| CorrectedView {
+                        card: c.card.clone(),
+                        corrections: v.corrections.clone(),
+                    })
                     .collect();
                 let meta = self.meta(
                     "corrections",
@@ -562,18 +626,34 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn page(&self, template: &str, path: &str, c: &tera::Context, sink: &dyn Sink) -> Result<usize, Diagnostic> {
-        let html = self
-            .theme
-            .tera
-            .render(template, c)
-            .map_err(|e| theme::template_error(&e, std::path::Path::new(""), &self.theme.sources))?;
+    fn page(&self, template: &str, path: &str, c: &PageContext, sink: &dyn Sink) -> Result<usize, Diagnostic> {
+        let html = self.render(template, c)?;
         sink.write(&urls::file_of(path), html.as_bytes())?;
         Ok(1)
     }
 
-    fn context(&self, meta: PageMeta) -> tera::Context {
-        let mut c = self.base.clone();
+    fn render(&self, template: &str, c: &PageContext) -> Result<String, Diagnostic> {
+        self.theme
+            .tera
+            .render(template, &c.ctx)
+            .map_err(|e| theme::template_error(&e, std::path::Path::new(""), &self.theme.sources))
+    }
+
+    /// The shared context (`site`, `t`, `nav`), ready for a page's own keys.
+    fn shared_context(&self) -> PageContext {
+        let reused = SHARED_CONTEXT
+            .with(|s| s.borrow_mut().take())
+            .filter(|(id, _)| *id == self.id)
+            .map(|(_, c)| c);
+        PageContext {
+            id: self.id,
+            ctx: reused.unwrap_or_else(|| self.base.clone()),
+            keys: Vec::new(),
+        }
+    }
+
+    fn context(&self, meta: PageMeta) -> PageContext {
+        let mut c = self.shared_context();
         c.insert("page", &meta);
         c
     }
@@ -652,14 +732,14 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn paginate(&self, idx: &[usize], first: &str, n: usize) -> (Vec<&ItemView>, Paginator) {
+    fn paginate(&self, idx: &[usize], first: &str, n: usize) -> (Vec<&CardView>, Paginator) {
         let per = self.site.config.per_page.max(1);
         let total = pages(idx.len(), per);
         let items = idx
             .iter()
             .skip((n - 1) * per)
             .take(per)
-            .filter_map(|&j| self.items.get(j))
+            .filter_map(|&j| self.cards.get(j))
             .collect();
         let u = &self.site.urls;
         let paginator = Paginator {
@@ -812,7 +892,7 @@ impl<'a> Renderer<'a> {
             url: self.site.urls.link(&urls::bulletin(b.date)),
             count: b.entries.len(),
             items: if with_items {
-                b.entries.iter().filter_map(|&j| self.items.get(j).cloned()).collect()
+                b.entries.iter().filter_map(|&j| self.cards.get(j).cloned()).collect()
             } else {
                 Vec::new()
             },

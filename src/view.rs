@@ -261,6 +261,27 @@ pub struct ItemView {
     pub extra: serde_json::Value,
 }
 
+/// An item in a list: its card, rendered once per build by the theme's `card.html`, so that
+/// lists insert ready HTML (`{{ it.card | safe }}`) instead of rendering every entry again.
+#[derive(Clone, Debug, Serialize)]
+pub struct CardView {
+    /// The card's HTML, already escaped.
+    pub card: String,
+    /// Root-relative URL of the item.
+    pub url: String,
+    /// 主题.
+    pub title: String,
+}
+
+/// An item on the corrections page: its card and its corrections.
+#[derive(Clone, Debug, Serialize)]
+pub struct CorrectedView {
+    /// The card's HTML, already escaped.
+    pub card: String,
+    /// The corrections, oldest first.
+    pub corrections: Vec<CorrectionView>,
+}
+
 /// Page links of a paginated list (key `paginator`).
 #[derive(Clone, Debug, Serialize)]
 pub struct Paginator {
@@ -334,7 +355,7 @@ pub struct BulletinView {
     /// Number of items.
     pub count: usize,
     /// Items in order (on the bulletin page and the home page).
-    pub items: Vec<ItemView>,
+    pub items: Vec<CardView>,
 }
 
 /// A month of the archive.
