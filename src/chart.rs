@@ -25,10 +25,49 @@ fn f(v: Decimal) -> f64 {
     v.to_f64().unwrap_or(0.0)
 }
 
+/// Width of the bar and line charts, in viewBox units. The SVG scales to its column, so this sets
+/// how big the text is: at 640 units a 360 px phone drew 14-unit text at 7 px; at 400 it draws
+/// [`FONT`] at about 12 px, and the theme caps the width on large screens (about 1:1 there).
+const CHART_WIDTH: u32 = 400;
+/// [`CHART_WIDTH`] for the geometry.
+const CHART_W: f64 = CHART_WIDTH as f64;
+/// Text size of the bar and line charts in viewBox units; the default theme's CSS says the same.
+const FONT: f64 = 15.0;
+/// Text sizes on the tile map, whose 68-unit tiles shrink to about 40 px on a phone.
+const TILE_NAME_FONT: f64 = 20.0;
+const TILE_VALUE_FONT: f64 = 17.0;
+
+/// A deterministic estimate of how wide `s` is set at `font` units (no font metrics at build time):
+/// Han characters take a full em, digits and most Latin letters about 0.6, narrow punctuation 0.3.
+/// On the generous side, so that what fits here fits on screen.
+fn text_width(s: &str, font: f64) -> f64 {
+    let ems: f64 = s
+        .chars()
+        .map(|c| match c {
+            '.' | ',' | ':' | ';' | '\'' | '!' | '|' | '(' | ')' | ' ' | 'i' | 'l' | 'j' | 't' | 'f' | 'I' => 0.3,
+            '%' | '‰' | 'm' | 'w' | 'M' | 'W' | '@' => 0.9,
+            c if c.is_ascii() => 0.6,
+            _ => 1.0,
+        })
+        .sum();
+    ems * font
+}
+
+/// Attributes that squeeze a text into `max` units when it would be wider: a long label stays
+/// legible at full height instead of running into its neighbour or off the chart.
+fn squeeze(s: &str, font: f64, max: f64) -> String {
+    if text_width(s, font) > max {
+        format!(" textLength=\"{max:.1}\" lengthAdjust=\"spacingAndGlyphs\"")
+    } else {
+        String::new()
+    }
+}
+
 fn open_svg(out: &mut String, id: &str, width: u32, height: u32, title: &str, desc: &str, role: &str) {
+    // font-size is the default for themes that do not style charts; the geometry assumes it.
     let _ = write!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 {width} {height}\" role=\"{role}\" aria-labelledby=\"{id}-title {id}-desc\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 {width} {height}\" font-size=\"{FONT}\" role=\"{role}\" aria-labelledby=\"{id}-title {id}-desc\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
         escape(title),
         escape(desc)
     );
@@ -36,35 +75,50 @@ fn open_svg(out: &mut String, id: &str, width: u32, height: u32, title: &str, de
 
 /// A horizontal bar chart, largest first as given.
 pub fn bars(id: &str, title: &str, desc: &str, data: &[Datum]) -> String {
-    let row = 26u32;
-    let label_w = 84.0;
-    let value_w = 110.0;
-    let width = 640u32;
+    let row = 28u32;
+    let bar_h = 18.0;
+    let pad = 6.0;
+    // The label and value columns are as wide as their longest text (within limits), so the
+    // bars get the rest.
+    let label_w = data
+        .iter()
+        .map(|d| text_width(&d.label, FONT))
+        .fold(2.0 * FONT, f64::max)
+        .min(CHART_W * 0.3)
+        + pad
+        + 2.0;
+    let value_w = data
+        .iter()
+        .map(|d| text_width(&d.display, FONT))
+        .fold(2.0 * FONT, f64::max)
+        .min(CHART_W * 0.35)
+        + pad;
     let height = u32::try_from(data.len())
         .unwrap_or(u32::MAX / 64)
         .max(1)
         .saturating_mul(row)
         .saturating_add(8);
     let max = data.iter().map(|d| f(d.value)).fold(0.0_f64, f64::max);
-    let span = f64::from(width) - label_w - value_w;
+    let span = CHART_W - label_w - value_w;
     let mut s = String::with_capacity(256 + data.len() * 256);
-    open_svg(&mut s, id, width, height, title, desc, "img");
+    open_svg(&mut s, id, CHART_WIDTH, height, title, desc, "img");
     for (i, d) in data.iter().enumerate() {
-        let y = i as f64 * f64::from(row) + 4.0;
+        let y = i as f64 * f64::from(row) + 5.0;
         let w = if max > 0.0 {
             (f(d.value) / max * span).max(1.0)
         } else {
             1.0
         };
+        // Baseline a third of an em below the bar's middle centres the text on it.
+        let base = y + bar_h / 2.0 + FONT * 0.35;
         let _ = write!(
             s,
-            "<g class=\"bar\"><text class=\"label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text><rect x=\"{label_w:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{:.1}\" rx=\"2\"/><text class=\"value\" x=\"{:.1}\" y=\"{:.1}\">{}</text></g>",
-            label_w - 8.0,
-            y + 15.0,
+            "<g class=\"bar\"><text class=\"label\" x=\"{:.1}\" y=\"{base:.1}\" text-anchor=\"end\"{}>{}</text><rect x=\"{label_w:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{bar_h:.1}\" rx=\"2\"/><text class=\"value\" x=\"{:.1}\" y=\"{base:.1}\"{}>{}</text></g>",
+            label_w - pad,
+            squeeze(&d.label, FONT, label_w - pad),
             escape(&d.label),
-            f64::from(row) - 8.0,
-            label_w + w + 6.0,
-            y + 15.0,
+            label_w + w + pad,
+            squeeze(&d.display, FONT, value_w - pad),
             escape(&d.display)
         );
     }
@@ -72,10 +126,48 @@ pub fn bars(id: &str, title: &str, desc: &str, data: &[Datum]) -> String {
     s
 }
 
+/// Which month labels the line chart shows: as many as fit side by side, evenly spaced, always
+/// the first and the last. `x` gives each point's position; labels are as wide as `widths`.
+fn month_labels(x: &dyn Fn(usize) -> f64, widths: &[f64], gap: f64) -> Vec<usize> {
+    let n = widths.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    // Where label i would sit: the first starts at its point, the last ends at it.
+    let extent = |i: usize| {
+        let (px, w) = (x(i), widths[i]);
+        if n > 1 && i == 0 {
+            (px, px + w)
+        } else if n > 1 && i + 1 == n {
+            (px - w, px)
+        } else {
+            (px - w / 2.0, px + w / 2.0)
+        }
+    };
+    let step = if n > 1 { (x(n - 1) - x(0)) / (n - 1) as f64 } else { 1.0 };
+    let need = widths.iter().copied().fold(0.0_f64, f64::max) + gap;
+    // Label every `every`-th point: the smallest stride whose spacing fits the widest label.
+    let every = (1..n).find(|&k| k as f64 * step >= need).unwrap_or(n);
+    let mut shown: Vec<usize> = Vec::new();
+    for i in (0..n).step_by(every).chain(std::iter::once(n - 1)) {
+        let (from, _) = extent(i);
+        if i + 1 == n {
+            // The last label wins over any it would touch.
+            while shown.last().is_some_and(|&j| j == i || extent(j).1 + gap > from) {
+                shown.pop();
+            }
+            shown.push(i);
+        } else if shown.last().is_none_or(|&j| extent(j).1 + gap <= from) {
+            shown.push(i);
+        }
+    }
+    shown
+}
+
 /// A line over time (oldest first), for running totals.
 pub fn line(id: &str, title: &str, desc: &str, data: &[Datum]) -> String {
-    let (width, height) = (640u32, 240u32);
-    let (left, right, top, bottom) = (16.0, 16.0, 28.0, 36.0);
+    let (width, height) = (CHART_WIDTH, 220u32);
+    let (left, right, top, bottom) = (8.0, 8.0, 30.0, 34.0);
     let max = data.iter().map(|d| f(d.value)).fold(0.0_f64, f64::max);
     let plot_w = f64::from(width) - left - right;
     let plot_h = f64::from(height) - top - bottom;
@@ -115,31 +207,34 @@ pub fn line(id: &str, title: &str, desc: &str, data: &[Datum]) -> String {
             points.join(" ")
         );
     }
-    // Label at most about eight months so they do not overlap; always the last.
-    let every = n.div_ceil(8).max(1);
+    let widths: Vec<f64> = data.iter().map(|d| text_width(&d.label, FONT)).collect();
+    let labelled = month_labels(&x, &widths, FONT * 0.8);
     for (i, d) in data.iter().enumerate() {
         let (px, py) = (x(i), y(f(d.value)));
         let _ = write!(s, "<circle class=\"point\" cx=\"{px:.1}\" cy=\"{py:.1}\" r=\"3.5\"/>");
-        if i % every == 0 || i + 1 == n {
-            let anchor = if i == 0 && n > 1 {
-                "start"
-            } else if i + 1 == n && n > 1 {
-                "end"
-            } else {
-                "middle"
-            };
+        let anchor = if i == 0 && n > 1 {
+            "start"
+        } else if i + 1 == n && n > 1 {
+            "end"
+        } else {
+            "middle"
+        };
+        if labelled.contains(&i) {
             let _ = write!(
                 s,
-                "<text class=\"label\" x=\"{px:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>",
-                top + plot_h + 20.0,
+                "<text class=\"label\" x=\"{px:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\"{}>{}</text>",
+                top + plot_h + 22.0,
+                squeeze(&d.label, FONT, plot_w),
                 escape(&d.label)
             );
         }
         if i + 1 == n {
             let _ = write!(
                 s,
-                "<text class=\"value\" x=\"{px:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-                (py - 10.0).max(14.0),
+                "<text class=\"value\" x=\"{px:.1}\" y=\"{:.1}\" text-anchor=\"{}\"{}>{}</text>",
+                (py - 10.0).max(FONT + 2.0),
+                if n > 1 { "end" } else { "middle" },
+                squeeze(&d.display, FONT, plot_w),
                 escape(&d.display)
             );
         }
@@ -204,6 +299,7 @@ pub struct Tile {
 pub fn tile_map(id: &str, title: &str, desc: &str, tiles: &[Tile]) -> String {
     let size = 64.0;
     let gap = 4.0;
+    let inner = size - 6.0;
     let (cols, rows) = (8u32, 8u32);
     let width = f64::from(cols) * (size + gap);
     let height = f64::from(rows) * (size + gap) + 30.0;
@@ -215,7 +311,7 @@ pub fn tile_map(id: &str, title: &str, desc: &str, tiles: &[Tile]) -> String {
     let mut s = String::with_capacity(8192);
     let _ = write!(
         s,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart tile-map\" viewBox=\"0 0 {width:.0} {height:.0}\" role=\"group\" aria-labelledby=\"{id}-title {id}-desc\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart tile-map\" viewBox=\"0 0 {width:.0} {height:.0}\" font-size=\"{TILE_NAME_FONT}\" role=\"group\" aria-labelledby=\"{id}-title {id}-desc\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
         escape(title),
         escape(desc)
     );
@@ -229,20 +325,31 @@ pub fn tile_map(id: &str, title: &str, desc: &str, tiles: &[Tile]) -> String {
             Some(d) if max > 0.0 => 1 + shade(f(d.value) / max),
             _ => 0,
         };
+        // The unit stands apart in the name, so that the tile's shorter visible text ("5.5万"
+        // without 人) is still a run of whole words of it, as WCAG's label-in-name asks.
         let label = match &t.value {
-            Some(d) => format!("{} {}", t.short, d.display),
+            Some(d) => {
+                let (number, unit) = split_unit(&d.display);
+                format!("{} {number} {unit}", t.short).trim_end().to_string()
+            }
             None => t.short.clone(),
         };
+        let value = t
+            .value
+            .as_ref()
+            .map(|d| short_number(&d.display, TILE_VALUE_FONT, inner));
         let body = format!(
-            "<rect class=\"tile step-{step}\" x=\"{x:.0}\" y=\"{y:.0}\" width=\"{size:.0}\" height=\"{size:.0}\" rx=\"4\"/><text class=\"tile-name\" x=\"{:.0}\" y=\"{:.0}\" text-anchor=\"middle\">{}</text>{}",
+            "<rect class=\"tile step-{step}\" x=\"{x:.0}\" y=\"{y:.0}\" width=\"{size:.0}\" height=\"{size:.0}\" rx=\"4\"/><text class=\"tile-name\" x=\"{:.0}\" y=\"{:.0}\" text-anchor=\"middle\"{}>{}</text>{}",
             x + size / 2.0,
-            y + if t.value.is_some() { 26.0 } else { 37.0 },
+            y + if value.is_some() { 28.0 } else { 39.0 },
+            squeeze(&t.short, TILE_NAME_FONT, inner),
             escape(&t.short),
-            t.value.as_ref().map_or(String::new(), |d| format!(
-                "<text class=\"tile-value\" x=\"{:.0}\" y=\"{:.0}\" text-anchor=\"middle\">{}</text>",
+            value.map_or(String::new(), |v| format!(
+                "<text class=\"tile-value\" x=\"{:.0}\" y=\"{:.0}\" text-anchor=\"middle\" font-size=\"{TILE_VALUE_FONT}\"{}>{}</text>",
                 x + size / 2.0,
-                y + 46.0,
-                escape(&short_number(&d.display))
+                y + 52.0,
+                squeeze(&v, TILE_VALUE_FONT, inner),
+                escape(&v)
             )),
         );
         match &t.url {
@@ -262,10 +369,10 @@ pub fn tile_map(id: &str, title: &str, desc: &str, tiles: &[Tile]) -> String {
     // Legend: the five shades, from low to high.
     let ly = f64::from(rows) * (size + gap) + 4.0;
     for step in 1..=5u32 {
-        let lx = f64::from(step - 1) * 28.0;
+        let lx = f64::from(step - 1) * 36.0;
         let _ = write!(
             s,
-            "<rect class=\"tile step-{step}\" x=\"{lx:.0}\" y=\"{ly:.0}\" width=\"24\" height=\"14\" rx=\"2\"/>"
+            "<rect class=\"tile step-{step}\" x=\"{lx:.0}\" y=\"{ly:.0}\" width=\"32\" height=\"18\" rx=\"2\"/>"
         );
     }
     s.push_str("</svg>");
@@ -277,14 +384,20 @@ fn shade(share: f64) -> u32 {
     [0.2, 0.4, 0.6, 0.8].iter().map(|&cut| u32::from(share > cut)).sum()
 }
 
-/// Keeps a tile's number short: drops the unit after the number part when it is long.
-fn short_number(display: &str) -> String {
-    if display.chars().count() <= 7 {
-        return display.to_string();
+/// A display split into its number part (with 约, 万, 亿) and the unit after it: ("5.5万", "人").
+fn split_unit(display: &str) -> (&str, &str) {
+    let number = display.trim_end_matches(|c: char| !c.is_ascii_digit() && c != '万' && c != '亿');
+    (number, &display[number.len()..])
+}
+
+/// Keeps a tile's number short: drops the unit after the number part when the whole would not
+/// fit in `max` units at `font` (the tile's name and the table beside the map keep it).
+fn short_number(display: &str, font: f64, max: f64) -> String {
+    if text_width(display, font) <= max {
+        display.to_string()
+    } else {
+        split_unit(display).0.to_string()
     }
-    display
-        .trim_end_matches(|c: char| !c.is_ascii_digit() && c != '万' && c != '亿')
-        .to_string()
 }
 
 #[cfg(test)]
@@ -312,6 +425,106 @@ mod tests {
         assert!(line("l", "t", "d", &[d("2022年6月", 3)]).contains("<circle"));
         assert!(line("l", "t", "d", &[d("5月", 1), d("6月", 3)]).contains("<polyline"));
         assert!(line("l", "t", "d", &[]).ends_with("</svg>"));
+    }
+
+    /// The `text` elements of class `class`: x, anchor, text, and textLength when squeezed.
+    fn texts(svg: &str, class: &str) -> Vec<(f64, String, String, Option<f64>)> {
+        let attr = |t: &str, name: &str| {
+            t.split(&format!(" {name}=\""))
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .map(str::to_string)
+        };
+        svg.split("<text ")
+            .skip(1)
+            .filter(|t| t.starts_with(&format!("class=\"{class}\"")))
+            .map(|t| {
+                let (open, rest) = t.split_once('>').unwrap();
+                (
+                    attr(open, "x").unwrap().parse().unwrap(),
+                    attr(open, "text-anchor").unwrap_or_else(|| "start".into()),
+                    rest.split('<').next().unwrap().to_string(),
+                    attr(open, "textLength").map(|l| l.parse().unwrap()),
+                )
+            })
+            .collect()
+    }
+
+    /// Where a text element reaches, from its anchor and (estimated or squeezed) width.
+    fn extent(x: f64, anchor: &str, text: &str, squeezed: Option<f64>) -> (f64, f64) {
+        let w = squeezed.unwrap_or_else(|| text_width(text, FONT));
+        match anchor {
+            "end" => (x - w, x),
+            "middle" => (x - w / 2.0, x + w / 2.0),
+            _ => (x, x + w),
+        }
+    }
+
+    #[test]
+    fn month_labels_never_overlap_and_keep_both_ends() {
+        for n in [1, 2, 3, 5, 8, 13, 24, 36, 120] {
+            let data: Vec<Datum> = (0..n)
+                .map(|i| d(&format!("{}年{}月", 2020 + i / 12, 1 + i % 12), i64::from(i) * 7))
+                .collect();
+            let svg = line("l", "t", "d", &data);
+            let labels = texts(&svg, "label");
+            assert_eq!(labels.first().unwrap().2, data[0].label, "{n} months: first label");
+            assert_eq!(
+                labels.last().unwrap().2,
+                data.last().unwrap().label,
+                "{n} months: last label"
+            );
+            let spans: Vec<(f64, f64)> = labels.iter().map(|(x, a, t, l)| extent(*x, a, t, *l)).collect();
+            for pair in spans.windows(2) {
+                assert!(pair[0].1 < pair[1].0, "{n} months: labels overlap: {spans:?}");
+            }
+            assert!(
+                spans.iter().all(|&(a, b)| a >= 0.0 && b <= CHART_W),
+                "{n} months: {spans:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn bar_texts_stay_inside_the_chart() {
+        let data = [
+            d("内蒙古", 123_456_789),
+            Datum {
+                label: "新疆生产建设兵团第八师".into(),
+                value: Decimal::from(5),
+                display: "约9,999.99万人次".into(),
+            },
+        ];
+        let svg = bars("b", "t", "d", &data);
+        for class in ["label", "value"] {
+            for (x, a, t, l) in texts(&svg, class) {
+                let (from, to) = extent(x, &a, &t, l);
+                assert!(from >= 0.0 && to <= CHART_W + 0.1, "{class} {t} spans {from}..{to}");
+            }
+        }
+        // The long label is squeezed into its column rather than cut.
+        assert!(svg.contains("lengthAdjust=\"spacingAndGlyphs\">新疆生产建设兵团第八师<"));
+    }
+
+    #[test]
+    fn tile_values_fit_their_tile() {
+        assert_eq!(short_number("5.5万人", TILE_VALUE_FONT, 58.0), "5.5万");
+        assert_eq!(short_number("80人", TILE_VALUE_FONT, 58.0), "80人");
+        let tile = |display: &str| Tile {
+            slug: "shandong".into(),
+            short: "山东".into(),
+            url: None,
+            value: Some(Datum {
+                label: "山东".into(),
+                value: Decimal::from(1),
+                display: display.into(),
+            }),
+        };
+        let svg = tile_map("m", "t", "d", &[tile("约9,999.99万人")]);
+        // Too long even without its unit: squeezed to the tile, and the full value stays in the label.
+        assert!(svg.contains("textLength=\"58.0\" lengthAdjust=\"spacingAndGlyphs\">约9,999.99万<"));
+        assert!(svg.contains("aria-label=\"山东 约9,999.99万 人\""));
+        assert_eq!(svg, tile_map("m", "t", "d", &[tile("约9,999.99万人")]), "deterministic");
     }
 
     #[test]
