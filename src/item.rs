@@ -237,6 +237,9 @@ pub struct Item {
     /// The file line of each figure, found on the first question.
     #[serde(skip)]
     pub figure_lines: std::sync::OnceLock<Vec<usize>>,
+    /// xxh3 of the file's path and text: the same source parses to the same item.
+    #[serde(skip)]
+    pub source_hash: u64,
 }
 
 impl Item {
@@ -523,7 +526,17 @@ fn validate(
         front: loc.yaml.to_string(),
         front_line: loc.first_line,
         figure_lines: std::sync::OnceLock::new(),
+        source_hash: source_hash(file),
     })
+}
+
+/// xxh3 of a source file's path and text.
+pub fn source_hash(file: &SourceFile) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(file.path.to_string_lossy().as_bytes());
+    h.update(&[0]);
+    h.update(file.text.as_bytes());
+    h.digest()
 }
 
 fn clean_names(names: Vec<String>) -> Vec<String> {

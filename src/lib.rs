@@ -19,6 +19,7 @@ pub mod feed;
 pub mod figure;
 pub mod frontmatter;
 pub mod highlight;
+pub mod incremental;
 pub mod item;
 pub mod locale;
 pub mod markdown;
@@ -133,18 +134,7 @@ pub fn load(opts: &Options) -> Result<Loaded, Diagnostics> {
 
 /// [`load`], recording the time of each phase.
 pub fn load_timed(opts: &Options, t: &mut Timings) -> Result<Loaded, Diagnostics> {
-    let mut config = config::load(&opts.root)?;
-    if let Some(url) = &opts.base_url {
-        let url = if url.ends_with('/') {
-            url.clone()
-        } else {
-            format!("{url}/")
-        };
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(Diagnostic::file_error("--base-url", format!("`{url}` is not an absolute http(s) URL")).into());
-        }
-        config.base_url = url;
-    }
+    let config = configure(opts)?;
     t.lap("config");
     let (paths, mut diags) = source::discover(&opts.root);
     t.lap("discover");
@@ -183,9 +173,26 @@ pub fn load_timed(opts: &Options, t: &mut Timings) -> Result<Loaded, Diagnostics
     Ok(Loaded { site, warnings: diags })
 }
 
+/// Loads site.yaml and applies the options that override it (`--base-url`).
+pub(crate) fn configure(opts: &Options) -> Result<Config, Diagnostics> {
+    let mut config = config::load(&opts.root)?;
+    if let Some(url) = &opts.base_url {
+        let url = if url.ends_with('/') {
+            url.clone()
+        } else {
+            format!("{url}/")
+        };
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(Diagnostic::file_error("--base-url", format!("`{url}` is not an absolute http(s) URL")).into());
+        }
+        config.base_url = url;
+    }
+    Ok(config)
+}
+
 /// Reads the size of every local lead image (for `width`/`height` on the page); a local image
 /// that does not exist or is not an image is an error at the item's `image` line.
-fn images(root: &Path, items: &mut [item::Item], diags: &mut Diagnostics) {
+pub(crate) fn images(root: &Path, items: &mut [item::Item], diags: &mut Diagnostics) {
     let found: Vec<Result<Option<(u32, u32)>, Diagnostic>> = items
         .par_iter()
         .map(|it| {

@@ -103,17 +103,21 @@ fn jobs(site: &Site) -> Vec<Job> {
 
 /// Renders every page of `site` into `sink`; returns the number of files written.
 pub fn render_site(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<usize, Diagnostics> {
-    let mut ctx = Renderer::new(site, theme);
+    let mut ctx = Renderer::new(site, theme, &mut ViewCache::default());
     ctx.render_cards()?;
     let jobs = jobs(site);
     let results: Vec<Result<usize, Diagnostic>> = jobs.par_iter().map(|job| ctx.run(job, sink)).collect();
+    collect(results.into_iter()).map(|counts| counts.into_iter().sum())
+}
+
+/// The counts of the jobs, or their problems (a broken template once, not once per page).
+fn collect<T>(results: impl Iterator<Item = Result<T, Diagnostic>>) -> Result<Vec<T>, Diagnostics> {
     let mut diags = Diagnostics::new();
-    let mut written = 0;
+    let mut out = Vec::new();
     for r in results {
         match r {
-            Ok(n) => written += n,
+            Ok(v) => out.push(v),
             Err(d) => {
-                // One broken template fails every page using it: report it once.
                 if !diags.iter().any(|x| x.message == d.message && x.path == d.path) {
                     diags.push(d);
                 }
@@ -123,7 +127,319 @@ pub fn render_site(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<usize,
     if diags.has_errors() {
         Err(diags)
     } else {
-        Ok(written)
+        Ok(out)
+    }
+}
+
+/// One page or file set of the site with a fingerprint of everything it shows: a page whose
+/// fingerprint did not change since the last render need not be rendered again (serve).
+#[derive(Clone, Debug)]
+pub struct Planned {
+    job: Job,
+    key: String,
+    fingerprint: u64,
+}
+
+impl Planned {
+    /// Names the job: its (first) output path.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// Everything the job's output depends on, hashed (the theme and site.yaml aside).
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
+    /// Whether the job is costly and read only by some pages (the search index, the open data
+    /// files), so that serve may make it after reloading the browser.
+    pub fn deferrable(&self) -> bool {
+        matches!(self.job, Job::SearchIndex | Job::StatsData)
+    }
+}
+
+/// Every job of `site`, with its key and fingerprint.
+pub fn plan(site: &Site) -> Vec<Planned> {
+    let prints = Prints::of(site);
+    jobs(site)
+        .into_par_iter()
+        .map(|job| Planned {
+            key: key(site, &job),
+            fingerprint: prints.job(site, &job),
+            job,
+        })
+        .collect()
+}
+
+/// Renders the `chosen` jobs into `sink`, reusing (and refreshing) the views in `cache`;
+/// returns each job's key and the paths it wrote.
+pub fn render_planned(
+    site: &Site,
+    theme: &Theme,
+    sink: &dyn Sink,
+    chosen: &[&Planned],
+    cache: &mut ViewCache,
+) -> Result<Vec<(String, Vec<String>)>, Diagnostics> {
+    let mut ctx = Renderer::new(site, theme, cache);
+    ctx.render_cards()?;
+    let results: Vec<Result<(String, Vec<String>), Diagnostic>> = chosen
+        .par_iter()
+        .map(|p| {
+            let recorder = Recorder {
+                inner: sink,
+                paths: std::sync::Mutex::new(Vec::new()),
+            };
+            ctx.run(&p.job, &recorder)?;
+            Ok((p.key.clone(), recorder.paths.into_inner().unwrap_or_default()))
+        })
+        .collect();
+    let written = collect(results.into_iter());
+    *cache = ctx.into_cache();
+    written
+}
+
+/// A sink that notes the paths written through it.
+struct Recorder<'a> {
+    inner: &'a dyn Sink,
+    paths: std::sync::Mutex<Vec<String>>,
+}
+
+impl Sink for Recorder<'_> {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.inner.write(path, bytes)?;
+        if let Ok(mut p) = self.paths.lock() {
+            p.push(path.to_string());
+        }
+        Ok(())
+    }
+}
+
+/// The list form and card of entries of an earlier render, by entry fingerprint. Valid only
+/// for the same theme and site.yaml.
+#[derive(Debug, Default)]
+pub struct ViewCache {
+    views: std::collections::HashMap<u64, (ItemView, CardView)>,
+}
+
+/// A job's key: its first output path.
+fn key(site: &Site, job: &Job) -> String {
+    let u = |first: String, n: usize| urls::page(&first, n);
+    match *job {
+        Job::Item(i) => site.entries[i].path.clone(),
+        Job::Home(n) => u(String::new(), n),
+        Job::Regions => urls::REGIONS.into(),
+        Job::Region(i, n) => u(urls::region(&site.provinces[i].province.slug), n),
+        Job::Topics => urls::TOPICS.into(),
+        Job::Topic(i, n) => u(urls::topic(&site.topics[i].topic.slug), n),
+        Job::Bulletins => urls::BULLETINS.into(),
+        Job::Bulletin(i) => urls::bulletin(site.bulletins[i].date),
+        Job::Archives => urls::ARCHIVE.into(),
+        Job::Archive(i) => urls::archive(site.months[i].month.0, site.months[i].month.1),
+        Job::Stats => urls::STATS.into(),
+        Job::NotFound => "404.html".into(),
+        Job::Feed(FeedOf::Site) => urls::FEED.into(),
+        Job::Feed(FeedOf::Region(i)) => urls::feed_of(&urls::region(&site.provinces[i].province.slug)),
+        Job::Feed(FeedOf::Topic(i)) => urls::feed_of(&urls::topic(&site.topics[i].topic.slug)),
+        Job::Sitemap => "sitemap.xml".into(),
+        Job::NewsSitemap => urls::NEWS_SITEMAP.into(),
+        Job::Corrections => urls::CORRECTIONS.into(),
+        Job::Robots => "robots.txt".into(),
+        Job::StatsData => "stats/stats.json".into(),
+        Job::Search => urls::SEARCH.into(),
+        Job::SearchIndex => format!("{}meta.json", crate::search::DIR),
+    }
+}
+
+/// Fingerprints shared by many jobs, computed once per plan.
+struct Prints {
+    /// The statistics and what they are computed from.
+    stats: u64,
+    /// How many items each province and topic has (the home, index and search pages).
+    counts: u64,
+    /// The bulletins and their sizes.
+    bulletins: u64,
+    /// The months and their sizes.
+    months: u64,
+    /// Every entry, for the search index.
+    all: u64,
+    /// Every page and its date, for the sitemap.
+    sitemap: u64,
+}
+
+/// Hashes what `f` feeds it.
+fn hash_of(f: impl FnOnce(&mut xxhash_rust::xxh3::Xxh3)) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    f(&mut h);
+    std::hash::Hasher::finish(&h)
+}
+
+impl Prints {
+    fn of(site: &Site) -> Prints {
+        use std::hash::Hash;
+        let bulletins = hash_of(|h| {
+            for b in &site.bulletins {
+                (b.date, b.entries.len()).hash(h);
+            }
+        });
+        let months = hash_of(|h| {
+            for m in &site.months {
+                (m.month, m.entries.len()).hash(h);
+            }
+        });
+        let counts = hash_of(|h| {
+            for g in &site.provinces {
+                (g.province.slug.as_str(), g.entries.len(), g.reported.len()).hash(h);
+            }
+            for g in &site.topics {
+                (g.topic.slug.as_str(), g.topic.name.as_str(), g.entries.len()).hash(h);
+            }
+        });
+        let stats = hash_of(|h| {
+            (bulletins, site.today).hash(h);
+            for e in site.entries.iter().filter(|e| !e.item.figures.is_empty()) {
+                e.stats_fingerprint.hash(h);
+            }
+            for g in &site.topics {
+                g.topic.slug.hash(h);
+            }
+        });
+        let all = hash_of(|h| {
+            for e in &site.entries {
+                e.fingerprint.hash(h);
+            }
+        });
+        let sitemap = hash_of(|h| jobs_paths(site).hash(h));
+        Prints {
+            stats,
+            counts,
+            bulletins,
+            months,
+            all,
+            sitemap,
+        }
+    }
+
+    /// The fingerprint of `job`: a hash of what its output shows.
+    fn job(&self, site: &Site, job: &Job) -> u64 {
+        use std::hash::Hash;
+        let per = site.config.per_page.max(1);
+        let cards = |h: &mut xxhash_rust::xxh3::Xxh3, idx: &[usize]| {
+            for &j in idx {
+                site.entries[j].card_fingerprint.hash(h);
+            }
+        };
+        hash_of(|h| {
+            key(site, job).hash(h);
+            match *job {
+                Job::Item(i) => {
+                    site.entries[i].fingerprint.hash(h);
+                    let (prev, next) = neighbour_ids(site, i);
+                    for n in [prev, next] {
+                        n.map(|j| site.entries[j].card_fingerprint).hash(h);
+                    }
+                }
+                Job::Home(n) => {
+                    let all: Vec<usize> = (0..site.entries.len()).collect();
+                    (n, pages(all.len(), per), self.counts, self.stats).hash(h);
+                    cards(h, page_of(&all, n, per));
+                    if n == 1 {
+                        if let Some(b) = site.bulletins.first() {
+                            b.date.hash(h);
+                            cards(h, &b.entries);
+                        }
+                    }
+                }
+                Job::Region(i, n) => {
+                    let g = &site.provinces[i];
+                    (n, g.entries.len()).hash(h);
+                    cards(h, page_of(&g.entries, n, per));
+                    if n == 1 {
+                        self.stats.hash(h);
+                        cards(h, &g.reported);
+                    }
+                }
+                Job::Topic(i, n) => {
+                    let g = &site.topics[i];
+                    (n, g.entries.len(), g.topic.name.as_str()).hash(h);
+                    cards(h, page_of(&g.entries, n, per));
+                    if n == 1 {
+                        self.stats.hash(h);
+                    }
+                }
+                Job::Regions | Job::Topics | Job::Search => self.counts.hash(h),
+                Job::Bulletins => self.bulletins.hash(h),
+                Job::Bulletin(i) => {
+                    self.bulletins.hash(h);
+                    cards(h, &site.bulletins[i].entries);
+                }
+                Job::Archives => self.months.hash(h),
+                Job::Archive(i) => {
+                    self.months.hash(h);
+                    cards(h, &site.months[i].entries);
+                }
+                Job::Stats | Job::StatsData => self.stats.hash(h),
+                Job::Feed(of) => {
+                    let list: &[usize] = match of {
+                        FeedOf::Site => &[],
+                        FeedOf::Region(i) => &site.provinces[i].entries,
+                        FeedOf::Topic(i) => &site.topics[i].entries,
+                    };
+                    let top: Vec<usize> = match of {
+                        FeedOf::Site => (0..site.entries.len().min(FEED_ITEMS)).collect(),
+                        _ => list.iter().take(FEED_ITEMS).copied().collect(),
+                    };
+                    for j in top {
+                        site.entries[j].fingerprint.hash(h);
+                    }
+                }
+                Job::Sitemap => self.sitemap.hash(h),
+                Job::NewsSitemap => {
+                    site.today.hash(h);
+                    for e in &site.entries {
+                        if e.item.date.date >= site.today - chrono::Days::new(2) {
+                            e.fingerprint.hash(h);
+                        }
+                    }
+                }
+                Job::Corrections => {
+                    for e in site.entries.iter().filter(|e| !e.item.corrections.is_empty()) {
+                        e.card_fingerprint.hash(h);
+                    }
+                }
+                Job::SearchIndex => (self.all, self.counts).hash(h),
+                Job::Robots | Job::NotFound => {}
+            }
+        })
+    }
+}
+
+/// The part of `idx` on page `n` (from 1) of `per` items.
+fn page_of(idx: &[usize], n: usize, per: usize) -> &[usize] {
+    let start = (n.saturating_sub(1) * per).min(idx.len());
+    &idx[start..(start + per).min(idx.len())]
+}
+
+/// The items before and after entry `i` in its bulletin.
+fn neighbour_ids(site: &Site, i: usize) -> (Option<usize>, Option<usize>) {
+    let e = &site.entries[i];
+    let Some(b) = site.bulletins.iter().find(|b| b.date == e.item.bulletin) else {
+        return (None, None);
+    };
+    match b.entries.iter().position(|&j| j == i) {
+        Some(p) => (
+            p.checked_sub(1).and_then(|q| b.entries.get(q)).copied(),
+            b.entries.get(p + 1).copied(),
+        ),
+        None => (None, None),
+    }
+}
+
+/// A placeholder card, replaced before use.
+fn empty_card() -> CardView {
+    CardView {
+        card: String::new(),
+        url: String::new(),
+        title: String::new(),
     }
 }
 
@@ -175,6 +491,9 @@ struct Renderer<'a> {
     items: Vec<ItemView>,
     /// Every entry's card (card.html), rendered once, by index.
     cards: Vec<CardView>,
+    /// Entries whose views were made for this render (not taken from a cache): their cards
+    /// are still to render.
+    fresh: Vec<usize>,
     /// What every page gets (`site`, `t`, `nav`), serialized once.
     base: tera::Context,
     /// Views every home page shows, built once.
@@ -184,7 +503,7 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn new(site: &'a Site, theme: &'a Theme) -> Self {
+    fn new(site: &'a Site, theme: &'a Theme, cache: &mut ViewCache) -> Self {
         let u = &site.urls;
         let lang = site.config.language;
         let common_site = SiteView {
@@ -216,6 +535,7 @@ impl<'a> Renderer<'a> {
             id: NEXT_RENDER.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             items: Vec::new(),
             cards: Vec::new(),
+            fresh: Vec::new(),
             base: tera::Context::new(),
             areas: tera::Value::Null,
             topic_entries: tera::Value::Null,
@@ -227,16 +547,45 @@ impl<'a> Renderer<'a> {
         r.areas = tera::to_value(r.areas()).unwrap_or_default();
         r.topic_entries = tera::to_value(r.topic_entries()).unwrap_or_default();
         r.home_metrics = tera::to_value(r.metric_views(false)).unwrap_or_default();
-        r.items = site.entries.par_iter().map(|e| r.item_view(e, false)).collect();
+        let mut kept: Vec<Option<(ItemView, CardView)>> = site
+            .entries
+            .iter()
+            .map(|e| cache.views.remove(&e.fingerprint))
+            .collect();
+        cache.views.clear();
+        let missing: Vec<usize> = (0..kept.len()).filter(|&i| kept[i].is_none()).collect();
+        let fresh: Vec<ItemView> = missing
+            .par_iter()
+            .map(|&i| r.item_view(&site.entries[i], false))
+            .collect();
+        for (&i, v) in missing.iter().zip(fresh) {
+            kept[i] = Some((v, empty_card()));
+        }
+        r.fresh = missing;
+        (r.items, r.cards) = kept.into_iter().flatten().unzip();
         r
     }
 
-    /// Renders every entry's card once; lists then insert the HTML.
+    /// The views, for the next render of the same site (its unchanged entries).
+    fn into_cache(self) -> ViewCache {
+        ViewCache {
+            views: self
+                .site
+                .entries
+                .iter()
+                .map(|e| e.fingerprint)
+                .zip(self.items.into_iter().zip(self.cards))
+                .collect(),
+        }
+    }
+
+    /// Renders the card of every entry not taken from the cache, once; lists insert the HTML.
     fn render_cards(&mut self) -> Result<(), Diagnostic> {
-        let cards = self
-            .items
+        let fresh = std::mem::take(&mut self.fresh);
+        let cards = fresh
             .par_iter()
-            .map(|item| {
+            .map(|&i| {
+                let item = &self.items[i];
                 let mut c = self.shared_context();
                 c.insert("item", item);
                 Ok(CardView {
@@ -246,7 +595,9 @@ impl<'a> Renderer<'a> {
                 })
             })
             .collect::<Result<Vec<_>, Diagnostic>>()?;
-        self.cards = cards;
+        for (i, card) in fresh.into_iter().zip(cards) {
+            self.cards[i] = card;
+        }
         Ok(())
     }
 
@@ -712,24 +1063,14 @@ impl<'a> Renderer<'a> {
     }
 
     fn neighbours(&self, i: usize) -> (Option<LinkView>, Option<LinkView>) {
-        let e = &self.site.entries[i];
-        let Some(b) = self.site.bulletins.iter().find(|b| b.date == e.item.bulletin) else {
-            return (None, None);
-        };
-        let pos = b.entries.iter().position(|&j| j == i);
-        let link = |j: Option<&usize>| {
-            j.and_then(|&j| self.site.entries.get(j)).map(|o| LinkView {
+        let link = |j: Option<usize>| {
+            j.and_then(|j| self.site.entries.get(j)).map(|o| LinkView {
                 label: o.item.headline.title.clone(),
                 url: self.site.urls.link(&o.path),
             })
         };
-        match pos {
-            Some(p) => (
-                link(p.checked_sub(1).and_then(|q| b.entries.get(q))),
-                link(b.entries.get(p + 1)),
-            ),
-            None => (None, None),
-        }
+        let (prev, next) = neighbour_ids(self.site, i);
+        (link(prev), link(next))
     }
 
     fn paginate(&self, idx: &[usize], first: &str, n: usize) -> (Vec<&CardView>, Paginator) {

@@ -19,18 +19,18 @@
 //! `:`. The reload script and the overlay are added to HTML responses here, so built sites never
 //! carry them.
 //!
-//! A rebuild is one call to [`build_site`], a full in-memory build; making rebuilds incremental
-//! means changing that function only.
+//! Rebuilds are incremental ([`crate::incremental`]): an edit re-reads the files the watcher
+//! names and renders only the pages whose content changed. The browser is told to reload as
+//! soon as those are in place; the search index and the open data files are made after that.
 
 use crate::config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::output::{self, MemorySink};
-use crate::render;
-use crate::theme::{self, StaticSource};
+use crate::incremental::{Changes, Files, Rebuilder};
+use crate::output;
 use crate::Options;
 use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 use std::path::{Component, Path, PathBuf};
@@ -178,6 +178,7 @@ impl Server {
             stopping: AtomicBool::new(false),
             watcher: Mutex::new(None),
             on_report: opts.on_report,
+            rebuilder: Mutex::new(None),
         });
 
         let mut build = opts.build;
@@ -306,6 +307,8 @@ struct Shared {
     /// Held here so the builder can watch folders created later and `stop` can end it.
     watcher: Mutex<Option<Debouncer<RecommendedWatcher, RecommendedCache>>>,
     on_report: Option<Reporter>,
+    /// What the last builds left to reuse; held by one rebuild at a time.
+    rebuilder: Mutex<Option<Rebuilder>>,
 }
 
 /// What is being served.
@@ -323,71 +326,11 @@ struct State {
 #[derive(Debug)]
 pub struct SiteFiles {
     /// Output path (`news/…/index.html`) → bytes, pages and static files.
-    pub files: BTreeMap<String, Vec<u8>>,
+    pub files: Files,
     /// The path part of base_url (`/bulletin/`), under which the site is served.
     pub base_path: String,
     /// Items published.
     pub items: usize,
-}
-
-/// A successful in-memory build and its warnings.
-#[derive(Debug)]
-pub struct BuiltSite {
-    /// The files.
-    pub site: SiteFiles,
-    /// Warnings met.
-    pub warnings: Diagnostics,
-}
-
-/// Builds the whole site into memory: every page through a [`MemorySink`], then the theme's
-/// and site's static files (read from disk now, so later edits need a rebuild). Links use
-/// `origin` (`http://127.0.0.1:1111`) with the site's own base path. Nothing is written.
-///
-/// This is the one place a rebuild happens: an incremental build would replace this function.
-pub fn build_site(opts: &Options, origin: &str) -> Result<BuiltSite, Diagnostics> {
-    let config = config::load(&opts.root)?;
-    let base_path = config.base_path();
-    let opts = Options {
-        base_url: Some(format!("{origin}{}", encode_path(&base_path))),
-        ..opts.clone()
-    };
-    let crate::Loaded { site, warnings } = crate::load(&opts)?;
-    let theme = theme::load(&opts.root, &site.config)?;
-    let sink = MemorySink::default();
-    render::render_site(&site, &theme, &sink)?;
-    let mut files = sink.files.into_inner().unwrap_or_else(PoisonError::into_inner);
-    let mut diags = Diagnostics::new();
-    // As in a build to disk: a rendered page wins over a static file of the same name.
-    for (name, src) in &theme.statics {
-        if files.contains_key(name) || output::safe_relative(name).is_none() {
-            continue;
-        }
-        match src {
-            StaticSource::Embedded(bytes) => {
-                files.insert(name.clone(), bytes.to_vec());
-            }
-            StaticSource::Disk(path) => match std::fs::read(path) {
-                Ok(bytes) => {
-                    files.insert(name.clone(), bytes);
-                }
-                Err(e) => diags.push(Diagnostic::file_error(
-                    crate::source::rel_to(&opts.root, path),
-                    format!("cannot read static file: {e}"),
-                )),
-            },
-        }
-    }
-    if diags.has_errors() {
-        return Err(diags);
-    }
-    Ok(BuiltSite {
-        site: SiteFiles {
-            files,
-            base_path: config::base_path_of(&site.config.base_url),
-            items: site.entries.len(),
-        },
-        warnings,
-    })
 }
 
 impl Shared {
@@ -405,26 +348,26 @@ impl Shared {
         }
     }
 
-    /// Builds, publishes the result (or the problems), wakes every open page, reports.
+    /// Rebuilds (incrementally), publishes the result (or the problems), wakes every open page,
+    /// reports; then makes the deferred files and publishes them without another reload.
     fn rebuild(&self, opts: &Options, changed: Vec<PathBuf>) {
         let started = Instant::now();
-        let result = build_site(opts, &self.origin);
+        let mut rebuilder = lock(&self.rebuilder);
+        let result = self.rebuild_with(&mut rebuilder, opts, &changed);
         let elapsed = started.elapsed();
         let report = {
             let mut state = self.lock_state();
             state.generation = state.generation.wrapping_add(1);
             match result {
-                Ok(built) => {
-                    let files = built.site.files.len();
-                    let items = built.site.items;
-                    state.site = Some(Arc::new(built.site));
+                Ok(outcome) => {
+                    let files = self.publish(&mut state, rebuilder.as_ref(), outcome.items);
                     state.errors = Arc::new(Vec::new());
-                    state.warnings = Arc::new(self.relative(&built.warnings));
+                    state.warnings = Arc::new(self.relative(&outcome.warnings));
                     Report::Built {
                         files,
-                        items,
+                        items: outcome.items,
                         elapsed,
-                        warnings: built.warnings,
+                        warnings: outcome.warnings,
                         changed,
                     }
                 }
@@ -440,7 +383,59 @@ impl Shared {
             }
         };
         self.changed.notify_all();
+        let built = matches!(report, Report::Built { .. });
         self.report(report);
+        if let Some(r) = rebuilder.as_mut().filter(|r| built && r.has_deferred()) {
+            match r.finish() {
+                Ok(outcome) => {
+                    let mut state = self.lock_state();
+                    self.publish(&mut state, Some(r), outcome.items);
+                }
+                Err(errors) => self.report(Report::Failed {
+                    errors,
+                    elapsed: started.elapsed(),
+                    changed: Vec::new(),
+                }),
+            }
+        }
+    }
+
+    /// Runs one rebuild, starting a new rebuilder when the served base URL or the day changed.
+    fn rebuild_with(
+        &self,
+        rebuilder: &mut Option<Rebuilder>,
+        opts: &Options,
+        changed: &[PathBuf],
+    ) -> Result<crate::incremental::Outcome, Diagnostics> {
+        let config = config::load(&opts.root)?;
+        let opts = Options {
+            base_url: Some(format!("{}{}", self.origin, encode_path(&config.base_path()))),
+            ..opts.clone()
+        };
+        let same = rebuilder
+            .as_ref()
+            .is_some_and(|r| r.options().base_url == opts.base_url && r.options().today == opts.today);
+        if !same {
+            *rebuilder = Some(Rebuilder::new(opts));
+        }
+        let r = rebuilder.get_or_insert_with(|| Rebuilder::new(Options::new(self.root.clone())));
+        let changes = Changes {
+            paths: if same { changed.to_vec() } else { Vec::new() },
+        };
+        r.rebuild(&changes)
+    }
+
+    /// Serves the rebuilder's files from now on; returns how many there are.
+    fn publish(&self, state: &mut State, rebuilder: Option<&Rebuilder>, items: usize) -> usize {
+        let Some(r) = rebuilder else { return 0 };
+        let files = r.files().clone();
+        let n = files.len();
+        state.site = Some(Arc::new(SiteFiles {
+            files,
+            base_path: r.base_path().unwrap_or_else(|| "/".into()),
+            items,
+        }));
+        n
     }
 
     fn relative(&self, diags: &Diagnostics) -> Vec<Diagnostic> {
@@ -683,7 +678,7 @@ fn handle(shared: &Arc<Shared>, req: tiny_http::Request) {
     };
     match resolve(path, &site.base_path, |f| site.files.contains_key(f)) {
         Target::File(name) => {
-            let bytes = site.files.get(&name).map_or(&[][..], Vec::as_slice);
+            let bytes = site.files.get(&name).map_or(&[][..], |b| b.as_slice());
             let kind = content_type(&name);
             let body = if kind == HTML {
                 inject(bytes, &snippet)

@@ -12,6 +12,9 @@ use crate::urls::{self, Urls};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 /// About how many characters an automatic summary has.
 pub const SUMMARY_CHARS: usize = 120;
@@ -30,10 +33,10 @@ pub struct Selection {
 /// An item with its rendered body and its place on the site.
 #[derive(Clone, Debug)]
 pub struct Entry {
-    /// The validated item.
-    pub item: Item,
+    /// The validated item (shared with the incremental rebuilder's cache).
+    pub item: Arc<Item>,
     /// The rendered body.
-    pub body: Rendered,
+    pub body: Arc<Rendered>,
     /// The plain-text summary.
     pub summary: String,
     /// Its output path (`news/2022/06/20/slug/`).
@@ -42,6 +45,14 @@ pub struct Entry {
     pub scheduled: bool,
     /// For each figure, the id of the place in the body that states it, when found.
     pub anchors: Vec<Option<String>>,
+    /// What makes the entry what it is (source, where its links lead, image size, scheduled),
+    /// hashed: entries with equal fingerprints render equal pages.
+    pub fingerprint: u64,
+    /// What a list shows of it (its card), hashed.
+    pub card_fingerprint: u64,
+    /// What the statistics take from it (figures, date, bulletin, region, topics, title, URL,
+    /// anchors), hashed.
+    pub stats_fingerprint: u64,
 }
 
 /// A bulletin (期): the items published in one issue, in print order.
@@ -108,6 +119,18 @@ pub struct Site {
 impl Site {
     /// Assembles the site from validated items. Fails on duplicate URLs, naming every file.
     pub fn assemble(config: Config, items: Vec<Item>, sel: Selection) -> Result<Site, Diagnostics> {
+        let items = items.into_iter().map(Arc::new).collect();
+        Site::assemble_reusing(config, items, sel, &Reusable::default())
+    }
+
+    /// [`Site::assemble`], taking the rendered bodies of `previous` entries whose source and
+    /// links are unchanged instead of rendering them again.
+    pub fn assemble_reusing(
+        config: Config,
+        items: Vec<Arc<Item>>,
+        sel: Selection,
+        previous: &Reusable,
+    ) -> Result<Site, Diagnostics> {
         let urls = Urls::new(&config.base_url, &config.base_path());
         let opts = MarkdownOptions {
             unsafe_html: config.unsafe_html,
@@ -120,11 +143,21 @@ impl Site {
             .filter(|it| published(it))
             .map(|it| (file_key(&it.rel), urls.link(&urls::item(it.date.date, &it.slug))))
             .collect();
+        let old = &previous.entries;
         let mut entries: Vec<Entry> = items
             .into_par_iter()
             .filter(|it| published(it))
             .map(|item| {
                 let resolve = |dest: &str| resolve_link(&item.rel, dest, &by_file);
+                let scheduled = item.date.date > sel.today;
+                if let Some(before) = old.get(&item.path) {
+                    let fingerprint = fingerprint(&item, &before.body, scheduled, &resolve);
+                    if before.item.source_hash == item.source_hash && before.fingerprint == fingerprint {
+                        let mut e = before.clone();
+                        e.item = item;
+                        return e;
+                    }
+                }
                 let mut body = markdown::render_with(&item.body, &opts, &resolve);
                 let anchored = anchor_figures(&body.html, &item);
                 body.html = anchored.0;
@@ -133,16 +166,22 @@ impl Site {
                     (None, Some(before_more)) => before_more.clone(),
                     (None, None) => markdown::summarize(&body.text, SUMMARY_CHARS),
                 };
+                let path = urls::item(item.date.date, &item.slug);
+                let fingerprint = fingerprint(&item, &body, scheduled, &resolve);
                 Entry {
+                    card_fingerprint: card_fingerprint(&item, &path, &summary, scheduled),
+                    stats_fingerprint: stats_fingerprint(&item, &path, &anchored.1),
+                    fingerprint,
                     anchors: anchored.1,
-                    path: urls::item(item.date.date, &item.slug),
-                    scheduled: item.date.date > sel.today,
+                    path,
+                    scheduled,
                     item,
-                    body,
+                    body: Arc::new(body),
                     summary,
                 }
             })
             .collect();
+
         // Newest first; within a day, print order; then by path for a total order.
         entries.sort_by(|a, b| {
             b.item
@@ -191,7 +230,7 @@ impl Site {
         let provinces = group_provinces(&entries);
         let topics = group_topics(&config, &entries);
         let months = group_months(&entries);
-        let items: Vec<&Item> = entries.iter().map(|e| &e.item).collect();
+        let items: Vec<&Item> = entries.iter().map(|e| &*e.item).collect();
         let topic_list: Vec<Topic> = topics.iter().map(|t| t.topic.clone()).collect();
         let stats = stats::compute(&config, &items, &topic_list);
         Ok(Site {
@@ -207,10 +246,73 @@ impl Site {
         })
     }
 
+    /// The entries, for the next [`Site::assemble_reusing`] (bodies and items are shared).
+    pub fn reusable(&self) -> Reusable {
+        Reusable {
+            entries: self.entries.iter().map(|e| (e.item.path.clone(), e.clone())).collect(),
+        }
+    }
+
     /// The entries at these indexes.
     pub fn pick<'a>(&'a self, idx: &'a [usize]) -> impl Iterator<Item = &'a Entry> + 'a {
         idx.iter().filter_map(|&i| self.entries.get(i))
     }
+}
+
+/// Entries of an earlier assembly, by source path, for [`Site::assemble_reusing`].
+#[derive(Debug, Default)]
+pub struct Reusable {
+    entries: HashMap<PathBuf, Entry>,
+}
+
+/// A hasher for fingerprints: fast, and the same for the same input within a process.
+fn hasher() -> xxhash_rust::xxh3::Xxh3 {
+    xxhash_rust::xxh3::Xxh3::new()
+}
+
+/// An entry's fingerprint: its source, where each of its links now leads, its image size
+/// (read from the image file) and whether it is scheduled.
+fn fingerprint(item: &Item, body: &Rendered, scheduled: bool, resolve: &dyn Fn(&str) -> markdown::Resolved) -> u64 {
+    let mut h = hasher();
+    item.source_hash.hash(&mut h);
+    scheduled.hash(&mut h);
+    item.image.as_ref().map(|i| i.size).hash(&mut h);
+    for l in &body.links {
+        match resolve(&l.dest) {
+            markdown::Resolved::Keep => 0u8.hash(&mut h),
+            markdown::Resolved::Missing => 1u8.hash(&mut h),
+            markdown::Resolved::Rewrite(url) => {
+                2u8.hash(&mut h);
+                url.hash(&mut h);
+            }
+        }
+    }
+    h.finish()
+}
+
+/// What a card shows of an item.
+fn card_fingerprint(item: &Item, path: &str, summary: &str, scheduled: bool) -> u64 {
+    let mut h = hasher();
+    path.hash(&mut h);
+    format!(
+        "{:?}{:?}{:?}{:?}{:?}{:?}{}{}",
+        item.headline, item.date, item.region, item.column, item.kind, item.corrections, item.draft, scheduled
+    )
+    .hash(&mut h);
+    summary.hash(&mut h);
+    h.finish()
+}
+
+/// What the statistics take from an item.
+fn stats_fingerprint(item: &Item, path: &str, anchors: &[Option<String>]) -> u64 {
+    let mut h = hasher();
+    path.hash(&mut h);
+    format!(
+        "{:?}{:?}{:?}{:?}{:?}{:?}{:?}",
+        item.figures, item.date, item.bulletin, item.region, item.topics, item.headline, anchors
+    )
+    .hash(&mut h);
+    h.finish()
 }
 
 /// A content-relative file path with `/` separators, as links name it.

@@ -1,0 +1,130 @@
+//! Incremental rebuilds (serve): after every kind of edit, the files of the rebuilder are byte
+//! for byte those of a full build of the same site, and an edit to one item renders only the
+//! pages that show it.
+
+use crate::harness::*;
+use bulletin::incremental::{Changes, Rebuilder};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+const A: &str = "content/2022/06/20-05-beilin-jian-jia.md";
+
+/// The files of a full build of `site` as it is now (without the output manifest).
+fn full_build(site: &SiteTest) -> BTreeMap<String, Vec<u8>> {
+    let mut opts = site.opts.clone();
+    let out = tempfile::tempdir().unwrap();
+    opts.output = Some(out.path().join("full"));
+    bulletin::build(&opts).unwrap();
+    let mut files = files_under(&out.path().join("full"));
+    files.remove(bulletin::output::MANIFEST);
+    files
+}
+
+fn files_of(r: &Rebuilder) -> BTreeMap<String, Vec<u8>> {
+    r.files().iter().map(|(k, v)| (k.clone(), v.to_vec())).collect()
+}
+
+/// Rebuilds after `paths` changed, makes the deferred files, and checks the result against a
+/// full build. Returns the number of jobs the rebuild rendered (before the deferred ones).
+fn step(site: &SiteTest, r: &mut Rebuilder, paths: &[&str]) -> usize {
+    let changes = Changes {
+        paths: paths.iter().map(|p| site.root().join(p)).collect(),
+    };
+    let outcome = r.rebuild(&changes).unwrap_or_else(|d| panic!("{}", render(&d)));
+    r.finish().unwrap_or_else(|d| panic!("{}", render(&d)));
+    assert_same_files(&full_build(site), &files_of(r));
+    outcome.rendered
+}
+
+fn edit(site: &SiteTest, rel: &str, f: impl FnOnce(String) -> String) {
+    let path = site.root().join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    site.write(rel, f(text));
+}
+
+#[test]
+fn incremental_rebuilds_equal_full_builds_through_a_series_of_edits() {
+    let site = SiteTest::example();
+    let mut r = Rebuilder::new(site.opts.clone());
+    let all = step(&site, &mut r, &[]);
+    assert!(all > 50, "{all} jobs");
+
+    // A sentence added to the body: the item's page and little else.
+    edit(&site, A, |t| format!("{t}\n新增一段说明。\n"));
+    let n = step(&site, &mut r, &[A]);
+    assert!(n < 10, "a body edit rendered {n} jobs");
+
+    // A new title shows in every list of the item.
+    edit(&site, A, |t| t.replacen("title: ", "title: 新", 1));
+    step(&site, &mut r, &[A]);
+
+    // A figure changes: the statistics follow.
+    edit(&site, A, |t| t.replacen("value: 870", "value: 1870", 1));
+    step(&site, &mut r, &[A]);
+
+    // A new item linking to another by its file.
+    let b = "content/2022/06/21-new.md";
+    site.write(
+        b,
+        item(
+            "title: 新稿件\ndate: 2022-06-21\nregion: 陕西\nslug: xin-gaojian\ntopics: [基层蹲点]\n",
+            "详见[碑林区的报道](20-05-beilin-jian-jia.md)。\n",
+        ),
+    );
+    step(&site, &mut r, &[b]);
+
+    // The linked item moves (a new slug): the link in the new item follows.
+    edit(&site, A, |t| {
+        t.replacen("slug: beilin-gucheng-jian-jia", "slug: beilin-moved", 1)
+    });
+    step(&site, &mut r, &[A]);
+
+    // The new item's file is renamed, then deleted.
+    let c = "content/2022/06/21-renamed.md";
+    std::fs::rename(site.root().join(b), site.root().join(c)).unwrap();
+    step(&site, &mut r, &[b, c]);
+    std::fs::remove_file(site.root().join(c)).unwrap();
+    step(&site, &mut r, &[c]);
+
+    // A template of the site's own, and a static file.
+    site.write(
+        "templates/card.html",
+        "<article class=\"card\"><h3><a href=\"{{ item.url }}\">{{ item.title }}</a></h3></article>",
+    );
+    step(&site, &mut r, &["templates/card.html"]);
+    site.write("static/extra.css", "body { color: black; }\n");
+    step(&site, &mut r, &["static/extra.css"]);
+
+    // A folder of items added at once (the watcher names the folder).
+    site.write("content/2023/01/a.md", simple_item("一月稿件", "2023-01-05", "yiyue"));
+    site.write(
+        "content/2023/01/b.md",
+        simple_item("一月又一篇", "2023-01-06", "yiyue-2"),
+    );
+    step(&site, &mut r, &["content/2023"]);
+
+    // Nothing named: everything is checked.
+    edit(&site, A, |t| format!("{t}\n再加一句。\n"));
+    step(&site, &mut r, &[]);
+}
+
+#[test]
+fn a_broken_edit_keeps_the_last_good_files_and_fixing_it_recovers() {
+    let site = SiteTest::example();
+    let mut r = Rebuilder::new(site.opts.clone());
+    step(&site, &mut r, &[]);
+    let good = files_of(&r);
+    let text = std::fs::read_to_string(site.root().join(A)).unwrap();
+    site.write(A, text.replacen("region: ", "regoin: ", 1));
+    let err = r
+        .rebuild(&Changes {
+            paths: vec![site.root().join(A)],
+        })
+        .unwrap_err();
+    let d = err.iter().find(|d| d.is_error()).unwrap();
+    assert_eq!(d.path, PathBuf::from(A), "{}", render(&err));
+    assert!(d.line > 1, "{d:?}");
+    assert_same_files(&good, &files_of(&r));
+    site.write(A, text);
+    step(&site, &mut r, &[A]);
+}
