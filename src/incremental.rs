@@ -65,6 +65,8 @@ pub struct Outcome {
     pub removed: usize,
     /// Items published.
     pub items: usize,
+    /// How long each phase took.
+    pub timings: crate::Timings,
 }
 
 /// The state kept between rebuilds; see the module documentation.
@@ -147,6 +149,7 @@ impl Rebuilder {
 
     /// Rebuilds after `changes`. On failure the files of the last good build stay as they were.
     pub fn rebuild(&mut self, changes: &Changes) -> Result<Outcome, Diagnostics> {
+        let mut t = crate::Timings::start();
         let root = self.opts.root.clone();
         let rel: Vec<PathBuf> = changes
             .paths
@@ -170,7 +173,9 @@ impl Rebuilder {
             self.done.clear();
         }
         let mut diags = Diagnostics::new();
+        t.lap("config");
         let parsed = self.refresh_sources(&config, &rel, touches("static"), &mut diags);
+        t.lap("read and parse");
         if diags.has_errors() {
             diags.sort();
             return Err(diags);
@@ -191,15 +196,19 @@ impl Rebuilder {
             d
         })?;
         drop(previous);
+        t.lap("assemble, stats");
         diags.extend(crate::traceability(&site));
         diags.extend(crate::conflicts(&site));
+        t.lap("figure checks");
         let theme = match self.theme.take() {
             Some(t) => t,
             None => theme::load(&root, &site.config)?,
         };
-        let result = self.render(&site, &theme, theme_changed);
+        t.lap("templates");
+        let result = self.render(&site, &theme, theme_changed, &mut t);
         self.theme = Some(theme);
         let mut outcome = result?;
+        outcome.timings = t;
         diags.sort();
         outcome.warnings = diags;
         outcome.parsed = parsed;
@@ -344,8 +353,15 @@ impl Rebuilder {
     }
 
     /// Renders the jobs whose fingerprint changed and updates the files.
-    fn render(&mut self, site: &Site, theme: &Theme, theme_changed: bool) -> Result<Outcome, Diagnostics> {
+    fn render(
+        &mut self,
+        site: &Site,
+        theme: &Theme,
+        theme_changed: bool,
+        t: &mut crate::Timings,
+    ) -> Result<Outcome, Diagnostics> {
         let plan = render::plan(site);
+        t.lap("plan");
         let changed: Vec<&Planned> = plan
             .iter()
             .filter(|p| self.done.get(p.key()).is_none_or(|(fp, _)| *fp != p.fingerprint()))
@@ -358,6 +374,7 @@ impl Rebuilder {
             // The views were moved into the failed render: start them again next time.
             self.views = ViewCache::default();
         })?;
+        t.lap("render");
         let mut outcome = Outcome {
             rendered: written.len(),
             ..Outcome::default()
@@ -384,6 +401,7 @@ impl Rebuilder {
         }
         self.apply(sink, written, &prints, &mut outcome);
         self.deferred = later.into_iter().cloned().collect();
+        t.lap("update files");
         Ok(outcome)
     }
 

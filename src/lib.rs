@@ -237,12 +237,9 @@ pub fn traceability(site: &Site) -> Vec<Diagnostic> {
     site.entries
         .par_iter()
         .flat_map_iter(|e| {
-            let text = &e.body.text;
-            e.item
-                .figures
+            e.untraced
                 .iter()
-                .enumerate()
-                .filter(move |(_, f)| !figure::appears_in(&f.amount, text))
+                .filter_map(|&i| e.item.figures.get(i).map(|f| (i, f)))
                 .map(move |(i, f)| {
                     Diagnostic::warning(
                         &e.item.path,

@@ -254,6 +254,8 @@ fn key(site: &Site, job: &Job) -> String {
 struct Prints {
     /// The statistics and what they are computed from.
     stats: u64,
+    /// The overall total of each metric (the home pages' side box).
+    totals: u64,
     /// How many items each province and topic has (the home, index and search pages).
     counts: u64,
     /// The bulletins and their sizes.
@@ -303,6 +305,15 @@ impl Prints {
                 g.topic.slug.hash(h);
             }
         });
+        let totals = hash_of(|h| {
+            for ms in &site.stats.metrics {
+                ms.metric.key.hash(h);
+                ms.total
+                    .as_ref()
+                    .map(|t| (t.value, t.approximate, t.sources.len()))
+                    .hash(h);
+            }
+        });
         let all = hash_of(|h| {
             for e in &site.entries {
                 e.fingerprint.hash(h);
@@ -311,6 +322,7 @@ impl Prints {
         let sitemap = hash_of(|h| jobs_paths(site).hash(h));
         Prints {
             stats,
+            totals,
             counts,
             bulletins,
             months,
@@ -340,9 +352,11 @@ impl Prints {
                 }
                 Job::Home(n) => {
                     let all: Vec<usize> = (0..site.entries.len()).collect();
-                    (n, pages(all.len(), per), self.counts, self.stats).hash(h);
+                    (n, pages(all.len(), per), self.counts).hash(h);
                     cards(h, page_of(&all, n, per));
                     if n == 1 {
+                        // The totals and the map.
+                        (self.totals, self.stats).hash(h);
                         if let Some(b) = site.bulletins.first() {
                             b.date.hash(h);
                             cards(h, &b.entries);
@@ -662,7 +676,9 @@ impl<'a> Renderer<'a> {
                 c.insert("paginator", &paginator);
                 c.insert("areas", &self.areas);
                 c.insert("topics", &self.topic_entries);
-                c.insert("metrics", &self.home_metrics);
+                // The totals only on the first page: a new figure then re-renders one page, not all.
+                let no_metrics = tera::Value::Array(Vec::new());
+                c.insert("metrics", if n == 1 { &self.home_metrics } else { &no_metrics });
                 c.insert("map", &if n == 1 { self.home_map() } else { None });
                 self.page("index.html", &path, &c, sink)
             }

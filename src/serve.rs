@@ -13,8 +13,8 @@
 //! event streams, and each open page reloads. A failed build keeps the last good site served and
 //! puts its diagnostics over every HTML page; the next good build clears them.
 //!
-//! Serving never touches the output folder: pages come from a [`MemorySink`] and static files
-//! are read into memory. A URL can only name a file of that in-memory site: its path is
+//! Serving never touches the output folder: pages are rendered into memory ([`Rebuilder`])
+//! and static files are read into memory. A URL can only name a file of that in-memory site: its path is
 //! percent-decoded once and refused when a segment is `.`, `..` or empty, or holds `\`, NUL or
 //! `:`. The reload script and the overlay are added to HTML responses here, so built sites never
 //! carry them.
@@ -74,12 +74,12 @@ pub struct ServeOptions {
 }
 
 impl ServeOptions {
-    /// Defaults: 10 further ports, 100 ms debounce, no reporter.
+    /// Defaults: 10 further ports, 50 ms debounce (an editor saves in one burst), no reporter.
     pub fn new(build: Options) -> Self {
         ServeOptions {
             build,
             port_attempts: PORT_ATTEMPTS,
-            debounce: Duration::from_millis(100),
+            debounce: Duration::from_millis(50),
             on_report: None,
         }
     }

@@ -45,6 +45,8 @@ pub struct Entry {
     pub scheduled: bool,
     /// For each figure, the id of the place in the body that states it, when found.
     pub anchors: Vec<Option<String>>,
+    /// The figures whose number the text does not contain (indexes into `item.figures`).
+    pub untraced: Vec<usize>,
     /// What makes the entry what it is (source, where its links lead, image size, scheduled),
     /// hashed: entries with equal fingerprints render equal pages.
     pub fingerprint: u64,
@@ -168,7 +170,11 @@ impl Site {
                 };
                 let path = urls::item(item.date.date, &item.slug);
                 let fingerprint = fingerprint(&item, &body, scheduled, &resolve);
+                let untraced = (0..item.figures.len())
+                    .filter(|&i| !crate::figure::appears_in(&item.figures[i].amount, &body.text))
+                    .collect();
                 Entry {
+                    untraced,
                     card_fingerprint: card_fingerprint(&item, &path, &summary, scheduled),
                     stats_fingerprint: stats_fingerprint(&item, &path, &anchored.1),
                     fingerprint,
