@@ -2,7 +2,7 @@
 # Full-build benchmark of bulletin, optionally against Hugo on the same corpus (issue #6).
 #
 #   scripts/bench.sh [--vs-hugo] [--runs N] [--warmup N] [--no-install] [--no-hyperfine]
-#                    [SIZE...]                          (default sizes: 1000 10000)
+#                    [--no-incremental] [SIZE...]       (default sizes: 1000 10000)
 #
 # For each SIZE it generates a corpus of SIZE items with bench/gen_corpus.py (once: cached in
 # target/bench-corpus/SIZE/, regenerated when the generator or its seed page change), builds
@@ -16,13 +16,16 @@
 # A first, checked build of each tool warms the caches and sets the defaults: 10 runs after
 # 1 warm-up when a build takes under 5 s, 5 runs under 30 s, else 3 runs and no warm-up.
 # Each timed run rebuilds over the previous output, as a user's repeated build does:
-# bulletin writes a staging folder and swaps it in, Hugo overwrites in place.
+# bulletin renders every page and rewrites the files whose bytes changed, Hugo overwrites all.
+# Then, for each size, tests/bench_incremental.rs times an edit to one item: the rebuild after
+# a body, title or figure edit, and save-to-reload through `bulletin serve` (--no-incremental
+# skips it).
 # Missing hyperfine, time or hugo are installed with apt-get when run as root (or with
 # passwordless sudo) unless --no-install; --no-hyperfine forces the /usr/bin/time loop.
 set -euo pipefail
 
 usage() {
-    sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'
     exit "${1:-0}"
 }
 
@@ -38,6 +41,7 @@ runs=""
 warmup=""
 install=1
 use_hyperfine=1
+incremental=1
 sizes=()
 while (($#)); do
     case "$1" in
@@ -46,6 +50,7 @@ while (($#)); do
         --warmup) warmup="${2:?--warmup needs a number}"; shift ;;
         --no-install) install=0 ;;
         --no-hyperfine) use_hyperfine=0 ;;
+        --no-incremental) incremental=0 ;;
         -h | --help) usage 0 ;;
         -*) echo "bench: unknown option $1" >&2; usage 2 >&2 ;;
         *)
@@ -226,6 +231,7 @@ load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 report="$RESULTS_DIR/bench-$stamp_now.md"
 rows=()
 ratios=()
+incr=()
 for n in "${sizes[@]}"; do
     corpus "$n"
     dir="$CORPUS_ROOT/$n"
@@ -316,6 +322,15 @@ EOF
             "$n" "${wall[bulletin]}" "${wall[hugo]}" "${cpu[bulletin]}" "${cpu[hugo]}")")
     fi
     unset wall cpu rss files size
+    if ((incremental)); then
+        say "$n items: incremental rebuilds (tests/bench_incremental.rs)"
+        lines="$(cd "$ROOT" && BULLETIN_BENCH_SITE="$dir/site" cargo test --release --quiet \
+            --test bench_incremental -- --ignored --nocapture 2>/dev/null |
+            grep -E '^(first build|body edit|title edit|figure edit|serve|  last)' || true)"
+        [[ -n "$lines" ]] || { echo "bench: the incremental benchmark failed" >&2; exit 1; }
+        printf '%s\n' "$lines" >&2
+        incr+=("**$n items**" "" '```' "$lines" '```' "")
+    fi
 done
 
 {
@@ -331,6 +346,12 @@ done
         echo "| items | Hugo ÷ bulletin, median wall | ≥ 2× | Hugo ÷ bulletin, CPU |"
         echo "|---:|---:|---|---:|"
         printf '%s\n' "${ratios[@]}"
+    fi
+    if ((${#incr[@]})); then
+        echo
+        echo "Incremental rebuilds (an edit to one item; goal: < 100 ms rebuild, < 200 ms save to reload):"
+        echo
+        printf '%s\n' "${incr[@]}"
     fi
 } | tee "$report"
 echo >&2

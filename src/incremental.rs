@@ -190,12 +190,13 @@ impl Rebuilder {
             future: self.opts.future,
             today: self.opts.today,
         };
-        let previous = self.site.as_ref().map(Site::reusable).unwrap_or_default();
-        let site = Site::assemble_reusing(config, items, sel, &previous).map_err(|mut d| {
-            d.sort();
-            d
-        })?;
-        drop(previous);
+        let site = {
+            let previous = self.site.as_ref().map(Site::reusable).unwrap_or_default();
+            Site::assemble_reusing(config, items, sel, &previous).map_err(|mut d| {
+                d.sort();
+                d
+            })?
+        };
         t.lap("assemble, stats");
         diags.extend(crate::traceability(&site));
         diags.extend(crate::conflicts(&site));

@@ -13,7 +13,6 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 /// About how many characters an automatic summary has.
@@ -131,7 +130,7 @@ impl Site {
         config: Config,
         items: Vec<Arc<Item>>,
         sel: Selection,
-        previous: &Reusable,
+        previous: &Reusable<'_>,
     ) -> Result<Site, Diagnostics> {
         let urls = Urls::new(&config.base_url, &config.base_path());
         let opts = MarkdownOptions {
@@ -152,10 +151,10 @@ impl Site {
             .map(|item| {
                 let resolve = |dest: &str| resolve_link(&item.rel, dest, &by_file);
                 let scheduled = item.date.date > sel.today;
-                if let Some(before) = old.get(&item.path) {
+                if let Some(before) = old.get(item.path.as_path()) {
                     let fingerprint = fingerprint(&item, &before.body, scheduled, &resolve);
                     if before.item.source_hash == item.source_hash && before.fingerprint == fingerprint {
-                        let mut e = before.clone();
+                        let mut e = (*before).clone();
                         e.item = item;
                         return e;
                     }
@@ -252,10 +251,10 @@ impl Site {
         })
     }
 
-    /// The entries, for the next [`Site::assemble_reusing`] (bodies and items are shared).
-    pub fn reusable(&self) -> Reusable {
+    /// The entries, for the next [`Site::assemble_reusing`].
+    pub fn reusable(&self) -> Reusable<'_> {
         Reusable {
-            entries: self.entries.iter().map(|e| (e.item.path.clone(), e.clone())).collect(),
+            entries: self.entries.iter().map(|e| (e.item.path.as_path(), e)).collect(),
         }
     }
 
@@ -267,8 +266,8 @@ impl Site {
 
 /// Entries of an earlier assembly, by source path, for [`Site::assemble_reusing`].
 #[derive(Debug, Default)]
-pub struct Reusable {
-    entries: HashMap<PathBuf, Entry>,
+pub struct Reusable<'a> {
+    entries: HashMap<&'a std::path::Path, &'a Entry>,
 }
 
 /// A hasher for fingerprints: fast, and the same for the same input within a process.
