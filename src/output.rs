@@ -21,6 +21,10 @@ use std::sync::Mutex;
 
 /// The list of files the build created, kept in the output folder.
 pub const MANIFEST: &str = ".bulletin-manifest";
+/// How many bytes of changed files a rebuild keeps in memory, to write over the old files in
+/// place at the end (no new inode, no rename); beyond that they are staged on disk.
+const HOLD_BYTES: usize = 256 << 20;
+
 /// Marks a staging folder as ours, so a stale one may be removed.
 const STAGING_MARK: &str = ".bulletin-staging";
 
@@ -135,6 +139,9 @@ pub struct Staging {
     target: PathBuf,
     mode: Mode,
     written: Mutex<HashMap<String, Written>>,
+    /// Changed files kept in memory (update mode), and their total size.
+    held: Mutex<Vec<(String, Vec<u8>)>>,
+    held_bytes: std::sync::atomic::AtomicUsize,
     /// Folders already created, so each is made once however many files it holds.
     folders: Mutex<HashSet<PathBuf>>,
     /// Held from begin to commit, so that two builds into one output take turns.
@@ -180,6 +187,8 @@ impl Staging {
             target: target.to_path_buf(),
             mode,
             written: Mutex::new(HashMap::new()),
+            held: Mutex::new(Vec::new()),
+            held_bytes: std::sync::atomic::AtomicUsize::new(0),
             folders: Mutex::new(HashSet::new()),
             _lock: lock,
             committed: false,
@@ -222,6 +231,25 @@ impl Staging {
         let meta = std::fs::symlink_metadata(self.target.join(rel)).ok()?;
         let untouched = meta.modified().ok().zip(*finished).is_some_and(|(m, f)| m <= f);
         (meta.is_file() && meta.len() == size && untouched).then_some(rec)
+    }
+
+    /// Keeps a changed file in memory when this is a rebuild and the budget allows.
+    fn hold(&self, rel: &str, bytes: &[u8]) -> bool {
+        use std::sync::atomic::Ordering;
+        if !matches!(self.mode, Mode::Update { .. }) {
+            return false;
+        }
+        if self.held_bytes.fetch_add(bytes.len(), Ordering::Relaxed) + bytes.len() > HOLD_BYTES {
+            self.held_bytes.fetch_sub(bytes.len(), Ordering::Relaxed);
+            return false;
+        }
+        match self.held.lock() {
+            Ok(mut h) => {
+                h.push((rel.to_string(), bytes.to_vec()));
+                true
+            }
+            Err(_) => false,
+        }
     }
 
     /// Creates the folder of `full` unless this build already did.
@@ -300,6 +328,12 @@ impl Staging {
             .map(|(rel, kind)| (rel.as_str(), *kind))
             .collect();
         let mut in_the_way: BTreeSet<&str> = BTreeSet::new();
+        // A file of ours replaced by a link or a special file: never write through it.
+        for (rel, kind) in &found {
+            if *kind != Kind::File && previous.contains_key(rel) && written.contains_key(rel) {
+                in_the_way.insert(rel.as_str());
+            }
+        }
         for rel in written.keys() {
             let blocked = std::iter::once(rel.as_str())
                 .chain(rel.match_indices('/').map(|(i, _)| &rel[..i]))
@@ -309,7 +343,7 @@ impl Staging {
             }
         }
         for (rel, _) in &found {
-            if !hand.contains_key(rel.as_str()) {
+            if !hand.contains_key(rel.as_str()) && !in_the_way.contains(rel.as_str()) {
                 continue;
             }
             let path = self.target.join(rel);
@@ -374,10 +408,23 @@ impl Staging {
                     .map_err(|e| Diagnostic::file_error(&dir, format!("cannot create folder: {e}")))?;
             }
         }
-        changed.par_iter().try_for_each(|rel| {
+        let held = std::mem::take(
+            &mut *self
+                .held
+                .lock()
+                .map_err(|_| Diagnostic::file_error(&self.dir, "internal error: lock poisoned"))?,
+        );
+        let in_memory: HashSet<&str> = held.iter().map(|(rel, _)| rel.as_str()).collect();
+        // Renames across folders take a file-system-wide lock: one after the other.
+        for rel in changed.iter().filter(|rel| !in_memory.contains(rel.as_str())) {
             let to = self.target.join(rel);
             std::fs::rename(self.dir.join(rel), &to)
-                .map_err(|e| Diagnostic::file_error(&to, format!("cannot put the new file in place: {e}")))
+                .map_err(|e| Diagnostic::file_error(&to, format!("cannot put the new file in place: {e}")))?;
+        }
+        // Files held in memory overwrite the old ones in place, keeping their inodes.
+        held.par_iter().try_for_each(|(rel, bytes)| {
+            let to = self.target.join(rel);
+            std::fs::write(&to, bytes).map_err(|e| Diagnostic::file_error(&to, format!("cannot write: {e}")))
         })?;
         let mut emptied: BTreeSet<PathBuf> = BTreeSet::new();
         for rel in stale {
@@ -409,6 +456,11 @@ impl Sink for Staging {
         let size = bytes.len() as u64;
         let entry = if let Some(record) = self.unchanged(&rel, hash, size) {
             Written { record, changed: false }
+        } else if self.hold(&rel, bytes) {
+            Written {
+                record: Record { hash, size },
+                changed: true,
+            }
         } else {
             let full = self.dir.join(&rel);
             self.make_parent(&full)?;

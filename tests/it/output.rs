@@ -246,3 +246,23 @@ fn a_generated_folder_replaced_by_a_link_fails_the_build_and_nothing_is_written_
         .collect();
     assert_eq!(theirs, ["keep.txt"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_generated_file_replaced_by_a_link_is_never_written_through() {
+    let site = SiteTest::fixture("minimal");
+    site.build();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let theirs = elsewhere.path().join("theirs.txt");
+    std::fs::write(&theirs, "mine").unwrap();
+    let robots = site.out().join("robots.txt");
+    std::fs::remove_file(&robots).unwrap();
+    std::os::unix::fs::symlink(&theirs, &robots).unwrap();
+    // Every page changes (another base URL), so robots.txt would be rewritten.
+    let run = site.run(&["build", "--base-url", "https://other.example.org/"]);
+    run.expect_status(1);
+    let d = run.error();
+    assert!(d.path.ends_with("public/robots.txt"), "{d:?}");
+    assert!(d.message.contains("in the way"), "{d:?}");
+    assert_eq!(std::fs::read_to_string(&theirs).unwrap(), "mine");
+}
