@@ -526,6 +526,7 @@ impl<'a> Renderer<'a> {
             base_url: u.base_url().to_string(),
             base_path: u.base_path().to_string(),
             lang: lang.tag().to_string(),
+            og_locale: lang.tag().replace('-', "_"),
             css_url: u.link("style.css"),
             feed_url: u.absolute(urls::FEED),
             extra: site.config.extra.clone(),
@@ -1111,6 +1112,7 @@ impl<'a> Renderer<'a> {
                     let gap_before = k > *last + 1 && *last > 0;
                     *last = k;
                     Some(PageLink {
+                        label: self.t("page_n").replace("{n}", &k.to_string()),
                         number: k,
                         url: u.link(&urls::page(first, k)),
                         current: k == n,

@@ -20,6 +20,8 @@ pub struct SiteView {
     pub base_path: String,
     /// `lang` attribute value (`zh-CN`).
     pub lang: String,
+    /// Open Graph locale (`zh_CN`).
+    pub og_locale: String,
     /// URL of the stylesheet.
     pub css_url: String,
     /// URL of the site feed.
@@ -308,6 +310,8 @@ pub struct PageLink {
     pub current: bool,
     /// Pages are left out before this one (show an ellipsis).
     pub gap_before: bool,
+    /// Its accessible name ("第3页", "Page 3").
+    pub label: String,
 }
 
 /// A province in the province index, with counts.
