@@ -18,15 +18,28 @@
 //!   document sets, `"ALL"`, `"ALL.TITLE"` or `"ALL.TITLE.HEAD"`: the documents having the term
 //!   anywhere, in the title, and in the kicker or subtitle, each encoded by [`encode_docs`].
 //!   Provinces and topics are terms too (`p:shaanxi`, `t:grassroots`), so a filter costs one shard.
-//! - `search/docs/B.json`: the [`Doc`]s of ids `B*per_file` to `B*per_file+per_file-1`, as an
-//!   array: each item's URL, headline, date, region, topics and plain text, fetched only for the
-//!   results shown (excerpt, highlight, phrase check). `per_file` (in `meta.json`) is chosen from
-//!   the average item size so that the documents of a page of results, scattered as they are,
-//!   stay under about [`PAGE_DOC_BYTES`]: fewer files to create at build time (on the 2-vCPU
-//!   test machine, creating 10,000 small files took about as long as indexing 10,000 items).
+//! - `search/docs/B.json`, a pack: the [`Doc`]s of ids `B*per_file` to `B*per_file+per_file-1`,
+//!   as an array: each item's URL, headline, date, region, topics and plain text, needed only
+//!   for the results shown (excerpt, highlight, phrase check). `per_file` (in `meta.json`) makes
+//!   a pack about [`PACK_BYTES`].
+//! - `search/docs/B.offsets.json`: where each document of pack `B` starts, then the pack's
+//!   length: document `i` is bytes `offsets[i]` to `offsets[i + 1] - 2` of the pack (a comma or
+//!   the closing bracket follows each), a JSON object of its own. The script fetches just those
+//!   bytes with an HTTP range request, or, where the server ignores ranges, the whole pack.
+//!
+//! Why packs and ranges: the results on a page are scattered over the site (title matches
+//! first, then newer first), so with whole files a page fetches about one file per result, and
+//! the bytes a page downloads times the number of files is about ten times the documents' total
+//! (52 MB at 10,000 items). Creating a file costs some 50–100 µs at build time; ranges take the
+//! page's documents out of a few hundred large files instead of thousands of small ones.
 //!
 //! Document ids are positions in the site's newest-first order, so ranking by tier (title,
 //! kicker/subtitle, body) and then by id puts title matches first and newer items before older.
+//!
+//! Indexing ([`files`]) runs in parallel over chunks of documents and is bound by memory
+//! traffic, hence its shape: terms are numbered per chunk, a term's documents are gathered as
+//! 64-bit masks of blocks of 64 documents, and a character's unigram, outside headlines and
+//! one-character runs, is derived from its bigrams when a block ends (see `Indexer`).
 //!
 //! [`query`] and [`search`] run the browser's algorithm over these files, so tests can check
 //! recall from Rust; `tests/js/vectors.json` holds the cases the two tokenizers must agree on.
@@ -35,50 +48,54 @@ use crate::site::{Entry, Site};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{btree_map, BTreeMap, HashMap};
+use std::hash::BuildHasherDefault;
 use std::path::Path;
 
 /// Version of the file format, in `meta.json`; the script refuses other versions.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 /// The folder of the search files, relative to the output root.
 pub const DIR: &str = "search/";
 /// Word tokens are cut to this many characters (index and query alike).
 pub const MAX_WORD: usize = 32;
 /// About how large a shard should be: a query fetches one shard per term.
 const TARGET_SHARD_BYTES: usize = 40 * 1024;
-/// Results shown per page (by the script; here to size the document files).
+/// Results shown per page by the script.
 pub const PAGE: usize = 10;
-/// About how many bytes of document files a page of [`PAGE`] results may fetch at most.
-pub const PAGE_DOC_BYTES: usize = 120 * 1000;
-/// The most documents per file.
-const MAX_PER_FILE: usize = 16;
+/// About how large a pack of documents should be: a page of results fetches single documents
+/// out of packs, but the whole pack where the server ignores byte ranges.
+pub const PACK_BYTES: usize = 256 * 1024;
+/// The most documents per pack.
+const MAX_PER_FILE: usize = 256;
 /// The most shards; a power of two, and the number of buckets terms are merged in.
 const MAX_SHARDS: usize = 4096;
 
-/// Field bits of a posting.
+/// Headline bits of a headline posting (`doc << FIELD_BITS | bits`).
 const TITLE: u32 = 1;
 const HEAD: u32 = 2;
-const BODY: u32 = 4;
-const FIELD_BITS: u32 = 3;
+const FIELD_BITS: u32 = 2;
 
 // ---------------------------------------------------------------- tokenizer
 
 /// Whether `c` is written without spaces between words and so indexed by bigrams: Han
 /// (the unified ideographs, their extensions and compatibility forms, 〇), kana and hangul.
+#[inline]
 pub fn is_cjk(c: char) -> bool {
-    matches!(c,
-        '\u{3007}'
-        | '\u{3041}'..='\u{3096}'
-        | '\u{30A1}'..='\u{30FA}'
-        | '\u{30FC}'
-        | '\u{3400}'..='\u{4DBF}'
-        | '\u{4E00}'..='\u{9FFF}'
-        | '\u{AC00}'..='\u{D7A3}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{20000}'..='\u{323AF}')
+    // The common Han block first: nearly every character of a Chinese text.
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+        || matches!(c,
+            '\u{3007}'
+            | '\u{3041}'..='\u{3096}'
+            | '\u{30A1}'..='\u{30FA}'
+            | '\u{30FC}'
+            | '\u{3400}'..='\u{4DBF}'
+            | '\u{AC00}'..='\u{D7A3}'
+            | '\u{F900}'..='\u{FAFF}'
+            | '\u{20000}'..='\u{323AF}')
 }
 
 /// Whether `c` (already [`fold`]ed) belongs to a word token: ASCII letters and digits, and the
 /// Latin letters of Latin-1 and Latin Extended-A/B.
+#[inline]
 pub fn is_word(c: char) -> bool {
     c.is_ascii_alphanumeric() || (matches!(c, '\u{C0}'..='\u{24F}') && c != '\u{D7}' && c != '\u{F7}')
 }
@@ -86,7 +103,12 @@ pub fn is_word(c: char) -> bool {
 /// Folds one character for matching: fullwidth ASCII to ASCII, the ideographic space to a space,
 /// ASCII and Latin-1 capitals to lowercase. One character in, one out, in UTF-16 too, so that
 /// positions in a normalized text are positions in the original.
+#[inline]
 pub fn fold(c: char) -> char {
+    // Most characters fold to themselves: digits and punctuation, Han, CJK punctuation.
+    if c < 'A' || ('\u{3001}'..'\u{FF01}').contains(&c) || c > '\u{FF5E}' {
+        return c;
+    }
     let c = match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         '\u{3000}' => ' ',
@@ -113,12 +135,10 @@ enum Term<'a> {
     Word(&'a str),
 }
 
-/// A CJK unigram or bigram as a number: unigrams are below 2^21, bigrams above.
-fn pack(first: Option<char>, c: char) -> u64 {
-    match first {
-        Some(a) => ((a as u64) << 21) | c as u64,
-        None => c as u64,
-    }
+/// A CJK unigram or bigram as a number: a unigram is its code point (below 2^21, `first` 0), a
+/// bigram its first code point shifted left by 21 bits plus its second.
+fn pack(first: u64, c: u64) -> u64 {
+    (first << 21) | c
 }
 
 /// The one or two characters of a packed key.
@@ -135,25 +155,78 @@ fn unpack(key: u64) -> String {
 
 /// Calls `f` with every index term of `text`, in order, repeats included: for each CJK
 /// character its unigram and the bigram it ends, for each run of word characters the token.
-fn each_term(text: &str, word: &mut String, f: &mut impl FnMut(Term<'_>)) {
-    let mut prev: Option<char> = None;
+/// Without `unigrams`, only the unigrams of one-character runs: the others are implied by the
+/// bigrams (a character is in a document when a bigram of it is).
+#[inline(always)]
+fn each_term(text: &str, word: &mut String, unigrams: bool, f: &mut impl Sink) {
+    let bytes = text.as_bytes();
+    // The previous character when CJK, else 0.
+    let mut prev: u64 = 0;
+    // Whether `prev` began its run: a run of one character has no bigram.
+    let mut alone = false;
     let mut len = 0;
+    let mut i = 0;
     word.clear();
-    for c in text.chars() {
-        let c = fold(c);
-        if is_cjk(c) {
+    while let Some(&b) = bytes.get(i) {
+        let (c, cjk) = match b {
+            0..=0x7F => {
+                i += 1;
+                (u32::from(fold(char::from(b))), false)
+            }
+            _ => match han(bytes, i) {
+                Some(c) => {
+                    i += 3;
+                    (c, true)
+                }
+                None => {
+                    let ch = text.get(i..).and_then(|t| t.chars().next()).unwrap_or(' ');
+                    i += ch.len_utf8();
+                    let ch = fold(ch);
+                    (u32::from(ch), is_cjk(ch))
+                }
+            },
+        };
+        if cjk {
             if !word.is_empty() {
-                f(Term::Word(word));
+                f.term(Term::Word(word));
                 word.clear();
             }
-            f(Term::Cjk(pack(None, c)));
-            if prev.is_some() {
-                f(Term::Cjk(pack(prev, c)));
+            let c = u64::from(c);
+            if unigrams {
+                f.term(Term::Cjk(pack(0, c)));
             }
-            prev = Some(c);
-        } else {
-            prev = None;
-            if is_word(c) {
+            alone = prev == 0;
+            if prev != 0 {
+                f.term(Term::Cjk(pack(prev, c)));
+            }
+            prev = c;
+            if !unigrams {
+                // The rest of a run of common Han: a bigram each, nothing else to decide, so
+                // they go in batches.
+                let mut batch = [0u64; 32];
+                let mut n = 0;
+                while let Some(c) = han(bytes, i) {
+                    i += 3;
+                    let c = u64::from(c);
+                    batch[n] = pack(prev, c);
+                    n += 1;
+                    prev = c;
+                    alone = false;
+                    if n == batch.len() {
+                        f.bigrams(&batch);
+                        n = 0;
+                    }
+                }
+                f.bigrams(&batch[..n]);
+            }
+            continue;
+        }
+        if prev != 0 && alone && !unigrams {
+            f.term(Term::Cjk(pack(0, prev)));
+        }
+        prev = 0;
+        match char::from_u32(c).filter(|&c| is_word(c)) {
+            Some(c) => {
                 if word.is_empty() {
                     len = 0;
                 }
@@ -161,14 +234,50 @@ fn each_term(text: &str, word: &mut String, f: &mut impl FnMut(Term<'_>)) {
                     word.push(c);
                     len += 1;
                 }
-            } else if !word.is_empty() {
-                f(Term::Word(word));
+            }
+            None if !word.is_empty() => {
+                f.term(Term::Word(word));
                 word.clear();
             }
+            None => {}
         }
     }
+    if prev != 0 && alone && !unigrams {
+        f.term(Term::Cjk(pack(0, prev)));
+    }
     if !word.is_empty() {
-        f(Term::Word(word));
+        f.term(Term::Word(word));
+    }
+}
+
+/// What [`each_term`] gives the terms of a text to.
+trait Sink {
+    /// One term.
+    fn term(&mut self, t: Term<'_>);
+    /// The bigrams of a run of common Han (but its first), in order.
+    fn bigrams(&mut self, keys: &[u64]) {
+        for &k in keys {
+            self.term(Term::Cjk(k));
+        }
+    }
+}
+
+impl<F: FnMut(Term<'_>)> Sink for F {
+    fn term(&mut self, t: Term<'_>) {
+        self(t);
+    }
+}
+
+/// The character at `bytes[i..]` when it is common Han, decoded straight from its UTF-8: lead
+/// bytes E4–E9 are U+4000–U+9FFF, Han but for U+4DC0–U+4DFF, and none of them folds.
+#[inline(always)]
+fn han(bytes: &[u8], i: usize) -> Option<u32> {
+    match bytes.get(i..i + 3)? {
+        &[b @ 0xE4..=0xE9, b1, b2] => {
+            let c = (u32::from(b & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+            (!(0x4DC0..=0x4DFF).contains(&c)).then_some(c)
+        }
+        _ => None,
     }
 }
 
@@ -176,7 +285,7 @@ fn each_term(text: &str, word: &mut String, f: &mut impl FnMut(Term<'_>)) {
 pub fn index_terms(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut word = String::new();
-    each_term(text, &mut word, &mut |t| {
+    each_term(text, &mut word, true, &mut |t: Term<'_>| {
         out.push(match t {
             Term::Cjk(k) => unpack(k),
             Term::Word(w) => w.to_string(),
@@ -311,20 +420,35 @@ fn b64_value(c: u8) -> Option<u32> {
 ///   every group but the last;
 /// - a bitmap: `~`, then base64url characters of 6 bits each, bit `i` of character `j` for id `6j+i`.
 pub fn encode_docs(ids: &[u32]) -> String {
-    let mut out = String::new();
-    encode_into(&mut out, ids.iter().copied(), ids.last().copied());
-    out
+    let mut out = Vec::new();
+    encode_into(&mut out, ids);
+    // Base64url characters and `~` only.
+    String::from_utf8(out).unwrap_or_default()
 }
 
-/// [`encode_docs`] of `ids` (ascending, distinct, the last being `max`), appended to `out`.
-fn encode_into(out: &mut String, ids: impl Iterator<Item = u32> + Clone, max: Option<u32>) {
-    let Some(max) = max else {
+/// [`encode_docs`] of `ids`, appended to `out`.
+fn encode_into(out: &mut Vec<u8>, ids: &[u32]) {
+    let Some(&max) = ids.last() else {
         return;
     };
-    let bitmap_len = max as usize / 6 + 2;
+    let chars = max as usize / 6 + 1;
+    if encode_gaps(out, ids.iter().copied(), chars + 1) {
+        return;
+    }
+    let mut bits = vec![0u8; chars];
+    for &id in ids {
+        bits[id as usize / 6] |= 1 << (id % 6);
+    }
+    out.push(b'~');
+    out.extend(bits.into_iter().map(|b| B64[b as usize]));
+}
+
+/// Appends the gap encoding of `ids` (ascending, distinct) when it takes at most `limit`
+/// characters (a bitmap's length); else appends nothing and returns false.
+fn encode_gaps(out: &mut Vec<u8>, ids: impl Iterator<Item = u32>, limit: usize) -> bool {
     let start = out.len();
     let mut prev: Option<u32> = None;
-    for id in ids.clone() {
+    for id in ids {
         let v = match prev {
             Some(p) => id - p - 1,
             None => id,
@@ -335,24 +459,16 @@ fn encode_into(out: &mut String, ids: impl Iterator<Item = u32> + Clone, max: Op
             shift += 5;
         }
         while shift > 0 {
-            out.push(B64[(32 + ((v >> shift) & 31)) as usize] as char);
+            out.push(B64[(32 + ((v >> shift) & 31)) as usize]);
             shift -= 5;
         }
-        out.push(B64[(v & 31) as usize] as char);
-        if out.len() - start > bitmap_len {
-            break; // a bitmap is shorter
+        out.push(B64[(v & 31) as usize]);
+        if out.len() - start > limit {
+            out.truncate(start);
+            return false;
         }
     }
-    if bitmap_len >= out.len() - start {
-        return;
-    }
-    out.truncate(start);
-    let mut bits = vec![0u8; bitmap_len - 1];
-    for id in ids {
-        bits[id as usize / 6] |= 1 << (id % 6);
-    }
-    out.push('~');
-    out.extend(bits.into_iter().map(|b| B64[b as usize] as char));
+    true
 }
 
 /// Decodes [`encode_docs`]; `None` on a malformed text.
@@ -402,7 +518,7 @@ pub struct Meta {
     pub docs: usize,
     /// Number of index shards.
     pub shards: usize,
-    /// Documents per file of `docs/`.
+    /// Documents per pack of `docs/` (the last pack may hold fewer).
     pub per_file: usize,
     /// Provinces with items, `[slug, name]`, in registry order; documents refer to them by position.
     pub provinces: Vec<(String, String)>,
@@ -505,141 +621,38 @@ fn choices(site: &Site) -> Choices {
     )
 }
 
-/// The postings of the terms of a run of documents, while indexing. Each posting is
-/// `doc << FIELD_BITS | fields`, ascending by document.
-///
-/// Indexing is bound by memory traffic (10,000 items make some 14 million postings), so each
-/// term has a 16-byte [`Slot`] holding its key and its posting for the document being indexed:
-/// repeats within a document touch only the slot, and the posting moves to the term's list
-/// when the next document comes. CJK unigrams of the BMP (all common Han) have their slot in an
-/// array indexed by code point; bigrams and the rest in an open-addressing table; word tokens
-/// and filters, which are few, in a map.
-struct Postings {
-    direct: Vec<Slot>,
-    table: Vec<Slot>,
-    used: usize,
-    lists: Vec<Vec<u32>>,
-    words: HashMap<String, Slot>,
+// ---------------------------------------------------------------- indexing
+
+/// Documents per block: while indexing, a term's documents are gathered as one bit per
+/// document of a block of this many consecutive ids.
+const BLOCK: u32 = 64;
+/// No term yet, in [`Cjk::direct`] and [`Cjk::terms`].
+const NO_TERM: u32 = u32::MAX;
+
+/// The documents of one block having a term: bit `i` of `mask` for document `block * 64 + i`.
+#[derive(Clone, Copy)]
+struct Run {
+    block: u32,
+    mask: u64,
 }
 
-/// A term's key (0 for an empty slot), its current posting and where its earlier ones are.
-#[derive(Clone, Copy, Default)]
-struct Slot {
-    key: u64,
-    current: u32,
-    list: u32,
+/// A finished [`Run`] of a term, in the order blocks end.
+#[derive(Clone, Copy)]
+struct Flush {
+    term: u32,
+    block: u32,
+    mask: u64,
 }
 
-/// Code points below this have their slot in [`Postings::direct`].
-const DIRECT: usize = 0x1_0000;
-
-impl Postings {
-    fn new() -> Self {
-        Postings {
-            direct: vec![Slot::default(); DIRECT],
-            table: vec![Slot::default(); 1 << 14],
-            used: 0,
-            lists: Vec::new(),
-            words: HashMap::new(),
-        }
-    }
-
-    /// Records `field` of `doc` in a slot, filling an empty slot with `key`.
-    fn post(lists: &mut Vec<Vec<u32>>, slot: &mut Slot, key: u64, doc: u32, field: u32) {
-        if slot.key == 0 {
-            slot.key = key;
-            slot.list = u32::try_from(lists.len()).unwrap_or(u32::MAX);
-            lists.push(Vec::new());
-            slot.current = doc << FIELD_BITS | field;
-        } else if slot.current >> FIELD_BITS == doc {
-            slot.current |= field;
-        } else {
-            if let Some(list) = lists.get_mut(slot.list as usize) {
-                list.push(slot.current);
-            }
-            slot.current = doc << FIELD_BITS | field;
-        }
-    }
-
-    fn probe(table: &[Slot], key: u64) -> usize {
-        let mask = table.len() - 1;
-        // Fibonacci hashing: the top bits of the product.
-        let mut i = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 40) as usize & mask;
-        while table[i].key != 0 && table[i].key != key {
-            i = (i + 1) & mask;
-        }
-        i
-    }
-
-    fn add_cjk(&mut self, key: u64, doc: u32, field: u32) {
-        if let Some(slot) = usize::try_from(key).ok().and_then(|k| self.direct.get_mut(k)) {
-            // The slot's key is the code point plus one, so that no key is 0.
-            return Self::post(&mut self.lists, slot, key + 1, doc, field);
-        }
-        let i = Self::probe(&self.table, key);
-        if self.table[i].key == 0 {
-            self.used += 1;
-        }
-        Self::post(&mut self.lists, &mut self.table[i], key, doc, field);
-        if self.used * 2 > self.table.len() {
-            self.grow();
-        }
-    }
-
-    fn grow(&mut self) {
-        let bigger = vec![Slot::default(); self.table.len() * 2];
-        let old = std::mem::replace(&mut self.table, bigger);
-        for slot in old.into_iter().filter(|s| s.key != 0) {
-            let i = Self::probe(&self.table, slot.key);
-            self.table[i] = slot;
-        }
-    }
-
-    fn add_word(&mut self, word: &str, doc: u32, field: u32) {
-        let slot = match self.words.get_mut(word) {
-            Some(slot) => slot,
-            None => self.words.entry(word.to_string()).or_default(),
-        };
-        Self::post(&mut self.lists, slot, 1, doc, field);
-    }
-
-    /// Every term with its postings.
-    fn finish(mut self) -> Vec<(Key, Vec<u32>)> {
-        let mut out: Vec<(Key, Vec<u32>)> = Vec::with_capacity(self.lists.len());
-        let mut take = |key: Key, slot: &Slot| {
-            if let Some(list) = self.lists.get_mut(slot.list as usize) {
-                let mut list = std::mem::take(list);
-                list.push(slot.current);
-                out.push((key, list));
-            }
-        };
-        for (cp, slot) in self.direct.iter().enumerate().filter(|(_, s)| s.key != 0) {
-            take(Key::Cjk(cp as u64), slot);
-        }
-        for slot in self.table.iter().filter(|s| s.key != 0) {
-            take(Key::Cjk(slot.key), slot);
-        }
-        for (word, slot) in &self.words {
-            take(Key::Word(word.clone()), slot);
-        }
-        out
-    }
-}
-
-/// A term's key while merging: CJK terms packed, the rest as text.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A term's key: CJK terms packed by [`pack`], the rest as text.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Key {
     Cjk(u64),
-    Word(String),
+    Word(Box<str>),
 }
 
 impl Key {
-    fn text(&self) -> String {
-        match self {
-            Key::Cjk(k) => unpack(*k),
-            Key::Word(w) => w.clone(),
-        }
-    }
+    /// [`hash`] of the term's text, which picks its bucket and shard.
     fn hash(&self) -> u32 {
         match self {
             Key::Cjk(k) => hash_key(*k),
@@ -648,89 +661,590 @@ impl Key {
     }
 }
 
-/// Terms with their postings.
-type Bucket = Vec<(Key, Vec<u32>)>;
+/// FxHash, for the word map: word tokens are short and SipHash would cost more than the rest.
+#[derive(Default)]
+struct FxHasher(u64);
 
-/// The postings of a run of documents, in buckets by `hash % MAX_SHARDS`.
-type Buckets = Vec<Bucket>;
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b));
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
-fn index_chunk(first: usize, entries: &[Entry]) -> Buckets {
-    let mut postings = Postings::new();
-    let mut word = String::new();
-    for (k, e) in entries.iter().enumerate() {
-        let doc = u32::try_from(first + k).unwrap_or(u32::MAX >> FIELD_BITS);
-        let h = &e.item.headline;
-        let fields = [
-            (h.title.as_str(), TITLE),
-            (h.kicker.as_deref().unwrap_or(""), HEAD),
-            (h.subtitle.as_deref().unwrap_or(""), HEAD),
-            (e.body.text.as_str(), BODY),
-        ];
-        for (text, field) in fields {
-            each_term(text, &mut word, &mut |t| match t {
-                Term::Cjk(key) => postings.add_cjk(key, doc, field),
-                Term::Word(w) => postings.add_word(w, doc, field),
+impl FxHasher {
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type WordMap = HashMap<Box<str>, u32, BuildHasherDefault<FxHasher>>;
+
+/// Code points below this have their unigram's number in [`Cjk::direct`].
+const DIRECT: usize = 0x1_0000;
+
+/// A cell of the CJK table: a packed key (0 for an empty cell) and its documents of the current
+/// block, so that a posting touches one cache line; its term's number is in [`Cjk::terms`].
+#[derive(Clone, Copy, Default)]
+struct Cell {
+    key: u64,
+    mask: u64,
+}
+
+/// Marks an entry of [`Indexer::dirty`] as a cell of the table rather than a term's number.
+const CELL: u32 = 1 << 31;
+
+/// The postings of a field of a document.
+struct Post<'a> {
+    cjk: &'a mut Cjk,
+    words: &'a mut WordMap,
+    terms: &'a mut Terms,
+    dirty: &'a mut Vec<u32>,
+    heads: &'a mut Vec<(u32, u32)>,
+    /// The document's bit in its block.
+    bit: u64,
+    /// The headline posting, `doc << FIELD_BITS | TITLE/HEAD`; none when the bits are 0.
+    head: u32,
+}
+
+impl Sink for Post<'_> {
+    #[inline(always)]
+    fn term(&mut self, t: Term<'_>) {
+        let at = match t {
+            Term::Cjk(key) => self.cjk.mark(self.terms, self.dirty, key, self.bit),
+            Term::Word(w) => {
+                let term = word_term(self.words, self.terms, w);
+                mark(&mut self.terms.masks, self.dirty, term, self.bit);
+                Marked(term)
+            }
+        };
+        if self.head & (TITLE | HEAD) != 0 {
+            self.heads.push((self.cjk.term(at), self.head));
+        }
+    }
+
+    #[inline(always)]
+    fn bigrams(&mut self, keys: &[u64]) {
+        if self.head & (TITLE | HEAD) != 0 {
+            for &k in keys {
+                self.term(Term::Cjk(k));
+            }
+        } else {
+            self.cjk.mark_all(self.terms, self.dirty, keys, self.bit);
+        }
+    }
+}
+
+/// Indexes a run of consecutive documents (the first one's id a multiple of [`BLOCK`]).
+///
+/// Terms are numbered in order of first use: CJK unigrams of the BMP (all common Han) find their
+/// number in an array indexed by code point, bigrams and the rest in an open-addressing table,
+/// word tokens and filters, which are few, in a map. A term's documents of the current block are
+/// bits of its mask; the terms touched in the block are listed in `dirty`, and when the block
+/// ends their masks go to one log, so that memory is written in order and a term common to most
+/// documents costs one [`Flush`] per 64 documents instead of a posting per document.
+///
+/// Bodies post no unigrams but those of one-character runs (see [`each_term`]): when a block
+/// ends, each bigram's mask is added to its two characters' masks.
+struct Indexer {
+    cjk: Cjk,
+    words: WordMap,
+    terms: Terms,
+    /// Terms (or with [`CELL`], cells) touched in the current block.
+    dirty: Vec<u32>,
+    /// The bigrams of the block with their masks, while their characters are marked.
+    pairs: Vec<(u64, u64)>,
+    block: u32,
+    log: Vec<Flush>,
+    /// Headline postings: `(term, doc << FIELD_BITS | TITLE/HEAD)`, repeats included.
+    heads: Vec<(u32, u32)>,
+}
+
+/// The terms of a chunk, by number.
+#[derive(Default)]
+struct Terms {
+    keys: Vec<Key>,
+    /// The documents of the current block having the term, for terms without a [`Cell`].
+    masks: Vec<u64>,
+}
+
+impl Terms {
+    /// A new term's number.
+    #[cold]
+    fn number(&mut self, key: Key) -> u32 {
+        self.keys.push(key);
+        self.masks.push(0);
+        u32::try_from(self.keys.len() - 1).unwrap_or(CELL - 1)
+    }
+}
+
+fn probe(table: &[Cell], key: u64) -> usize {
+    let mask = table.len() - 1;
+    // Fibonacci hashing: the top bits of the product.
+    let top = key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - table.len().trailing_zeros());
+    let mut i = usize::try_from(top).unwrap_or(0) & mask;
+    while table[i].key != 0 && table[i].key != key {
+        i = (i + 1) & mask;
+    }
+    i
+}
+
+/// The CJK terms' state: unigrams of the BMP by code point, the others in a table.
+struct Cjk {
+    /// The term number of each BMP unigram, by code point.
+    direct: Vec<u32>,
+    /// Open addressing, linear probing; a power of two in size.
+    table: Vec<Cell>,
+    /// The term number of each cell of `table`.
+    terms: Vec<u32>,
+    used: usize,
+}
+
+/// The CJK table grows when more than one cell in this many is used, so that most lookups end
+/// at their first cell.
+const LOAD: usize = 2;
+
+/// Where [`Cjk::mark`] recorded a posting: a term's number, or (in [`CELL`]) a cell.
+#[derive(Clone, Copy)]
+struct Marked(u32);
+
+impl Cjk {
+    /// Adds `bits` to the documents of the CJK term `key` (numbering it if new), listing it in
+    /// `dirty` when first touched in the block.
+    #[inline(always)]
+    fn mark(&mut self, terms: &mut Terms, dirty: &mut Vec<u32>, key: u64, bits: u64) -> Marked {
+        if let Some(term) = usize::try_from(key).ok().and_then(|k| self.direct.get_mut(k)) {
+            if *term == NO_TERM {
+                *term = terms.number(Key::Cjk(key));
+            }
+            mark(&mut terms.masks, dirty, *term, bits);
+            return Marked(*term);
+        }
+        if self.used * LOAD >= self.table.len() {
+            self.grow(dirty);
+        }
+        let i = probe(&self.table, key);
+        let at = CELL | u32::try_from(i).unwrap_or(0);
+        if self.table[i].key == 0 {
+            self.insert(terms, i, key);
+        }
+        let cell = &mut self.table[i];
+        if cell.mask == 0 {
+            dirty.push(at);
+        }
+        cell.mask |= bits;
+        Marked(at)
+    }
+
+    /// [`Cjk::mark`] of bigrams, for the bulk of a text: in a tight loop, so that the lookups
+    /// of several keys are in flight at once, and listing cells in `dirty` without a branch.
+    #[inline(always)]
+    fn mark_all(&mut self, terms: &mut Terms, dirty: &mut Vec<u32>, keys: &[u64], bits: u64) {
+        while (self.used + keys.len()) * LOAD >= self.table.len() {
+            self.grow(dirty);
+        }
+        let base = dirty.len();
+        dirty.resize(base + keys.len(), 0);
+        let mut n = base;
+        for &key in keys {
+            let i = probe(&self.table, key);
+            if self.table[i].key == 0 {
+                self.insert(terms, i, key);
+            }
+            let cell = &mut self.table[i];
+            let old = cell.mask;
+            cell.mask = old | bits;
+            if let Some(d) = dirty.get_mut(n) {
+                *d = CELL | u32::try_from(i).unwrap_or(0);
+            }
+            n += usize::from(old == 0);
+        }
+        dirty.truncate(n);
+    }
+
+    #[cold]
+    fn insert(&mut self, terms: &mut Terms, i: usize, key: u64) {
+        self.table[i].key = key;
+        self.terms[i] = terms.number(Key::Cjk(key));
+        self.used += 1;
+    }
+
+    /// The term number of a posting's place.
+    fn term(&self, m: Marked) -> u32 {
+        if m.0 & CELL == 0 {
+            m.0
+        } else {
+            self.terms[(m.0 & !CELL) as usize]
+        }
+    }
+
+    /// Doubles the table; the cells listed in `dirty` move, so they are listed anew.
+    #[cold]
+    fn grow(&mut self, dirty: &mut Vec<u32>) {
+        let size = self.table.len() * 2;
+        let table = std::mem::replace(&mut self.table, vec![Cell::default(); size]);
+        let terms = std::mem::replace(&mut self.terms, vec![NO_TERM; size]);
+        for (cell, term) in table.into_iter().zip(terms).filter(|(c, _)| c.key != 0) {
+            let i = probe(&self.table, cell.key);
+            self.table[i] = cell;
+            self.terms[i] = term;
+        }
+        dirty.retain(|&d| d & CELL == 0);
+        for (i, _) in self.table.iter().enumerate().filter(|(_, c)| c.mask != 0) {
+            dirty.push(CELL | u32::try_from(i).unwrap_or(0));
+        }
+    }
+}
+
+/// The number of the word (or filter) term `w`, numbering it if new.
+fn word_term(words: &mut WordMap, terms: &mut Terms, w: &str) -> u32 {
+    match words.get(w) {
+        Some(&term) => term,
+        None => {
+            let term = terms.number(Key::Word(w.into()));
+            words.insert(w.into(), term);
+            term
+        }
+    }
+}
+
+/// Adds `bits` to the mask of `term`, listing it in `dirty` when first touched in the block.
+#[inline(always)]
+fn mark(masks: &mut [u64], dirty: &mut Vec<u32>, term: u32, bits: u64) {
+    let mask = &mut masks[term as usize];
+    if *mask == 0 {
+        dirty.push(term);
+    }
+    *mask |= bits;
+}
+
+impl Indexer {
+    fn new(first_block: u32) -> Self {
+        Indexer {
+            cjk: Cjk {
+                direct: vec![NO_TERM; DIRECT],
+                table: vec![Cell::default(); 1 << 14],
+                terms: vec![NO_TERM; 1 << 14],
+                used: 0,
+            },
+            words: WordMap::default(),
+            terms: Terms::default(),
+            dirty: Vec::new(),
+            pairs: Vec::new(),
+            block: first_block,
+            log: Vec::new(),
+            heads: Vec::new(),
+        }
+    }
+
+    /// Starts document `doc`, ending the current block when `doc` is past it.
+    fn start(&mut self, doc: u32) {
+        if doc / BLOCK != self.block {
+            self.end_block();
+            self.block = doc / BLOCK;
+        }
+    }
+
+    fn end_block(&mut self) {
+        let Indexer {
+            cjk,
+            terms,
+            dirty,
+            pairs,
+            block,
+            log,
+            ..
+        } = self;
+        // The unigrams of the bigrams (which are all in cells).
+        pairs.clear();
+        for &d in dirty.iter().filter(|&&d| d & CELL != 0) {
+            let cell = &cjk.table[(d & !CELL) as usize];
+            if cell.key > 0x1F_FFFF {
+                pairs.push((cell.key, cell.mask));
+            }
+        }
+        for &(pair, mask) in pairs.iter() {
+            cjk.mark(terms, dirty, pair >> 21, mask);
+            cjk.mark(terms, dirty, pair & 0x1F_FFFF, mask);
+        }
+        for &d in dirty.iter() {
+            let (term, mask) = if d & CELL != 0 {
+                let i = (d & !CELL) as usize;
+                (cjk.terms[i], std::mem::take(&mut cjk.table[i].mask))
+            } else {
+                (d, std::mem::take(&mut terms.masks[d as usize]))
+            };
+            log.push(Flush {
+                term,
+                block: *block,
+                mask,
             });
         }
-        postings.add_word(&province_term(&e.item.region.province.slug), doc, BODY);
-        for t in &e.item.topics {
-            postings.add_word(&topic_term(&t.slug), doc, BODY);
+        dirty.clear();
+    }
+
+    /// Indexes the terms of `text`, a field of document `doc`; `head` is its headline bits
+    /// ([`TITLE`], [`HEAD`], or 0 for the body).
+    fn text(&mut self, text: &str, doc: u32, head: u32, word: &mut String) {
+        let mut post = Post {
+            cjk: &mut self.cjk,
+            words: &mut self.words,
+            terms: &mut self.terms,
+            dirty: &mut self.dirty,
+            heads: &mut self.heads,
+            bit: 1u64 << (doc % BLOCK),
+            head: doc << FIELD_BITS | head,
+        };
+        // Headlines post every unigram, for the headline sets.
+        each_term(text, word, head != 0, &mut post);
+    }
+
+    /// Indexes a filter term (`p:shaanxi`) of document `doc`.
+    fn filter(&mut self, term: &str, doc: u32) {
+        let t = word_term(&mut self.words, &mut self.terms, term);
+        mark(&mut self.terms.masks, &mut self.dirty, t, 1u64 << (doc % BLOCK));
+    }
+
+    /// The runs and headline postings of every term, grouped by term.
+    fn finish(mut self) -> Chunk {
+        self.end_block();
+        let Indexer { terms, log, heads, .. } = self;
+        let keys = terms.keys;
+        let n = keys.len();
+        // Counting sorts by term; stable, so each term's runs stay in block order.
+        let run_start = starts(n, log.iter().map(|f| f.term));
+        let mut at = run_start.clone();
+        let mut runs = vec![Run { block: 0, mask: 0 }; log.len()];
+        for f in &log {
+            let i = &mut at[f.term as usize];
+            runs[*i as usize] = Run {
+                block: f.block,
+                mask: f.mask,
+            };
+            *i += 1;
+        }
+        drop(log);
+        let head_start = starts(n, heads.iter().map(|h| h.0));
+        let mut at = head_start.clone();
+        let mut head = vec![0u32; heads.len()];
+        for &(t, p) in &heads {
+            let i = &mut at[t as usize];
+            head[*i as usize] = p;
+            *i += 1;
+        }
+        // Terms in bucket order (`hash % MAX_SHARDS`), then by key, for the merge.
+        let buckets: Vec<u16> = keys
+            .iter()
+            .map(|k| u16::try_from(k.hash() as usize % MAX_SHARDS).unwrap_or(0))
+            .collect();
+        let mut order: Vec<u32> = (0..u32::try_from(n).unwrap_or(u32::MAX)).collect();
+        order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (a as usize, b as usize);
+            buckets[a].cmp(&buckets[b]).then_with(|| keys[a].cmp(&keys[b]))
+        });
+        let bucket_start = starts(MAX_SHARDS, order.iter().map(|&t| u32::from(buckets[t as usize])));
+        Chunk {
+            keys,
+            run_start,
+            runs,
+            head_start,
+            heads: head,
+            order,
+            bucket_start,
         }
     }
-    let mut buckets: Buckets = (0..MAX_SHARDS).map(|_| Vec::new()).collect();
-    for (key, list) in postings.finish() {
-        let b = key.hash() as usize % MAX_SHARDS;
-        buckets[b].push((key, list));
-    }
-    buckets
 }
 
-/// One term, encoded: `(hash, "term", "ALL[.TITLE[.HEAD]]")`.
-type Encoded = (u32, String, String);
-
-fn encode_term<'a>(key: &Key, lists: impl Iterator<Item = &'a [u32]> + Clone) -> Encoded {
-    let all = lists.clone().flat_map(|l| l.iter().map(|&p| p >> FIELD_BITS));
-    let last = lists.clone().filter_map(|l| l.last()).last().map(|&p| p >> FIELD_BITS);
-    // The headline lists are short: collected in one pass.
-    let (mut title, mut head) = (Vec::new(), Vec::new());
-    for &p in lists.flat_map(|l| l.iter()).filter(|&&p| p & (TITLE | HEAD) != 0) {
-        if p & TITLE != 0 {
-            title.push(p >> FIELD_BITS);
-        }
-        if p & HEAD != 0 {
-            head.push(p >> FIELD_BITS);
-        }
+/// Where each of `n` groups starts once `items` (group numbers) are sorted: `n + 1` offsets.
+fn starts(n: usize, items: impl Iterator<Item = u32>) -> Vec<u32> {
+    let mut start = vec![0u32; n + 1];
+    for g in items {
+        start[g as usize + 1] += 1;
     }
-    let mut value = String::new();
-    encode_into(&mut value, all, last);
-    if !title.is_empty() || !head.is_empty() {
-        value.push('.');
-        encode_into(&mut value, title.iter().copied(), title.last().copied());
-        if !head.is_empty() {
-            value.push('.');
-            encode_into(&mut value, head.iter().copied(), head.last().copied());
-        }
+    for i in 1..=n {
+        start[i] += start[i - 1];
     }
-    (key.hash(), key.text(), value)
+    start
 }
 
-/// Merges the chunks' postings of one bucket and encodes them.
-fn merge_bucket(parts: Vec<Bucket>) -> Vec<Encoded> {
-    let mut all: Vec<(Key, usize, Vec<u32>)> = parts
-        .into_iter()
+/// The index of a run of documents: its terms, each term's runs and headline postings.
+struct Chunk {
+    keys: Vec<Key>,
+    run_start: Vec<u32>,
+    runs: Vec<Run>,
+    head_start: Vec<u32>,
+    /// `doc << FIELD_BITS | TITLE/HEAD`, ascending by document, repeats included.
+    heads: Vec<u32>,
+    /// Term numbers by bucket, then key.
+    order: Vec<u32>,
+    bucket_start: Vec<u32>,
+}
+
+impl Chunk {
+    fn runs(&self, t: u32) -> &[Run] {
+        let t = t as usize;
+        &self.runs[self.run_start[t] as usize..self.run_start[t + 1] as usize]
+    }
+    fn heads(&self, t: u32) -> &[u32] {
+        let t = t as usize;
+        &self.heads[self.head_start[t] as usize..self.head_start[t + 1] as usize]
+    }
+    fn bucket(&self, b: usize) -> &[u32] {
+        &self.order[self.bucket_start[b] as usize..self.bucket_start[b + 1] as usize]
+    }
+}
+
+fn index_chunk(first: usize, entries: &[Entry]) -> Chunk {
+    let doc_of = |k: usize| u32::try_from(first + k).unwrap_or(u32::MAX >> FIELD_BITS);
+    let mut ix = Indexer::new(doc_of(0) / BLOCK);
+    let mut word = String::new();
+    let mut filter = String::new();
+    for (k, e) in entries.iter().enumerate() {
+        let doc = doc_of(k);
+        ix.start(doc);
+        let h = &e.item.headline;
+        ix.text(&h.title, doc, TITLE, &mut word);
+        ix.text(h.kicker.as_deref().unwrap_or(""), doc, HEAD, &mut word);
+        ix.text(h.subtitle.as_deref().unwrap_or(""), doc, HEAD, &mut word);
+        ix.text(&e.body.text, doc, 0, &mut word);
+        for (prefix, slug) in
+            std::iter::once(("p:", &e.item.region.province.slug)).chain(e.item.topics.iter().map(|t| ("t:", &t.slug)))
+        {
+            filter.clear();
+            filter.push_str(prefix);
+            filter.push_str(slug);
+            ix.filter(&filter, doc);
+        }
+    }
+    ix.finish()
+}
+
+/// Appends the document set of `runs` (ascending blocks) as [`encode_docs`] does.
+fn encode_runs(out: &mut Vec<u8>, runs: &[&[Run]], bitmap: &mut Vec<u64>) {
+    let all = || runs.iter().flat_map(|r| r.iter());
+    let Some(last) = runs.iter().rev().find_map(|r| r.last()) else {
+        return;
+    };
+    let max = last.block * BLOCK + (63 - last.mask.leading_zeros());
+    let count: usize = all().map(|r| r.mask.count_ones() as usize).sum();
+    let chars = max as usize / 6 + 1;
+    if count <= chars + 1 {
+        let ids = all().flat_map(|r| {
+            let base = r.block * BLOCK;
+            let mut m = r.mask;
+            std::iter::from_fn(move || {
+                (m != 0).then(|| {
+                    let id = base + m.trailing_zeros();
+                    m &= m - 1;
+                    id
+                })
+            })
+        });
+        if encode_gaps(out, ids, chars + 1) {
+            return;
+        }
+    }
+    // A bitmap: the blocks' words, 6 bits a character, 32 characters from every 3 words.
+    bitmap.clear();
+    bitmap.resize((max as usize / 64 + 1).next_multiple_of(3), 0);
+    for r in all() {
+        bitmap[r.block as usize] = r.mask;
+    }
+    out.push(b'~');
+    let start = out.len();
+    out.resize(start + chars.next_multiple_of(32), 0);
+    for (w, dst) in bitmap.chunks_exact(3).zip(out[start..].chunks_exact_mut(32)) {
+        for (j, d) in dst.iter_mut().enumerate() {
+            let (i, s) = (j * 6 / 64, j * 6 % 64);
+            let mut v = w[i] >> s;
+            if s > 58 {
+                v |= w[i + 1] << (64 - s);
+            }
+            *d = B64[(v & 63) as usize];
+        }
+    }
+    out.truncate(start + chars);
+}
+
+/// Appends the headline sets of a term (`.TITLE[.HEAD]`, nothing when both are empty) from its
+/// headline postings (ascending by document, repeats included).
+fn encode_heads(out: &mut Vec<u8>, heads: &[&[u32]], title: &mut Vec<u32>, head: &mut Vec<u32>) {
+    title.clear();
+    head.clear();
+    for &p in heads.iter().flat_map(|h| h.iter()) {
+        let (doc, fields) = (p >> FIELD_BITS, p & (TITLE | HEAD));
+        for (set, bit) in [(&mut *title, TITLE), (&mut *head, HEAD)] {
+            if fields & bit != 0 && set.last() != Some(&doc) {
+                set.push(doc);
+            }
+        }
+    }
+    if title.is_empty() && head.is_empty() {
+        return;
+    }
+    out.push(b'.');
+    encode_into(out, title);
+    if !head.is_empty() {
+        out.push(b'.');
+        encode_into(out, head);
+    }
+}
+
+/// Merges the chunks' terms of bucket `b` and writes them as `"term":"sets"`, comma-separated.
+fn encode_bucket(b: usize, chunks: &[Chunk]) -> Vec<u8> {
+    let mut terms: Vec<(&Key, usize, u32)> = chunks
+        .iter()
         .enumerate()
-        .flat_map(|(chunk, v)| v.into_iter().map(move |(k, p)| (k, chunk, p)))
+        .flat_map(|(c, chunk)| chunk.bucket(b).iter().map(move |&t| (&chunk.keys[t as usize], c, t)))
         .collect();
-    all.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
-    let mut out: Vec<Encoded> = Vec::new();
-    let mut i = 0;
-    while i < all.len() {
-        let mut j = i + 1;
-        while j < all.len() && all[j].0 == all[i].0 {
-            j += 1;
+    if terms.is_empty() {
+        return Vec::new();
+    }
+    // Each chunk's terms are sorted already; a stable sort by key keeps chunks (documents) in order.
+    terms.sort_by(|a, b| a.0.cmp(b.0));
+    let (mut runs, mut heads): (Vec<&[Run]>, Vec<&[u32]>) = (Vec::new(), Vec::new());
+    let (mut bitmap, mut title, mut head) = (Vec::new(), Vec::new(), Vec::new());
+    let mut out = Vec::new();
+    for group in terms.chunk_by(|a, b| a.0 == b.0) {
+        runs.clear();
+        heads.clear();
+        runs.extend(group.iter().map(|&(_, c, t)| chunks[c].runs(t)));
+        heads.extend(group.iter().map(|&(_, c, t)| chunks[c].heads(t)));
+        if !out.is_empty() {
+            out.push(b',');
         }
-        out.push(encode_term(&all[i].0, all[i..j].iter().map(|t| t.2.as_slice())));
-        i = j;
+        match group[0].0 {
+            Key::Cjk(k) => {
+                // CJK characters need no escape.
+                out.push(b'"');
+                for c in chars_of(*k) {
+                    out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                }
+                out.push(b'"');
+            }
+            Key::Word(w) => {
+                let mut json = String::new();
+                push_json_str(&mut json, w);
+                out.extend_from_slice(json.as_bytes());
+            }
+        }
+        out.extend_from_slice(b":\"");
+        encode_runs(&mut out, &runs, &mut bitmap);
+        encode_heads(&mut out, &heads, &mut title, &mut head);
+        out.push(b'"');
     }
     out
 }
@@ -743,6 +1257,13 @@ fn push_json_str(out: &mut String, s: &str) {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
+        // Eight bytes at a time while none is special: most text has nothing to escape.
+        if let Some(w) = bytes.get(i..i + 8) {
+            if !w.iter().any(|&b| SPECIAL[b as usize]) {
+                i += 8;
+                continue;
+            }
+        }
         if !SPECIAL[bytes[i] as usize] {
             i += 1;
             continue;
@@ -797,74 +1318,22 @@ const CONTROL: [&str; 32] = [
     "\\u0016", "\\u0017", "\\u0018", "\\u0019", "\\u001a", "\\u001b", "\\u001c", "\\u001d", "\\u001e", "\\u001f",
 ];
 
-fn shard_json(terms: &[&Encoded]) -> Vec<u8> {
-    let size: usize = terms.iter().map(|t| t.1.len() + t.2.len() + 6).sum();
-    let mut out = String::with_capacity(size + 2);
-    out.push('{');
-    for (i, (_, term, value)) in terms.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_json_str(&mut out, term);
-        out.push(':');
-        push_json_str(&mut out, value);
-    }
-    out.push('}');
-    out.into_bytes()
-}
-
-fn doc_json(site: &Site, e: &Entry, provinces: &BTreeMap<&str, usize>, topics: &BTreeMap<&str, usize>) -> Vec<u8> {
-    let h = &e.item.headline;
-    let mut out = String::with_capacity(e.body.text.len() + 256);
-    let field = |out: &mut String, name: &str, value: &str| {
-        out.push('"');
-        out.push_str(name);
-        out.push_str("\":");
-        push_json_str(out, value);
-        out.push(',');
-    };
-    out.push('{');
-    field(&mut out, "u", &e.path);
-    field(&mut out, "t", &h.title);
-    field(&mut out, "k", h.kicker.as_deref().unwrap_or(""));
-    field(&mut out, "s", h.subtitle.as_deref().unwrap_or(""));
-    field(&mut out, "d", &e.item.date.date.format("%Y-%m-%d").to_string());
-    field(
-        &mut out,
-        "dd",
-        &crate::locale::date(site.config.language, e.item.date.date),
-    );
-    let p = provinces
-        .get(e.item.region.province.slug.as_str())
-        .copied()
-        .unwrap_or(0);
-    out.push_str(&format!("\"p\":{p},"));
-    field(&mut out, "r", &e.item.region.display());
-    let g: Vec<String> = e
-        .item
-        .topics
-        .iter()
-        .filter_map(|t| topics.get(t.slug.as_str()))
-        .map(usize::to_string)
-        .collect();
-    out.push_str(&format!("\"g\":[{}],", g.join(",")));
-    out.push_str("\"x\":");
-    push_json_str(&mut out, &e.body.text);
-    out.push('}');
-    out.into_bytes()
-}
-
-/// A cheap, stable 64-bit hash of bytes, for the build version.
+/// A cheap, stable 64-bit hash of bytes, for the build version: four lanes, so that hashing
+/// the 50 MB of a 10,000-item index is not one long chain of multiplications.
 fn version_hash(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0x9e37_79b9_7f4a_7c15 ^ bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
+    const K: u64 = 0xff51_afd7_ed55_8ccd;
+    let mut lanes = [0x9e37_79b9_7f4a_7c15 ^ bytes.len() as u64, 1, 2, 3];
+    let mut chunks = bytes.chunks_exact(32);
     for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h ^ u64::from_le_bytes(w))
-            .wrapping_mul(0xff51_afd7_ed55_8ccd)
-            .rotate_left(29);
+        for (lane, w) in lanes.iter_mut().zip(c.chunks_exact(8)) {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(w);
+            *lane = (*lane ^ u64::from_le_bytes(b)).wrapping_mul(K).rotate_left(29);
+        }
     }
+    let mut h = lanes
+        .iter()
+        .fold(0u64, |acc, &l| (acc.rotate_left(17) ^ l).wrapping_mul(K));
     for &b in chunks.remainder() {
         h = (h ^ u64::from(b)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
     }
@@ -880,83 +1349,165 @@ fn shard_count(bytes: usize) -> usize {
         .clamp(1, MAX_SHARDS)
 }
 
-/// How many documents go in one file of `docs/`: as many as keep a page of scattered results
-/// (each in its own file) under [`PAGE_DOC_BYTES`], at least one.
-fn per_file(docs: &[Vec<u8>]) -> usize {
-    let bytes: usize = docs.iter().map(Vec::len).sum();
-    let average = bytes.div_ceil(docs.len().max(1)).max(1);
-    (PAGE_DOC_BYTES / (PAGE * average)).clamp(1, MAX_PER_FILE)
+/// About how many bytes the document of `e` takes in a pack.
+fn doc_size(e: &Entry) -> usize {
+    let h = &e.item.headline;
+    let head = h.title.len() + h.kicker.as_ref().map_or(0, String::len) + h.subtitle.as_ref().map_or(0, String::len);
+    e.body.text.len() + head + e.path.len() + 160
 }
 
-/// Every file of the search index: `(path relative to the output root, bytes)`.
-pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
-    let entries = &site.entries;
+/// How many documents go in one pack of `docs/`: about [`PACK_BYTES`] of them, from the
+/// average item's size (the inputs', so that it is known before the documents are written).
+fn per_file(entries: &[Entry]) -> usize {
+    let bytes: usize = entries.iter().map(doc_size).sum();
+    let average = bytes.div_ceil(entries.len().max(1)).max(1);
+    (PACK_BYTES / average).clamp(1, MAX_PER_FILE)
+}
+
+/// The index shards, and their number.
+fn index_files(entries: &[Entry]) -> (usize, Vec<(String, Vec<u8>)>) {
     let threads = rayon::current_num_threads().max(1);
-    let chunk = entries.len().div_ceil(threads * 2).max(256);
-    let chunks: Vec<Buckets> = entries
+    // Chunks start on block boundaries, so that a block's bits are all in one chunk.
+    let chunk = entries
+        .len()
+        .div_ceil(threads * 2)
+        .max(128)
+        .next_multiple_of(BLOCK as usize);
+    let chunks: Vec<Chunk> = entries
         .par_chunks(chunk)
         .enumerate()
         .map(|(k, es)| index_chunk(k * chunk, es))
         .collect();
-    // Transpose: bucket-major, chunk order kept so that ids stay ascending when merged.
-    let mut by_bucket: Vec<Vec<Bucket>> = (0..MAX_SHARDS).map(|_| Vec::new()).collect();
-    for c in chunks {
-        for (b, v) in c.into_iter().enumerate() {
-            if !v.is_empty() {
-                by_bucket[b].push(v);
-            }
-        }
-    }
-    let buckets: Vec<Vec<Encoded>> = by_bucket.into_par_iter().map(merge_bucket).collect();
-    let total: usize = buckets.iter().flatten().map(|t| t.1.len() + t.2.len() + 6).sum();
+    let buckets: Vec<Vec<u8>> = (0..MAX_SHARDS)
+        .into_par_iter()
+        .map(|b| encode_bucket(b, &chunks))
+        .collect();
+    drop(chunks);
+    let total: usize = buckets.iter().filter(|b| !b.is_empty()).map(|b| b.len() + 1).sum();
     let shards = shard_count(total);
-
-    let mut out: Vec<(String, Vec<u8>)> = (0..shards)
+    // Shard `s` holds buckets `s`, `s + shards`, …: `hash % shards` is `(hash % MAX_SHARDS) % shards`.
+    let files = (0..shards)
         .into_par_iter()
         .map(|s| {
-            let mut terms: Vec<&Encoded> = buckets.iter().skip(s).step_by(shards).flatten().collect();
-            terms.sort_unstable_by(|a, b| a.1.cmp(&b.1));
-            (format!("{DIR}index/{s}.json"), shard_json(&terms))
-        })
-        .collect();
-    let (provinces, topics) = choices(site);
-    let pos = |list: &[(String, String)]| -> Vec<String> { list.iter().map(|(s, _)| s.clone()).collect() };
-    let (pslugs, tslugs) = (pos(&provinces), pos(&topics));
-    let pmap: BTreeMap<&str, usize> = pslugs.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
-    let tmap: BTreeMap<&str, usize> = tslugs.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
-    let docs: Vec<Vec<u8>> = entries.par_iter().map(|e| doc_json(site, e, &pmap, &tmap)).collect();
-    let per_file = per_file(&docs);
-    let files: Vec<(String, Vec<u8>)> = docs
-        .par_chunks(per_file)
-        .enumerate()
-        .map(|(b, docs)| {
-            let mut json = Vec::with_capacity(docs.iter().map(|d| d.len() + 1).sum::<usize>() + 2);
-            json.push(b'[');
-            for (i, d) in docs.iter().enumerate() {
+            let parts: Vec<&Vec<u8>> = buckets
+                .iter()
+                .skip(s)
+                .step_by(shards)
+                .filter(|b| !b.is_empty())
+                .collect();
+            let mut json = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + 2);
+            json.push(b'{');
+            for (i, p) in parts.into_iter().enumerate() {
                 if i > 0 {
                     json.push(b',');
                 }
-                json.extend_from_slice(d);
+                json.extend_from_slice(p);
             }
-            json.push(b']');
-            (format!("{DIR}docs/{b}.json"), json)
+            json.push(b'}');
+            (format!("{DIR}index/{s}.json"), json)
         })
         .collect();
-    out.extend(files);
+    (shards, files)
+}
 
+/// Appends the [`Doc`] of `e` as JSON.
+fn push_doc(out: &mut String, site: &Site, e: &Entry, provinces: &HashMap<&str, usize>, topics: &HashMap<&str, usize>) {
+    use std::fmt::Write;
+    let h = &e.item.headline;
+    let field = |out: &mut String, name: &str, value: &str| {
+        out.push('"');
+        out.push_str(name);
+        out.push_str("\":");
+        push_json_str(out, value);
+        out.push(',');
+    };
+    out.push('{');
+    field(out, "u", &e.path);
+    field(out, "t", &h.title);
+    field(out, "k", h.kicker.as_deref().unwrap_or(""));
+    field(out, "s", h.subtitle.as_deref().unwrap_or(""));
+    // A date writes as ISO digits and dashes: nothing to escape.
+    let _ = write!(out, "\"d\":\"{}\",", e.item.date.date);
+    field(out, "dd", &crate::locale::date(site.config.language, e.item.date.date));
+    let p = provinces
+        .get(e.item.region.province.slug.as_str())
+        .copied()
+        .unwrap_or(0);
+    let _ = write!(out, "\"p\":{p},");
+    field(out, "r", &e.item.region.display());
+    out.push_str("\"g\":[");
+    let mut first = true;
+    for g in e.item.topics.iter().filter_map(|t| topics.get(t.slug.as_str())) {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        let _ = write!(out, "{g}");
+    }
+    out.push_str("],\"x\":");
+    push_json_str(out, &e.body.text);
+    out.push('}');
+}
+
+/// Each slug's position in a list of choices.
+fn position(list: &[(String, String)]) -> HashMap<&str, usize> {
+    list.iter().enumerate().map(|(i, (s, _))| (s.as_str(), i)).collect()
+}
+
+/// The document packs and their offsets files, and the number of documents a pack holds.
+fn doc_files(site: &Site, choices: &Choices) -> (usize, Vec<(String, Vec<u8>)>) {
+    let (provinces, topics) = (position(&choices.0), position(&choices.1));
+    let per_file = per_file(&site.entries);
+    let files = site
+        .entries
+        .par_chunks(per_file)
+        .enumerate()
+        .flat_map_iter(|(b, es)| {
+            let mut json = String::with_capacity(es.iter().map(doc_size).sum::<usize>() + 64);
+            let mut offsets = String::with_capacity(8 * es.len() + 8);
+            json.push('[');
+            offsets.push('[');
+            for (i, e) in es.iter().enumerate() {
+                if i > 0 {
+                    json.push(',');
+                }
+                offsets.push_str(&json.len().to_string());
+                offsets.push(',');
+                push_doc(&mut json, site, e, &provinces, &topics);
+            }
+            json.push(']');
+            offsets.push_str(&json.len().to_string());
+            offsets.push(']');
+            [
+                (format!("{DIR}docs/{b}.json"), json.into_bytes()),
+                (format!("{DIR}docs/{b}.offsets.json"), offsets.into_bytes()),
+            ]
+        })
+        .collect();
+    (per_file, files)
+}
+
+/// Every file of the search index: `(path relative to the output root, bytes)`.
+pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let (provinces, topics) = choices(site);
+    let choices = (provinces, topics);
+    let ((shards, mut out), (per_file, docs)) =
+        rayon::join(|| index_files(&site.entries), || doc_files(site, &choices));
+    out.extend(docs);
     let version = out
         .par_iter()
         .map(|(_, b)| version_hash(b))
         .collect::<Vec<u64>>()
         .into_iter()
-        .fold(FORMAT as u64, |acc, h| {
+        .fold(u64::from(FORMAT), |acc, h| {
             (acc.rotate_left(7) ^ h).wrapping_mul(0x0000_0100_0000_01b3)
         });
+    let (provinces, topics) = choices;
     let meta = Meta {
         format: FORMAT,
         version: format!("{version:016x}"),
         base: site.urls.base_path().to_string(),
-        docs: entries.len(),
+        docs: site.entries.len(),
         shards,
         per_file,
         provinces,
@@ -1004,6 +1555,35 @@ impl std::error::Error for ReadError {}
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ReadError> {
     let bytes = std::fs::read(path).map_err(|e| ReadError(format!("{}: {e}", path.display())))?;
     serde_json::from_slice(&bytes).map_err(|e| ReadError(format!("{}: {e}", path.display())))
+}
+
+/// A pack of documents with its offsets, read whole; [`Pack::doc`] reads one document from its
+/// byte range, as the script does.
+struct Pack {
+    b: usize,
+    offsets: Vec<usize>,
+    bytes: Vec<u8>,
+}
+
+impl Pack {
+    fn read(dir: &Path, b: usize) -> Result<Pack, ReadError> {
+        let path = dir.join(format!("docs/{b}.json"));
+        Ok(Pack {
+            b,
+            offsets: read_json(&dir.join(format!("docs/{b}.offsets.json")))?,
+            bytes: std::fs::read(&path).map_err(|e| ReadError(format!("{}: {e}", path.display())))?,
+        })
+    }
+
+    /// Document `i` of the pack: bytes `offsets[i]` to `offsets[i + 1] - 2`.
+    fn doc(&self, i: usize) -> Result<Doc, ReadError> {
+        let range = match (self.offsets.get(i), self.offsets.get(i + 1)) {
+            (Some(&a), Some(&b)) if a < b => a..b - 1,
+            _ => return Err(ReadError(format!("no document {i} in docs/{}.json", self.b))),
+        };
+        let bytes = self.bytes.get(range).unwrap_or_default();
+        serde_json::from_slice(bytes).map_err(|e| ReadError(format!("document {i} of docs/{}.json: {e}", self.b)))
+    }
 }
 
 /// The URLs of the items matching `q`, best first, read from the search files in `dir` (the
@@ -1081,17 +1661,15 @@ pub fn search(dir: &Path, q: &str, filters: &Filters) -> Result<Vec<Hit>, ReadEr
     };
     let exact = parts.iter().all(Part::exact);
     let per_file = meta.per_file.max(1);
-    let mut files: BTreeMap<usize, Vec<Doc>> = BTreeMap::new();
+    let mut packs: BTreeMap<usize, Pack> = BTreeMap::new();
     let mut hits: Vec<Hit> = Vec::with_capacity(candidates.len());
     for d in candidates {
         let b = d as usize / per_file;
-        let docs = match files.entry(b) {
+        let pack = match packs.entry(b) {
             btree_map::Entry::Occupied(o) => o.into_mut(),
-            btree_map::Entry::Vacant(v) => v.insert(read_json(&dir.join(format!("docs/{b}.json")))?),
+            btree_map::Entry::Vacant(v) => v.insert(Pack::read(dir, b)?),
         };
-        let doc = docs
-            .get(d as usize % per_file)
-            .ok_or_else(|| ReadError(format!("no document {d} in docs/{b}.json")))?;
+        let doc = pack.doc(d as usize % per_file)?;
         let tier = if exact { Some(index_tier(d)) } else { doc.tier(&parts) };
         if let Some(tier) = tier {
             hits.push(Hit {
@@ -1157,9 +1735,62 @@ mod tests {
 
     #[test]
     fn packed_keys_hash_as_their_text() {
-        for (first, c) in [(None, '劳'), (Some('劳'), '模'), (Some('𠀀'), '〇')] {
-            let key = pack(first, c);
+        for (first, c) in [(0, '劳'), ('劳' as u64, '模'), ('𠀀' as u64, '〇')] {
+            let key = pack(first, c as u64);
             assert_eq!(hash_key(key), hash(&unpack(key)));
+        }
+    }
+
+    #[test]
+    fn runs_encode_as_their_ids() {
+        // xorshift: deterministic sets of every density, across block and 3-word boundaries.
+        let mut x: u32 = 0x9e37_79b9;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x
+        };
+        for case in 0..400u32 {
+            let (n, density) = (1 + next() % 1500, 1 + case % 64);
+            let ids: Vec<u32> = (0..n).filter(|_| next() % 64 < density).collect();
+            let mut runs: Vec<Run> = Vec::new();
+            for &id in &ids {
+                match runs.last_mut() {
+                    Some(r) if r.block == id / BLOCK => r.mask |= 1 << (id % BLOCK),
+                    _ => runs.push(Run {
+                        block: id / BLOCK,
+                        mask: 1 << (id % BLOCK),
+                    }),
+                }
+            }
+            // Split as chunks would split them.
+            let (a, b) = runs.split_at(runs.len() / 2);
+            let mut out = Vec::new();
+            encode_runs(&mut out, &[a, b], &mut Vec::new());
+            assert_eq!(String::from_utf8(out).unwrap(), encode_docs(&ids), "{ids:?}");
+        }
+    }
+
+    #[test]
+    fn bigrams_imply_the_unigrams() {
+        for text in [
+            "外卖骑手Ａ1，CSV",
+            "年",
+            "2022年6月，劳模",
+            "ひらがなカタカナ한국어 𠀀〇𠀀 ䷀䷁ 㐀",
+            "a劳b模c",
+            "劳模劳模",
+        ] {
+            let mut word = String::new();
+            let mut terms: Vec<String> = Vec::new();
+            each_term(text, &mut word, false, &mut |t: Term<'_>| match t {
+                Term::Cjk(k) => terms.extend(chars_of(k).map(String::from).chain([unpack(k)])),
+                Term::Word(w) => terms.push(w.to_string()),
+            });
+            terms.sort();
+            terms.dedup();
+            assert_eq!(terms, index_terms(text), "{text}");
         }
     }
 

@@ -308,9 +308,17 @@ fn meta_lists_shards_documents_and_filters() {
     assert!(per_file >= 1);
     let mut n = 0;
     for f in 0..b.site.entries.len().div_ceil(per_file) {
-        let docs: Value =
-            serde_json::from_slice(&std::fs::read(b.search.join(format!("docs/{f}.json"))).unwrap()).unwrap();
-        for doc in docs.as_array().unwrap() {
+        let bytes = std::fs::read(b.search.join(format!("docs/{f}.json"))).unwrap();
+        let docs: Value = serde_json::from_slice(&bytes).unwrap();
+        let offsets: Vec<usize> =
+            serde_json::from_slice(&std::fs::read(b.search.join(format!("docs/{f}.offsets.json"))).unwrap()).unwrap();
+        let docs = docs.as_array().unwrap();
+        assert_eq!(offsets.len(), docs.len() + 1, "docs/{f}.offsets.json");
+        assert_eq!(*offsets.last().unwrap(), bytes.len());
+        for (i, doc) in docs.iter().enumerate() {
+            // Each document's byte range is the document alone, as a range request fetches it.
+            let alone: Value = serde_json::from_slice(&bytes[offsets[i]..offsets[i + 1] - 1]).unwrap();
+            assert_eq!(&alone, doc, "document {i} of docs/{f}.json");
             let url = format!("/bulletin/{}", doc["u"].as_str().unwrap());
             assert_eq!(url, b.site.urls.link(&b.site.entries[n].path), "document {n}");
             n += 1;
@@ -519,6 +527,29 @@ fn substrings_of_headlines_rank_headline_matches_first() {
         assert!(hits.windows(2).all(|w| w[0].tier < w[1].tier || w[0].id < w[1].id));
         assert!(hits.iter().any(|h| h.url == b.site.urls.link(&e.path)));
     }
+}
+
+#[test]
+fn the_files_are_the_same_whatever_the_threads() {
+    let b = corpus();
+    let with = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| search::files(&b.site))
+    };
+    // One thread indexes the 300 items in two chunks, three threads in three.
+    let one = with(1);
+    assert!(one == with(3), "the index depends on how the work was split");
+    assert!(one == with(1));
+    let written: Vec<(String, Vec<u8>)> = one
+        .iter()
+        .map(|(p, _)| {
+            (
+                p.clone(),
+                std::fs::read(b.search.join(p.strip_prefix("search/").unwrap())).unwrap(),
+            )
+        })
+        .collect();
+    assert!(one == written, "the files on disk are those of another build");
 }
 
 #[test]
@@ -802,9 +833,10 @@ fn node_tests_pass_and_the_js_engine_agrees_with_rust() {
 
 // ---------------------------------------------------------------- measurements
 
-/// Sizes and indexing time for a large site:
-/// `BULLETIN_SEARCH_BENCH=/tmp/c10k cargo test --release --test search -- --ignored --nocapture`
-/// (the site made by `python3 bench/gen_corpus.py --articles 10000 --out /tmp/c10k`).
+/// Time, files and first-query downloads of the index of a large site:
+/// `BULLETIN_SEARCH_BENCH=target/bench-corpus/10000/site cargo test --release --test search -- --ignored --nocapture`
+/// (the corpus of `scripts/bench.sh 10000`, or `python3 bench/gen_corpus.py --articles 10000 --out DIR`);
+/// `BULLETIN_SEARCH_BENCH_RUNS` timed builds (7) after one warm-up.
 #[test]
 #[ignore = "needs a generated corpus in BULLETIN_SEARCH_BENCH"]
 fn measure_a_large_site() {
@@ -812,22 +844,64 @@ fn measure_a_large_site() {
         println!("set BULLETIN_SEARCH_BENCH to a site folder");
         return;
     };
+    let runs: usize = std::env::var("BULLETIN_SEARCH_BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(7);
     let site = bulletin::load(&options(Path::new(&root))).unwrap().site;
-    let mut best = f64::MAX;
-    let mut best_cpu = f64::MAX;
-    let mut files = Vec::new();
-    for _ in 0..3 {
-        let (t, cpu) = (std::time::Instant::now(), cpu_seconds());
-        files = search::files(&site);
-        best = best.min(t.elapsed().as_secs_f64());
-        best_cpu = best_cpu.min(cpu_seconds() - cpu);
+    let mut files = search::files(&site);
+    let (mut cpu, mut wall) = (Vec::new(), Vec::new());
+    for _ in 0..runs.max(1) {
+        let (t, c) = (std::time::Instant::now(), cpu_seconds());
+        let again = search::files(&site);
+        wall.push(t.elapsed().as_secs_f64());
+        cpu.push(cpu_seconds() - c);
+        assert!(again == files, "two builds of the index differ");
+        files = again;
     }
-    println!("search::files CPU time (user+sys, all threads): {best_cpu:.2} s (best of 3)");
+    let mean = cpu.iter().sum::<f64>() / cpu.len() as f64;
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        (v[v.len() / 2], v[0])
+    };
+    let ((cpu_median, cpu_min), (wall_median, _)) = (median(&mut cpu), median(&mut wall));
+    println!(
+        "items: {}; rayon threads: {}",
+        site.entries.len(),
+        rayon::current_num_threads()
+    );
+    println!(
+        "search::files CPU (user+sys, all threads, 10 ms ticks): {mean:.3} s mean of {} builds \
+         (median {cpu_median:.2}, best {cpu_min:.2}); wall {wall_median:.3} s median",
+        cpu.len()
+    );
+    let kind = |p: &str| -> &str {
+        if p.starts_with("search/index/") {
+            "index shards"
+        } else if p.ends_with(".offsets.json") {
+            "docs offsets"
+        } else if p.starts_with("search/docs/") {
+            "docs packs"
+        } else {
+            "meta"
+        }
+    };
+    let mut kinds: std::collections::BTreeMap<&str, (usize, usize, usize)> = Default::default();
+    for (p, b) in &files {
+        let k = kinds.entry(kind(p)).or_default();
+        *k = (k.0 + 1, k.1 + b.len(), k.2.max(b.len()));
+    }
+    for (k, (n, bytes, largest)) in &kinds {
+        println!("  {k}: {n} files, {bytes} bytes (largest {largest})");
+    }
+    let total: usize = files.iter().map(|(_, b)| b.len()).sum();
+    println!("files: {}, {total} bytes", files.len());
+
     let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("search/bench");
     if out.exists() {
         std::fs::remove_dir_all(&out).unwrap();
     }
-    let t = std::time::Instant::now();
+    let (t, c) = (std::time::Instant::now(), cpu_seconds());
     {
         use rayon::prelude::*;
         files.par_iter().for_each(|(path, bytes)| {
@@ -836,44 +910,24 @@ fn measure_a_large_site() {
             std::fs::write(p, bytes).unwrap();
         });
     }
-    let write = t.elapsed().as_secs_f64();
-    let size = |prefix: &str| -> (usize, usize) {
-        let v: Vec<usize> = files
-            .iter()
-            .filter(|(p, _)| p.starts_with(prefix))
-            .map(|(_, b)| b.len())
-            .collect();
-        (v.len(), v.iter().sum())
-    };
-    let (shards, shard_bytes) = size("search/index/");
-    let (docs, doc_bytes) = size("search/docs/");
-    let (_, meta_bytes) = size("search/meta.json");
-    println!("items: {}", site.entries.len());
     println!(
-        "search::files: {:.3} s (best of 3); writing {} files: {write:.3} s",
-        best,
-        files.len()
+        "writing them: {:.3} s wall, {:.3} s CPU",
+        t.elapsed().as_secs_f64(),
+        cpu_seconds() - c
     );
-    println!("index: {shards} shards, {shard_bytes} bytes (largest {} bytes)", {
-        files
-            .iter()
-            .filter(|(p, _)| p.starts_with("search/index/"))
-            .map(|(_, b)| b.len())
-            .max()
-            .unwrap_or(0)
-    });
-    println!("docs: {docs} files, {doc_bytes} bytes; meta.json: {meta_bytes} bytes");
-    let largest_docs = files
-        .iter()
-        .filter(|(p, _)| p.starts_with("search/docs/"))
-        .map(|(_, b)| b.len())
-        .max()
-        .unwrap_or(0);
-    println!("largest doc file: {largest_docs} bytes");
+
+    // What the script downloads for a first page: meta.json, the shard of each term, and for
+    // each document shown its pack's offsets and its byte range (phrase checks that fail fetch
+    // a few more documents, not counted).
     let dir = out.join("search");
-    let len = |rel: String| std::fs::metadata(dir.join(rel)).map(|m| m.len() as usize).unwrap_or(0);
+    let len = |rel: &str| std::fs::metadata(dir.join(rel)).unwrap().len() as usize;
     let meta: Value = serde_json::from_slice(&std::fs::read(dir.join("meta.json")).unwrap()).unwrap();
-    let n = meta["shards"].as_u64().unwrap() as usize;
+    let (shards, per_file) = (
+        meta["shards"].as_u64().unwrap() as usize,
+        meta["per_file"].as_u64().unwrap() as u32,
+    );
+    let meta_bytes = len("meta.json");
+    let mut worst = 0;
     for q in [
         "劳模",
         "工会",
@@ -890,23 +944,38 @@ fn measure_a_large_site() {
         let took = t.elapsed().as_secs_f64();
         let terms: BTreeSet<usize> = search::parse_query(q)
             .iter()
-            .flat_map(|p| p.terms.iter().map(|t| search::shard_of(t, n)))
+            .flat_map(|p| p.terms.iter().map(|t| search::shard_of(t, shards)))
             .collect();
-        let shard_bytes: usize = terms.iter().map(|k| len(format!("index/{k}.json"))).sum();
-        let per_file = meta["per_file"].as_u64().unwrap() as u32;
-        let files: BTreeSet<u32> = hits.iter().take(search::PAGE).map(|h| h.id / per_file).collect();
-        let page: usize = files.iter().map(|f| len(format!("docs/{f}.json"))).sum();
+        let shard_bytes: usize = terms.iter().map(|k| len(&format!("index/{k}.json"))).sum();
+        let page = &hits[..hits.len().min(search::PAGE)];
+        let packs: BTreeSet<u32> = page.iter().map(|h| h.id / per_file).collect();
+        let offsets_bytes: usize = packs.iter().map(|b| len(&format!("docs/{b}.offsets.json"))).sum();
+        let doc_bytes: usize = page
+            .iter()
+            .map(|h| {
+                let (b, i) = ((h.id / per_file) as usize, (h.id % per_file) as usize);
+                let at: Vec<usize> =
+                    serde_json::from_slice(&std::fs::read(dir.join(format!("docs/{b}.offsets.json"))).unwrap())
+                        .unwrap();
+                at[i + 1] - 1 - at[i]
+            })
+            .sum();
+        let sum = meta_bytes + shard_bytes + offsets_bytes + doc_bytes;
+        worst = worst.max(sum);
         println!(
-            "{q}: {} results; first page fetches meta {meta_bytes} + {} shard(s) {shard_bytes} + {} doc file(s) {page} = {} bytes (Rust query of all results {took:.3} s)",
+            "{q}: {} results; first page: meta {meta_bytes} + {} shard(s) {shard_bytes} + {} offsets {offsets_bytes} + {} documents {doc_bytes} = {:.1} KB (Rust query of all results {took:.3} s)",
             hits.len(),
             terms.len(),
-            files.len(),
-            meta_bytes + shard_bytes + page
+            packs.len(),
+            page.len(),
+            sum as f64 / 1000.0
         );
     }
+    println!("largest first page: {:.1} KB", worst as f64 / 1000.0);
 }
 
-/// CPU time of this process so far (user + system, every thread), from /proc; 0 elsewhere.
+/// CPU time of this process so far (user + system, every thread), in seconds, from /proc
+/// (clock ticks of 10 ms); 0 elsewhere.
 fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();

@@ -4,8 +4,10 @@
  * This script mirrors its tokenizer exactly (tests/js/vectors.json is checked against both):
  * Han text is matched by character bigrams (a single character by its unigram), Latin letters
  * and digits as whole lowercased tokens. A query fetches meta.json, then one index shard per
- * term, then the documents of the results it shows; a query of more than one term per part is
- * checked as a phrase against each document's stored text before it is shown.
+ * term, then the documents of the results it shows: each one's byte range of its pack
+ * (docs/B.json), found in the pack's offsets (docs/B.offsets.json); where the server ignores
+ * byte ranges, whole packs. A query of more than one term per part is checked as a phrase
+ * against each document's stored text before it is shown.
  *
  * No dependencies. Every piece of data reaches the page through textContent or attributes,
  * never innerHTML. Loaded as a classic script in the browser; under Node it only exports its
@@ -27,7 +29,7 @@
 })(function () {
   'use strict';
 
-  var FORMAT = 1;
+  var FORMAT = 2;
   var MAX_WORD = 32;
   var PAGE = 10;
 
@@ -317,22 +319,27 @@
   // ------------------------------------------------------------ the engine
 
   /**
-   * Queries the search files. `load(rel, version)` returns a promise of the parsed JSON file
-   * at `rel` (`meta.json`, `index/K.json`, `docs/B.json`) under the search folder; `version`
-   * is null for meta.json (fetch it fresh) and the build version otherwise (for cache busting).
+   * Queries the search files. `load(rel, version, range)` returns a promise of the parsed JSON
+   * file at `rel` (`meta.json`, `index/K.json`, `docs/B.offsets.json`, `docs/B.json`) under the
+   * search folder; `version` is null for meta.json (fetch it fresh) and the build version
+   * otherwise (for cache busting). With `range` ([first, last] byte, inclusive) it should
+   * parse only those bytes, one document of a pack, but may parse the whole file instead.
    */
   function Engine(load) {
     this.load = load;
     this.meta = null;
     this.loaded = {};
     this.shards = {};
-    this.files = {};
+    this.offsets = {};
+    this.docs = {};
+    this.packs = {};
+    this.whole = false;
   }
 
   /** Loads a file once; a failed load is forgotten, so that the next search tries again. */
-  Engine.prototype.once = function (cache, key, rel, version) {
+  Engine.prototype.once = function (cache, key, rel, version, range) {
     if (!cache[key]) {
-      cache[key] = Promise.resolve(this.load(rel, version)).catch(function (err) {
+      cache[key] = Promise.resolve(this.load(rel, version, range)).catch(function (err) {
         delete cache[key];
         throw err;
       });
@@ -353,14 +360,33 @@
     return this.once(this.shards, k, 'index/' + k + '.json', this.meta.version);
   };
 
-  /** The document `id`, from the file of `docs/` holding it (meta.per_file documents each). */
+  /**
+   * The document `id`: document `id % per_file` of the pack docs/B.json, B = id / per_file.
+   * Its bytes are `offsets[i]` to `offsets[i + 1] - 2` (a comma or the closing bracket follows
+   * each), the offsets being docs/B.offsets.json. Once a server has answered a range with the
+   * whole pack, whole packs are loaded instead, each once.
+   */
   Engine.prototype.doc = function (id) {
-    var per = this.meta.per_file || 1;
+    var self = this;
+    var per = self.meta.per_file || 1;
     var b = Math.floor(id / per);
-    return this.once(this.files, b, 'docs/' + b + '.json', this.meta.version).then(function (docs) {
-      var doc = docs[id % per];
+    var i = id % per;
+    var version = self.meta.version;
+    var rel = 'docs/' + b + '.json';
+    var pick = function (docs) {
+      var doc = docs[i];
       if (!doc) { throw new Error('no document ' + id); }
       return doc;
+    };
+    if (self.packs[b] || self.whole) { return self.once(self.packs, b, rel, version).then(pick); }
+    return self.once(self.offsets, b, 'docs/' + b + '.offsets.json', version).then(function (at) {
+      if (!(at[i] < at[i + 1])) { throw new Error('no document ' + id); }
+      return self.once(self.docs, id, rel, version, [at[i], at[i + 1] - 2]);
+    }).then(function (got) {
+      if (!Array.isArray(got)) { return got; }
+      self.whole = true;
+      if (!self.packs[b]) { self.packs[b] = Promise.resolve(got); }
+      return pick(got);
     });
   };
 
@@ -486,6 +512,32 @@
     return more();
   };
 
+  /**
+   * The Engine's `load` over HTTP: `fetch(url, init)` is window.fetch, `base` the URL of the
+   * search folder. meta.json is fetched fresh, the other files with `?v=version`; a range is
+   * asked for with a Range header, and when the answer is neither that range nor the whole
+   * file (or does not parse), the whole file is fetched.
+   */
+  function fetcher(fetch, base) {
+    return function (rel, version, range) {
+      var url = base + rel + (version ? '?v=' + encodeURIComponent(version) : '');
+      var get = function (range) {
+        var init = version ? {} : { cache: 'no-cache' };
+        var bytes = range ? 'bytes ' + range[0] + '-' + range[1] + '/' : '';
+        if (range) { init.headers = { Range: 'bytes=' + range[0] + '-' + range[1] }; }
+        return fetch(url, init).then(function (r) {
+          if (!r.ok) { throw new Error(url + ': ' + r.status); }
+          // A server may ignore the range (200, the whole file) or send another one.
+          if (r.status === 206 && (r.headers.get('Content-Range') || '').indexOf(bytes) !== 0) {
+            throw new Error(url + ': unexpected range');
+          }
+          return r.json();
+        });
+      };
+      return range ? get(range).catch(function () { return get(null); }) : get(null);
+    };
+  }
+
   // ------------------------------------------------------------ the page
 
   function fill(doc, el, segs) {
@@ -560,13 +612,7 @@
     var status = doc.getElementById('search-status');
     var list = doc.getElementById('search-results');
     var more = doc.getElementById('search-more');
-    var engine = new Engine(function (rel, version) {
-      var url = base + rel + (version ? '?v=' + encodeURIComponent(version) : '');
-      return win.fetch(url, version ? {} : { cache: 'no-cache' }).then(function (r) {
-        if (!r.ok) { throw new Error(url + ': ' + r.status); }
-        return r.json();
-      });
-    });
+    var engine = new Engine(fetcher(function (url, init) { return win.fetch(url, init); }, base));
     var current = null;
     var serial = 0;
 
@@ -660,6 +706,7 @@
     highlight: highlight,
     excerpt: excerpt,
     Engine: Engine,
+    fetcher: fetcher,
     boot: boot
   };
 });
