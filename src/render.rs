@@ -986,7 +986,7 @@ impl<'a> Renderer<'a> {
                 self.page("search.html", urls::SEARCH, &c, sink)
             }
             Job::SearchIndex => {
-                // About 10,000 small files for 10,000 items: written in parallel.
+                // Hundreds of files (shards and document packs): written in parallel.
                 let files = crate::search::files(site);
                 files.par_iter().try_for_each(|(path, bytes)| sink.write(path, bytes))?;
                 Ok(files.len())
