@@ -16,14 +16,15 @@
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::item::Item;
-use crate::render::{self, Planned, Sink, ViewCache};
+use crate::output::MemorySink;
+use crate::render::{self, Planned, ViewCache};
 use crate::site::{Selection, Site};
 use crate::theme::{self, StaticSource, Theme};
 use crate::{output, source, Options};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 /// The files of a build: output path → bytes (shared, so that publishing them is cheap).
@@ -91,23 +92,6 @@ impl std::fmt::Debug for Rebuilder {
             .field("sources", &self.sources.len())
             .field("files", &self.files.len())
             .finish_non_exhaustive()
-    }
-}
-
-/// Collects written files in memory.
-#[derive(Default)]
-struct Collect {
-    files: Mutex<Vec<(String, Vec<u8>)>>,
-}
-
-impl Sink for Collect {
-    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let rel = output::safe_relative(path)
-            .ok_or_else(|| Diagnostic::file_error(path, "refusing to write outside the output folder"))?;
-        if let Ok(mut f) = self.files.lock() {
-            f.push((rel, bytes.to_vec()));
-        }
-        Ok(())
     }
 }
 
@@ -225,7 +209,7 @@ impl Rebuilder {
         };
         let jobs = std::mem::take(&mut self.deferred);
         let chosen: Vec<&Planned> = jobs.iter().collect();
-        let sink = Collect::default();
+        let sink = MemorySink::default();
         let written = render::render_planned(site, theme, &sink, &chosen, &mut self.views)?;
         let mut outcome = Outcome {
             rendered: written.len(),
@@ -370,7 +354,7 @@ impl Rebuilder {
         let (later, now): (Vec<&Planned>, Vec<&Planned>) = changed
             .into_iter()
             .partition(|p| p.deferrable() && self.done.contains_key(p.key()));
-        let sink = Collect::default();
+        let sink = MemorySink::default();
         let written = render::render_planned(site, theme, &sink, &now, &mut self.views).inspect_err(|_| {
             // The views were moved into the failed render: start them again next time.
             self.views = ViewCache::default();
@@ -409,14 +393,15 @@ impl Rebuilder {
     /// Puts rendered files in place, dropping the files their jobs no longer write.
     fn apply(
         &mut self,
-        sink: Collect,
+        sink: MemorySink,
         written: Vec<(String, Vec<String>)>,
         prints: &HashMap<&str, u64>,
         outcome: &mut Outcome,
     ) {
         for (key, paths) in &written {
             if let Some((_, old)) = self.done.get(key) {
-                for p in old.iter().filter(|p| !paths.contains(p)) {
+                let now: std::collections::HashSet<&String> = paths.iter().collect();
+                for p in old.iter().filter(|p| !now.contains(p)) {
                     if self.files.remove(p).is_some() {
                         outcome.removed += 1;
                     }

@@ -266,6 +266,8 @@ struct Prints {
     all: u64,
     /// Every page and its date, for the sitemap.
     sitemap: u64,
+    /// Every entry's index, in order: the home pages' list.
+    every: Vec<usize>,
 }
 
 /// Hashes what `f` feeds it.
@@ -321,6 +323,7 @@ impl Prints {
         });
         let sitemap = hash_of(|h| jobs_paths(site).hash(h));
         Prints {
+            every: (0..site.entries.len()).collect(),
             stats,
             totals,
             counts,
@@ -351,9 +354,8 @@ impl Prints {
                     }
                 }
                 Job::Home(n) => {
-                    let all: Vec<usize> = (0..site.entries.len()).collect();
-                    (n, pages(all.len(), per), self.counts).hash(h);
-                    cards(h, page_of(&all, n, per));
+                    (n, pages(self.every.len(), per), self.counts).hash(h);
+                    cards(h, page_of(&self.every, n, per));
                     if n == 1 {
                         // The totals and the map.
                         (self.totals, self.stats).hash(h);
@@ -393,16 +395,7 @@ impl Prints {
                 }
                 Job::Stats | Job::StatsData => self.stats.hash(h),
                 Job::Feed(of) => {
-                    let list: &[usize] = match of {
-                        FeedOf::Site => &[],
-                        FeedOf::Region(i) => &site.provinces[i].entries,
-                        FeedOf::Topic(i) => &site.topics[i].entries,
-                    };
-                    let top: Vec<usize> = match of {
-                        FeedOf::Site => (0..site.entries.len().min(FEED_ITEMS)).collect(),
-                        _ => list.iter().take(FEED_ITEMS).copied().collect(),
-                    };
-                    for j in top {
+                    for j in feed_entries(site, of) {
                         site.entries[j].fingerprint.hash(h);
                     }
                 }
@@ -424,6 +417,15 @@ impl Prints {
                 Job::Robots | Job::NotFound => {}
             }
         })
+    }
+}
+
+/// The items of a feed: the newest [`FEED_ITEMS`] of its list.
+fn feed_entries(site: &Site, of: FeedOf) -> Vec<usize> {
+    match of {
+        FeedOf::Site => (0..site.entries.len().min(FEED_ITEMS)).collect(),
+        FeedOf::Region(i) => site.provinces[i].entries.iter().take(FEED_ITEMS).copied().collect(),
+        FeedOf::Topic(i) => site.topics[i].entries.iter().take(FEED_ITEMS).copied().collect(),
     }
 }
 
@@ -505,6 +507,8 @@ struct Renderer<'a> {
     items: Vec<ItemView>,
     /// Every entry's card (card.html), rendered once, by index.
     cards: Vec<CardView>,
+    /// Every entry's index, in order: the home pages' list.
+    every: Vec<usize>,
     /// Entries whose views were made for this render (not taken from a cache): their cards
     /// are still to render.
     fresh: Vec<usize>,
@@ -550,6 +554,7 @@ impl<'a> Renderer<'a> {
             id: NEXT_RENDER.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             items: Vec::new(),
             cards: Vec::new(),
+            every: (0..site.entries.len()).collect(),
             fresh: Vec::new(),
             base: tera::Context::new(),
             areas: tera::Value::Null,
@@ -656,8 +661,7 @@ impl<'a> Renderer<'a> {
                 let bulletin = (n == 1)
                     .then(|| site.bulletins.first().map(|b| self.bulletin_view(b, true)))
                     .flatten();
-                let all: Vec<usize> = (0..site.entries.len()).collect();
-                let (items, paginator) = self.paginate(&all, "", n);
+                let (items, paginator) = self.paginate(&self.every, "", n);
                 let title = if n == 1 {
                     site.config.title.clone()
                 } else {
@@ -900,30 +904,13 @@ impl<'a> Renderer<'a> {
                 self.page("404.html", "404.html", &c, sink)
             }
             Job::Feed(of) => {
-                let (path, title, list): (String, String, Vec<usize>) = match of {
-                    FeedOf::Site => (
-                        urls::FEED.to_string(),
-                        site.config.title.clone(),
-                        (0..site.entries.len().min(FEED_ITEMS)).collect(),
-                    ),
-                    FeedOf::Region(i) => {
-                        let g = &site.provinces[i];
-                        (
-                            urls::feed_of(&urls::region(&g.province.slug)),
-                            format!("{} · {}", g.province.short, site.config.title),
-                            g.entries.iter().take(FEED_ITEMS).copied().collect(),
-                        )
-                    }
-                    FeedOf::Topic(i) => {
-                        let g = &site.topics[i];
-                        (
-                            urls::feed_of(&urls::topic(&g.topic.slug)),
-                            format!("{} · {}", g.topic.name, site.config.title),
-                            g.entries.iter().take(FEED_ITEMS).copied().collect(),
-                        )
-                    }
+                let path = key(site, job);
+                let title = match of {
+                    FeedOf::Site => site.config.title.clone(),
+                    FeedOf::Region(i) => format!("{} · {}", site.provinces[i].province.short, site.config.title),
+                    FeedOf::Topic(i) => format!("{} · {}", site.topics[i].topic.name, site.config.title),
                 };
-                let xml = crate::feed::atom(site, &path, &title, &list);
+                let xml = crate::feed::atom(site, &path, &title, &feed_entries(site, of));
                 sink.write(&path, xml.as_bytes()).map(|()| 1)
             }
             Job::Sitemap => {
