@@ -76,7 +76,7 @@ impl Qualifier {
 }
 
 /// A number as written in an item: parsed value plus how it was written.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Amount {
     /// The value, multipliers applied: 1.5万 → 15000; 2900余万 → 29000000; 20% → 20.
     pub value: Decimal,

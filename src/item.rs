@@ -18,7 +18,7 @@ use std::path::PathBuf;
 const CHINA_OFFSET_SECS: i32 = 8 * 3600;
 
 /// A headline as printed: 引题 over 主题 over 副题.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Headline {
     /// 引题, the over-line.
     pub kicker: Option<String>,
@@ -154,7 +154,7 @@ pub struct Image {
 }
 
 /// A published correction (更正).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Correction {
     /// When it was published.
     pub date: NaiveDate,
@@ -163,7 +163,7 @@ pub struct Correction {
 }
 
 /// A figure an item reports, tied to a metric when it is to be added up.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Figure {
     /// The metric key from site.yaml, when the figure is added up.
     pub metric: Option<String>,

@@ -97,6 +97,8 @@ pub struct Built {
     pub items: usize,
     /// Time of each phase.
     pub timings: Timings,
+    /// Renders per template, slowest first.
+    pub templates: Vec<(String, theme::TemplateMetric)>,
     /// Warnings.
     pub warnings: Diagnostics,
 }
@@ -106,6 +108,9 @@ pub struct Built {
 pub struct Timings {
     /// (phase, duration).
     pub phases: Vec<(&'static str, std::time::Duration)>,
+    /// The process's resident memory at the end of each phase, in bytes, where the system
+    /// tells it (Linux): shows which phase holds what.
+    pub resident: Vec<Option<u64>>,
     last: Option<std::time::Instant>,
 }
 
@@ -114,6 +119,7 @@ impl Timings {
     pub fn start() -> Self {
         Timings {
             phases: Vec::new(),
+            resident: Vec::new(),
             last: Some(std::time::Instant::now()),
         }
     }
@@ -123,8 +129,16 @@ impl Timings {
         let now = std::time::Instant::now();
         if let Some(last) = self.last.replace(now) {
             self.phases.push((phase, now - last));
+            self.resident.push(resident_bytes());
         }
     }
+}
+
+/// Resident memory of this process (Linux `/proc/self/statm`, in pages of 4 KiB).
+fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
 }
 
 /// Reads, validates and assembles the site at `opts.root`, collecting every problem.
@@ -325,6 +339,7 @@ pub fn build(opts: &Options) -> Result<Built, Diagnostics> {
         items: site.entries.len(),
         warnings,
         timings: t,
+        templates: theme.metrics.snapshot(),
     })
 }
 

@@ -13,6 +13,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
 use std::sync::mpsc;
 use std::time::Instant;
 
@@ -47,8 +48,21 @@ fn main() -> ExitCode {
                     );
                 }
                 if timings {
-                    for (phase, d) in &b.timings.phases {
-                        eprintln!("{:>10.1} ms  {phase}", d.as_secs_f64() * 1000.0);
+                    let rss = b.timings.resident.iter().copied().chain(std::iter::repeat(None));
+                    for ((phase, d), rss) in b.timings.phases.iter().zip(rss) {
+                        let rss = rss.map_or(String::new(), |b| format!("{:>7.1} MiB", b as f64 / 1048576.0));
+                        eprintln!("{:>10.1} ms {rss:>11}  {phase}", d.as_secs_f64() * 1000.0);
+                    }
+                    eprintln!("  template          renders   total ms   µs each   KiB each");
+                    for (name, m) in &b.templates {
+                        let n = m.count.max(1) as f64;
+                        eprintln!(
+                            "  {name:<16} {:>8} {:>10.1} {:>9.1} {:>10.1}",
+                            m.count,
+                            m.time.as_secs_f64() * 1000.0,
+                            m.time.as_secs_f64() * 1e6 / n,
+                            m.bytes as f64 / 1024.0 / n
+                        );
                     }
                 }
             })

@@ -140,6 +140,14 @@ pub struct Region {
     pub locality: Option<String>,
 }
 
+impl std::hash::Hash for Region {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        // A province is one of a fixed table: its slug names it.
+        self.province.slug.hash(h);
+        self.locality.hash(h);
+    }
+}
+
 impl Region {
     /// Whether this is the national level (全国).
     pub fn is_national(&self) -> bool {

@@ -988,10 +988,14 @@ impl<'a> Renderer<'a> {
     }
 
     fn render(&self, template: &str, c: &PageContext) -> Result<String, Diagnostic> {
-        self.theme
+        let started = std::time::Instant::now();
+        let html = self
+            .theme
             .tera
             .render(template, &c.ctx)
-            .map_err(|e| theme::template_error(&e, std::path::Path::new(""), &self.theme.sources))
+            .map_err(|e| theme::template_error(&e, std::path::Path::new(""), &self.theme.sources))?;
+        self.theme.metrics.record(template, started.elapsed(), html.len());
+        Ok(html)
     }
 
     /// The shared context (`site`, `t`, `nav`), ready for a page's own keys.

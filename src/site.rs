@@ -299,11 +299,17 @@ fn fingerprint(item: &Item, body: &Rendered, scheduled: bool, resolve: &dyn Fn(&
 fn card_fingerprint(item: &Item, path: &str, summary: &str, scheduled: bool) -> u64 {
     let mut h = hasher();
     path.hash(&mut h);
-    format!(
-        "{:?}{:?}{:?}{:?}{:?}{:?}{}{}",
-        item.headline, item.date, item.region, item.column, item.kind, item.corrections, item.draft, scheduled
+    (
+        &item.headline,
+        item.date,
+        &item.region,
+        &item.column,
+        item.kind,
+        &item.corrections,
+        item.draft,
+        scheduled,
     )
-    .hash(&mut h);
+        .hash(&mut h);
     summary.hash(&mut h);
     h.finish()
 }
@@ -312,11 +318,16 @@ fn card_fingerprint(item: &Item, path: &str, summary: &str, scheduled: bool) -> 
 fn stats_fingerprint(item: &Item, path: &str, anchors: &[Option<String>]) -> u64 {
     let mut h = hasher();
     path.hash(&mut h);
-    format!(
-        "{:?}{:?}{:?}{:?}{:?}{:?}{:?}",
-        item.figures, item.date, item.bulletin, item.region, item.topics, item.headline, anchors
+    (
+        &item.figures,
+        item.date,
+        item.bulletin,
+        &item.region,
+        &item.topics,
+        &item.headline,
+        anchors,
     )
-    .hash(&mut h);
+        .hash(&mut h);
     h.finish()
 }
 
