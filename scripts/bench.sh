@@ -153,11 +153,13 @@ corpus() {
 unique_urls() {
     local site="$1" out diags
     out="$(dirname "$site")/out-bulletin"
-    diags="$("$BIN" --root "$site" --format json build --output "$out" 2>&1 >/dev/null)" && return 0
-    DIAGS="$diags" python3 - "$site" <<'EOF'
+    # A file, not a variable: at 100,000 items the warnings outgrow an environment variable.
+    diags="$(dirname "$site")/diagnostics.jsonl"
+    "$BIN" --root "$site" --format json build --output "$out" 2>"$diags" >/dev/null && return 0
+    python3 - "$site" "$diags" <<'EOF'
 import json, os, sys
 site, fixed, other = sys.argv[1], 0, []
-for line in os.environ["DIAGS"].splitlines():
+for line in open(sys.argv[2], encoding="utf-8"):
     try:
         d = json.loads(line)
     except ValueError:

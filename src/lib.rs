@@ -152,11 +152,8 @@ pub fn load_timed(opts: &Options, t: &mut Timings) -> Result<Loaded, Diagnostics
     t.lap("config");
     let (paths, mut diags) = source::discover(&opts.root);
     t.lap("discover");
-    let (files, read_diags) = source::read_all(&opts.root, &paths);
+    let (parsed, read_diags) = source::read_each(&opts.root, &paths, |f| item::parse(&f, &config));
     diags.extend(read_diags);
-    t.lap("read");
-    let parsed: Vec<Result<item::Item, Vec<Diagnostic>>> = files.par_iter().map(|f| item::parse(f, &config)).collect();
-    drop(files);
     let mut items = Vec::with_capacity(parsed.len());
     for p in parsed {
         match p {
@@ -164,7 +161,7 @@ pub fn load_timed(opts: &Options, t: &mut Timings) -> Result<Loaded, Diagnostics
             Err(ds) => diags.extend(ds),
         }
     }
-    t.lap("parse");
+    t.lap("read, parse");
     images(&opts.root, &mut items, &mut diags);
     if diags.has_errors() {
         diags.sort();
@@ -320,7 +317,8 @@ pub fn output_dir(opts: &Options, config: &Config) -> PathBuf {
 /// replaced only when all of it succeeded.
 pub fn build(opts: &Options) -> Result<Built, Diagnostics> {
     let mut t = Timings::start();
-    let Loaded { site, mut warnings } = load_timed(opts, &mut t)?;
+    let Loaded { mut site, mut warnings } = load_timed(opts, &mut t)?;
+    site.release_sources();
     let out = opts.output.clone().unwrap_or_else(|| site.config.output_dir.clone());
     output::check_output_dir(&opts.root, &out)?;
     let target = output_dir(opts, &site.config);

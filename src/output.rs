@@ -577,6 +577,9 @@ type Listing = (Vec<(String, Kind)>, Vec<(PathBuf, std::io::Error)>);
 fn list_entries(dir: &Path) -> Listing {
     let mut found = Vec::new();
     let mut unreadable = Vec::new();
+    // A folder is listed before what it holds, so it is empty when the next entry is not
+    // deeper: no second read of every folder to find out.
+    let mut open_dir: Option<(String, usize)> = None;
     for entry in walkdir::WalkDir::new(dir)
         .min_depth(1)
         .follow_links(false)
@@ -586,6 +589,8 @@ fn list_entries(dir: &Path) -> Listing {
             Ok(e) => e,
             Err(err) => {
                 let path = err.path().unwrap_or(dir).to_path_buf();
+                // A folder that cannot be read is not known to be empty.
+                open_dir = None;
                 let io = err
                     .into_io_error()
                     .unwrap_or_else(|| std::io::Error::other("cannot be listed"));
@@ -593,26 +598,28 @@ fn list_entries(dir: &Path) -> Listing {
                 continue;
             }
         };
+        if let Some((path, depth)) = open_dir.take() {
+            if e.depth() <= depth {
+                found.push((path, Kind::EmptyDir));
+            }
+        }
+        let Ok(rel) = e.path().strip_prefix(dir) else { continue };
+        let rel = rel.to_string_lossy().replace('\\', "/");
         let t = e.file_type();
         let kind = if t.is_file() {
             Kind::File
         } else if t.is_symlink() {
             Kind::Symlink
         } else if t.is_dir() {
-            match std::fs::read_dir(e.path()).map(|mut children| children.next().is_none()) {
-                Ok(true) => Kind::EmptyDir,
-                Ok(false) => continue,
-                Err(err) => {
-                    unreadable.push((e.path().to_path_buf(), err));
-                    continue;
-                }
-            }
+            open_dir = Some((rel, e.depth()));
+            continue;
         } else {
             Kind::Special
         };
-        if let Ok(rel) = e.path().strip_prefix(dir) {
-            found.push((rel.to_string_lossy().replace('\\', "/"), kind));
-        }
+        found.push((rel, kind));
+    }
+    if let Some((path, _)) = open_dir {
+        found.push((path, Kind::EmptyDir));
     }
     (found, unreadable)
 }

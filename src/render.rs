@@ -16,6 +16,7 @@ use crate::urls;
 use crate::view::*;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// Where rendered files go: a staging folder on disk, or memory for `check` and tests.
 pub trait Sink: Sync {
@@ -105,6 +106,9 @@ fn jobs(site: &Site) -> Vec<Job> {
 pub fn render_site(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<usize, Diagnostics> {
     let mut ctx = Renderer::new(site, theme, &mut ViewCache::default());
     ctx.render_cards()?;
+    // Only the cards are read from here on; the views are kept for incremental rebuilds alone.
+    ctx.items = Vec::new();
+    ctx.render_chrome()?;
     let jobs = jobs(site);
     let results: Vec<Result<usize, Diagnostic>> = jobs.par_iter().map(|job| ctx.run(job, sink)).collect();
     collect(results.into_iter()).map(|counts| counts.into_iter().sum())
@@ -182,6 +186,7 @@ pub fn render_planned(
 ) -> Result<Vec<(String, Vec<String>)>, Diagnostics> {
     let mut ctx = Renderer::new(site, theme, cache);
     ctx.render_cards()?;
+    ctx.render_chrome()?;
     let results: Vec<Result<(String, Vec<String>), Diagnostic>> = chosen
         .par_iter()
         .map(|p| {
@@ -218,7 +223,7 @@ impl Sink for Recorder<'_> {
 /// for the same theme and site.yaml.
 #[derive(Debug, Default)]
 pub struct ViewCache {
-    views: std::collections::HashMap<u64, (ItemView, CardView)>,
+    views: HashMap<u64, (ItemView, CardView)>,
 }
 
 /// A job's key: its first output path.
@@ -459,6 +464,24 @@ fn empty_card() -> CardView {
     }
 }
 
+/// Every page kind (`page.kind`), for the chrome rendered once per kind.
+const PAGE_KINDS: [&str; 14] = [
+    "home",
+    "item",
+    "regions",
+    "region",
+    "topics",
+    "topic",
+    "bulletins",
+    "bulletin",
+    "archives",
+    "archive",
+    "stats",
+    "corrections",
+    "search",
+    "404",
+];
+
 /// Numbers each render, for [`SHARED_CONTEXT`].
 static NEXT_RENDER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
@@ -514,6 +537,8 @@ struct Renderer<'a> {
     fresh: Vec<usize>,
     /// What every page gets (`site`, `t`, `nav`), serialized once.
     base: tera::Context,
+    /// header.html and footer.html by page kind and `current` (see [`PAGE_KINDS`]).
+    chrome: HashMap<(&'static str, bool), ChromeView>,
     /// Views every home page shows, built once.
     areas: tera::Value,
     topic_entries: tera::Value,
@@ -557,6 +582,7 @@ impl<'a> Renderer<'a> {
             every: (0..site.entries.len()).collect(),
             fresh: Vec::new(),
             base: tera::Context::new(),
+            chrome: HashMap::new(),
             areas: tera::Value::Null,
             topic_entries: tera::Value::Null,
             home_metrics: tera::Value::Null,
@@ -1011,10 +1037,65 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn context(&self, meta: PageMeta) -> PageContext {
+    fn context(&self, mut meta: PageMeta) -> PageContext {
+        let n = &self.nav;
+        meta.current = [
+            &n.home,
+            &n.regions,
+            &n.topics,
+            &n.bulletins,
+            &n.archive,
+            &n.stats,
+            &n.search,
+        ]
+        .contains(&&meta.url);
+        meta.social = crate::seo::social_tags(&self.common_site, &meta);
         let mut c = self.shared_context();
+        debug_assert!(
+            self.chrome.contains_key(&(meta.kind, meta.current)),
+            "{} not in PAGE_KINDS",
+            meta.kind
+        );
+        if let Some(chrome) = self.chrome.get(&(meta.kind, meta.current)) {
+            c.insert("chrome", chrome);
+        }
         c.insert("page", &meta);
         c
+    }
+
+    /// Renders header.html and footer.html once for every page kind, as index page of its
+    /// section and not: they see only `page.kind` and `page.current` of the page.
+    fn render_chrome(&mut self) -> Result<(), Diagnostic> {
+        #[derive(Serialize)]
+        struct ChromePage {
+            kind: &'static str,
+            current: bool,
+        }
+        let mut chrome = HashMap::new();
+        // A theme of its own may do without them.
+        let has = |name: &str| self.theme.tera.get_template_names().any(|t| t == name);
+        let (header, footer) = (has("header.html"), has("footer.html"));
+        for kind in PAGE_KINDS {
+            for current in [false, true] {
+                let mut c = self.shared_context();
+                c.insert("page", &ChromePage { kind, current });
+                let view = ChromeView {
+                    header: if header {
+                        self.render("header.html", &c)?
+                    } else {
+                        String::new()
+                    },
+                    footer: if footer {
+                        self.render("footer.html", &c)?
+                    } else {
+                        String::new()
+                    },
+                };
+                chrome.insert((kind, current), view);
+            }
+        }
+        self.chrome = chrome;
+        Ok(())
     }
 
     fn meta(
@@ -1045,6 +1126,8 @@ impl<'a> Renderer<'a> {
             jsonld: None,
             prev: None,
             next: None,
+            current: false,
+            social: String::new(),
         }
     }
 

@@ -128,17 +128,24 @@ pub fn rel_to(root: &Path, path: &Path) -> PathBuf {
 
 /// Reads the files in parallel; each either becomes a [`SourceFile`] or a diagnostic.
 pub fn read_all(root: &Path, paths: &[PathBuf]) -> (Vec<SourceFile>, Diagnostics) {
+    read_each(root, paths, |f| f)
+}
+
+/// Reads every file in `paths` in parallel and hands each to `f` as soon as it is read, so
+/// that a large site's texts are never all in memory at once (100,000 items are 500 MB of
+/// text); returns what `f` made, in order, and the files that could not be read.
+pub fn read_each<T: Send>(root: &Path, paths: &[PathBuf], f: impl Fn(SourceFile) -> T + Sync) -> (Vec<T>, Diagnostics) {
     let content = root.join("content");
-    let results: Vec<Result<SourceFile, Diagnostic>> = paths.par_iter().map(|p| read_one(root, &content, p)).collect();
-    let mut files = Vec::with_capacity(results.len());
+    let results: Vec<Result<T, Diagnostic>> = paths.par_iter().map(|p| read_one(root, &content, p).map(&f)).collect();
+    let mut made = Vec::with_capacity(results.len());
     let mut diags = Diagnostics::new();
     for r in results {
         match r {
-            Ok(f) => files.push(f),
+            Ok(t) => made.push(t),
             Err(d) => diags.push(d),
         }
     }
-    (files, diags)
+    (made, diags)
 }
 
 fn read_one(root: &Path, content: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {

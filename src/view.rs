@@ -82,6 +82,22 @@ pub struct PageMeta {
     pub prev: Option<String>,
     /// Next page of a paginated list (for `<link rel="next">`).
     pub next: Option<String>,
+    /// Whether this is its section's own index page (the first page of home, regions,
+    /// topics, bulletins, archives, stats or search), whose navigation link is current.
+    pub current: bool,
+    /// Open Graph, Twitter card and article time `<meta>` tags, already escaped
+    /// ([`crate::seo::social_tags`]).
+    pub social: String,
+}
+
+/// The page parts that do not depend on the page: `header.html` and `footer.html`, rendered
+/// once per page kind (key `chrome`; the default base.html inserts them).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ChromeView {
+    /// The rendered header.html (masthead and navigation).
+    pub header: String,
+    /// The rendered footer.html.
+    pub footer: String,
 }
 
 /// A labelled link.

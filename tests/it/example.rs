@@ -392,3 +392,45 @@ fn the_binary_builds_and_checks_the_example() {
     assert!(run.stdout.starts_with("built 9 items, "), "{}", run.stdout);
     assert!(site.exists(LEAD));
 }
+
+#[test]
+fn social_tags_describe_each_page_and_the_navigation_marks_its_section() {
+    let site = built();
+    let meta = |page: &scraper::Html, attr: &str, name: &str| attrs(page, &format!("meta[{attr}='{name}']"), "content");
+    let item = site.page(LEAD);
+    let title = text(&item, "main h1");
+    assert_eq!(meta(&item, "property", "og:type"), ["article"]);
+    assert_eq!(meta(&item, "property", "og:title"), [title]);
+    assert_eq!(
+        meta(&item, "property", "og:url"),
+        attrs(&item, "link[rel=canonical]", "href")
+    );
+    assert_eq!(meta(&item, "property", "og:locale"), ["zh_CN"]);
+    assert_eq!(
+        meta(&item, "property", "og:description"),
+        attrs(&item, "meta[name=description]", "content")
+    );
+    assert_eq!(meta(&item, "property", "article:published_time").len(), 1);
+    assert_eq!(meta(&item, "name", "twitter:card").len(), 1);
+    // The navigation: the item's section is none of the index pages; its own index marks itself.
+    assert!(attrs(&item, ".site-nav a[aria-current]", "href").is_empty());
+    let regions = site.page("/regions/");
+    assert_eq!(meta(&regions, "property", "og:type"), ["website"]);
+    assert_eq!(
+        attrs(&regions, ".site-nav a[aria-current=page]", "href"),
+        ["/bulletin/regions/"]
+    );
+    assert_eq!(attrs(&regions, ".site-nav li.active a", "href"), ["/bulletin/regions/"]);
+    // A province page is in the regions section, but not its index.
+    let province = site.page("/regions/chongqing/");
+    assert_eq!(
+        attrs(&province, ".site-nav li.active a", "href"),
+        ["/bulletin/regions/"]
+    );
+    assert!(attrs(&province, ".site-nav a[aria-current]", "href").is_empty());
+    // Home is the home section's index; the masthead is its h1 there and a paragraph elsewhere.
+    let home = site.page("/");
+    assert_eq!(attrs(&home, ".site-nav a[aria-current=page]", "href"), ["/bulletin/"]);
+    assert_eq!(texts(&home, "h1.site-title").len(), 1);
+    assert!(texts(&item, "h1.site-title").is_empty());
+}
