@@ -48,7 +48,11 @@ struct ValueJson {
     value: String,
     display: String,
     approximate: bool,
-    sources: Vec<String>,
+    /// The items the value comes from. Left out of running totals: those are the sources of
+    /// the month and every month before it, and listing them again made the file quadratic
+    /// in months (400 MB at 100,000 items).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sources: Option<Vec<String>>,
 }
 
 fn value(site: &Site, t: &Total, unit: &str) -> ValueJson {
@@ -56,12 +60,23 @@ fn value(site: &Site, t: &Total, unit: &str) -> ValueJson {
         value: t.value.normalize().to_string(),
         display: figure::format_total(t.value, unit, t.approximate),
         approximate: t.approximate,
-        sources: t
-            .sources
-            .iter()
-            .filter_map(|&i| site.entries.get(i))
-            .map(|e| site.urls.absolute(&e.path))
-            .collect(),
+        sources: Some(
+            t.sources
+                .iter()
+                .filter_map(|&i| site.entries.get(i))
+                .map(|e| site.urls.absolute(&e.path))
+                .collect(),
+        ),
+    }
+}
+
+/// A running total: its sources are those of its month and the months before.
+fn running(t: &Total, unit: &str) -> ValueJson {
+    ValueJson {
+        value: t.value.normalize().to_string(),
+        display: figure::format_total(t.value, unit, t.approximate),
+        approximate: t.approximate,
+        sources: None,
     }
 }
 
@@ -94,7 +109,7 @@ pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
                     .map(|m| MonthJson {
                         month: format!("{:04}-{:02}", m.month.0, m.month.1),
                         in_month: value(site, &m.in_month, unit),
-                        running: value(site, &m.running, unit),
+                        running: running(&m.running, unit),
                     })
                     .collect(),
                 topics: ms

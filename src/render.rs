@@ -1000,9 +1000,7 @@ impl<'a> Renderer<'a> {
             }
             Job::SearchIndex => {
                 // Hundreds of files (shards and document packs): written in parallel.
-                let files = crate::search::files(site);
-                files.par_iter().try_for_each(|(path, bytes)| sink.write(path, bytes))?;
-                Ok(files.len())
+                crate::search::write_files(site, &|path: &str, bytes: &[u8]| sink.write(path, bytes))
             }
         }
     }

@@ -1454,15 +1454,16 @@ fn position(list: &[(String, String)]) -> HashMap<&str, usize> {
     list.iter().enumerate().map(|(i, (s, _))| (s.as_str(), i)).collect()
 }
 
-/// The document packs and their offsets files, and the number of documents a pack holds.
-fn doc_files(site: &Site, choices: &Choices) -> (usize, Vec<(String, Vec<u8>)>) {
+/// Makes the document packs and hands each to `emit` as soon as it is made; returns the
+/// documents per pack and the packs' hashes, in order.
+fn doc_files<E: Send>(site: &Site, choices: &Choices, emit: &Emit<'_, E>) -> Result<(usize, Vec<u64>), E> {
     let (provinces, topics) = (position(&choices.0), position(&choices.1));
     let per_file = per_file(&site.entries);
-    let files = site
+    let hashes: Vec<[u64; 2]> = site
         .entries
         .par_chunks(per_file)
         .enumerate()
-        .flat_map_iter(|(b, es)| {
+        .map(|(b, es)| {
             let mut json = String::with_capacity(es.iter().map(doc_size).sum::<usize>() + 64);
             let mut offsets = String::with_capacity(8 * es.len() + 8);
             json.push('[');
@@ -1478,30 +1479,42 @@ fn doc_files(site: &Site, choices: &Choices) -> (usize, Vec<(String, Vec<u8>)>) 
             json.push(']');
             offsets.push_str(&json.len().to_string());
             offsets.push(']');
-            [
-                (format!("{DIR}docs/{b}.json"), json.into_bytes()),
-                (format!("{DIR}docs/{b}.offsets.json"), offsets.into_bytes()),
-            ]
+            emit(&format!("{DIR}docs/{b}.json"), json.as_bytes())?;
+            emit(&format!("{DIR}docs/{b}.offsets.json"), offsets.as_bytes())?;
+            Ok([version_hash(json.as_bytes()), version_hash(offsets.as_bytes())])
         })
-        .collect();
-    (per_file, files)
+        .collect::<Result<_, E>>()?;
+    Ok((per_file, hashes.into_iter().flatten().collect()))
 }
 
-/// Every file of the search index: `(path relative to the output root, bytes)`.
-pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
+/// Where [`write_files`] puts each file: `(path relative to the output root, bytes)`.
+pub type Emit<'a, E> = dyn Fn(&str, &[u8]) -> Result<(), E> + Sync + 'a;
+
+/// Makes every file of the search index and hands each to `emit` as soon as it is made, from
+/// several threads: the document packs hold every item's text (580 MB at 100,000 items) and
+/// are never all in memory. `meta.json`, which names a hash of all the others, comes last.
+/// Returns how many files there were.
+pub fn write_files<E: Send>(site: &Site, emit: &Emit<'_, E>) -> Result<usize, E> {
     let (provinces, topics) = choices(site);
     let choices = (provinces, topics);
-    let ((shards, mut out), (per_file, docs)) =
-        rayon::join(|| index_files(&site.entries), || doc_files(site, &choices));
-    out.extend(docs);
-    let version = out
-        .par_iter()
-        .map(|(_, b)| version_hash(b))
-        .collect::<Vec<u64>>()
-        .into_iter()
-        .fold(u64::from(FORMAT), |acc, h| {
-            (acc.rotate_left(7) ^ h).wrapping_mul(0x0000_0100_0000_01b3)
-        });
+    let (index, docs) = rayon::join(
+        || -> Result<(usize, Vec<u64>), E> {
+            let (shards, files) = index_files(&site.entries);
+            let hashes = files
+                .par_iter()
+                .map(|(path, bytes)| emit(path, bytes).map(|()| version_hash(bytes)))
+                .collect::<Result<Vec<u64>, E>>()?;
+            Ok((shards, hashes))
+        },
+        || doc_files(site, &choices, emit),
+    );
+    let (shards, mut hashes) = index?;
+    let (per_file, doc_hashes) = docs?;
+    hashes.extend(doc_hashes);
+    let files = hashes.len() + 1;
+    let version = hashes.into_iter().fold(u64::from(FORMAT), |acc, h| {
+        (acc.rotate_left(7) ^ h).wrapping_mul(0x0000_0100_0000_01b3)
+    });
     let (provinces, topics) = choices;
     let meta = Meta {
         format: FORMAT,
@@ -1514,8 +1527,22 @@ pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
         topics,
     };
     let meta_json = crate::opendata::escape_json_markup(serde_json::to_vec(&meta).unwrap_or_default());
-    out.push((format!("{DIR}meta.json"), meta_json));
-    out
+    emit(&format!("{DIR}meta.json"), &meta_json)?;
+    Ok(files)
+}
+
+/// Every file of the search index, `(path relative to the output root, bytes)`, by path.
+pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let out = std::sync::Mutex::new(Vec::new());
+    let collect = |path: &str, bytes: &[u8]| -> Result<(), std::convert::Infallible> {
+        let mut out = out.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        out.push((path.to_string(), bytes.to_vec()));
+        Ok(())
+    };
+    let Ok(_) = write_files(site, &collect);
+    let mut files = out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    files
 }
 
 // ---------------------------------------------------------------- querying the files

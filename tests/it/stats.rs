@@ -133,6 +133,12 @@ fn sum_with_wan_and_approximate_figures() {
     );
     let m = metric(&s, "members");
     assert_eq!(m["total"]["sources"], serde_json::json!([D, C, B, A]));
+    // A month lists its own sources; its running total comes from those of it and the months
+    // before, which are not listed again (that made the file quadratic in months).
+    let months = m["months"].as_array().unwrap();
+    let july = months.iter().find(|x| x["month"] == "2022-07").unwrap();
+    assert_eq!(july["in_month"]["sources"], serde_json::json!([D]));
+    assert!(july["running"].get("sources").is_none(), "{july}");
     assert_eq!(m["unit"], "人");
     assert_eq!(m["aggregate"], "sum");
 }
