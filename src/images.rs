@@ -93,6 +93,9 @@ pub struct Local {
     /// Where Bulletin publishes the file itself (`img/<hash>.jpg`), for an image beside its
     /// item; None for one under `static/`, which is copied with the static files.
     pub published: Option<String>,
+    /// The file line of the item's `image:` key: problems found while resizing are reported
+    /// there, after the build may have freed the front matter.
+    pub line: usize,
 }
 
 /// A smaller copy of an image.
@@ -140,9 +143,15 @@ fn too_large((width, height): (u32, u32)) -> bool {
     u64::from(width) * u64::from(height) > MAX_PIXELS
 }
 
-/// The line of an item's `image:` key.
+/// The file line of an item's `image:` key: a top-level key is found by a glance at the lines,
+/// anything else by walking the YAML.
 fn image_line(it: &Item) -> usize {
-    crate::yaml::locate(&it.front, &crate::ypath!["image"]).map_or(1, |(l, _)| l + it.front_line - 1)
+    it.front
+        .lines()
+        .position(|l| l.starts_with("image:"))
+        .map(|i| i + it.front_line)
+        .or_else(|| crate::yaml::locate(&it.front, &crate::ypath!["image"]).map(|(l, _)| l + it.front_line - 1))
+        .unwrap_or(1)
 }
 
 /// Whether an image's `src` is a URL rather than a file of the site.
@@ -194,6 +203,7 @@ pub fn locate(root: &Path, items: &mut [Item], diags: &mut Diagnostics) {
         };
         match found.get(&file) {
             Some(Ok(f)) => {
+                let line = image_line(it);
                 if let Some(img) = it.image.as_mut() {
                     img.size = Some(f.size);
                     img.variants = plan(f.kind, f.digest, f.size);
@@ -202,6 +212,7 @@ pub fn locate(root: &Path, items: &mut [Item], diags: &mut Diagnostics) {
                         digest: f.digest,
                         kind: f.kind,
                         published: beside.then(|| format!("{OUTPUT_DIR}/{:016x}.{}", f.digest, f.ext)),
+                        line,
                     });
                 }
             }
@@ -353,7 +364,7 @@ pub fn warnings<'a>(items: impl IntoIterator<Item = &'a Item>) -> Vec<Diagnostic
             (local.kind != Kind::AsIs && too_large((w, h))).then(|| {
                 Diagnostic::warning(
                     &it.path,
-                    image_line(it),
+                    local.line,
                     1,
                     format!(
                         "image `{}` is too large to resize ({w}×{h} pixels, more than {} million): it is served as it is",
@@ -524,9 +535,8 @@ impl Sink for Discard {
 
 fn produce_one(job: &Job<'_>, cache: &Cache, sink: &dyn Sink) -> Result<Produced, Diagnostic> {
     let mut done = Produced::default();
-    let at = |message: String, hint: &str| {
-        Diagnostic::error(&job.item.path, image_line(job.item), 1, message).with_hint(hint)
-    };
+    let at =
+        |message: String, hint: &str| Diagnostic::error(&job.item.path, job.local.line, 1, message).with_hint(hint);
     let src = &job.image.src;
     let read_source = || {
         std::fs::read(&job.local.file).map_err(|e| {
