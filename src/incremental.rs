@@ -20,9 +20,9 @@ use crate::output::MemorySink;
 use crate::render::{self, Planned, ViewCache};
 use crate::site::{Selection, Site};
 use crate::theme::{self, StaticSource, Theme};
-use crate::{output, source, Options};
+use crate::{images, output, source, Options};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -82,6 +82,8 @@ pub struct Rebuilder {
     done: HashMap<String, (u64, Vec<String>)>,
     /// Deferred jobs whose output is stale.
     deferred: Vec<Planned>,
+    /// The output paths of the image files in `files` (variants, images from content/).
+    images: BTreeSet<String>,
     files: Files,
 }
 
@@ -107,6 +109,7 @@ impl Rebuilder {
             views: ViewCache::default(),
             done: HashMap::new(),
             deferred: Vec::new(),
+            images: BTreeSet::new(),
             files: Files::new(),
         }
     }
@@ -184,7 +187,10 @@ impl Rebuilder {
         t.lap("assemble, stats");
         diags.extend(crate::traceability(&site));
         diags.extend(crate::conflicts(&site));
+        diags.extend(images::warnings(site.entries.iter().map(|e| &*e.item)));
         t.lap("figure checks");
+        let (wanted, made) = self.images(&site)?;
+        t.lap("images");
         let theme = match self.theme.take() {
             Some(t) => t,
             None => theme::load(&root, &site.config)?,
@@ -193,6 +199,7 @@ impl Rebuilder {
         let result = self.render(&site, &theme, theme_changed, &mut t);
         self.theme = Some(theme);
         let mut outcome = result?;
+        self.apply_images(wanted, made, &mut outcome);
         outcome.timings = t;
         diags.sort();
         outcome.warnings = diags;
@@ -303,7 +310,7 @@ impl Rebuilder {
                 }
             }
         }
-        crate::images(root, &mut items, diags);
+        crate::images::locate(root, &mut items, diags);
         for ((path, stamp), it) in slots.into_iter().zip(items) {
             self.sources.insert(
                 path,
@@ -322,7 +329,7 @@ impl Rebuilder {
                 .filter(|(_, it)| it.image.is_some())
                 .map(|(p, it)| (p, (**it).clone()))
                 .unzip();
-            crate::images(root, &mut items, diags);
+            crate::images::locate(root, &mut items, diags);
             for (p, it) in paths.into_iter().zip(items) {
                 if let Some(s) = self.sources.get_mut(&p) {
                     s.parsed = Ok(Arc::new(it));
@@ -335,6 +342,37 @@ impl Rebuilder {
             }
         }
         parsed
+    }
+
+    /// The output paths of the site's image files, and those of them not yet in the files,
+    /// made (from the cache where it has them). Nothing changes until [`Self::apply_images`].
+    fn images(&self, site: &Site) -> Result<(BTreeSet<String>, MemorySink), Diagnostics> {
+        let jobs = images::jobs(site.entries.iter().map(|e| &*e.item));
+        let wanted: BTreeSet<String> = jobs.iter().flat_map(images::Job::outputs).map(str::to_string).collect();
+        let fresh: Vec<images::Job<'_>> = jobs
+            .into_iter()
+            .filter(|j| {
+                j.outputs()
+                    .any(|p| !self.images.contains(p) || !self.files.contains_key(p))
+            })
+            .collect();
+        let sink = MemorySink::default();
+        images::produce(&fresh, &images::Cache::new(&self.opts.root), &sink)?;
+        Ok((wanted, sink))
+    }
+
+    /// Puts the new image files in place and drops those no item shows any more.
+    fn apply_images(&mut self, wanted: BTreeSet<String>, made: MemorySink, outcome: &mut Outcome) {
+        for gone in self.images.difference(&wanted) {
+            if self.files.remove(gone).is_some() {
+                outcome.removed += 1;
+            }
+        }
+        for (path, bytes) in made.files.into_inner().unwrap_or_default() {
+            self.files.insert(path, Arc::new(bytes));
+            outcome.written += 1;
+        }
+        self.images = wanted;
     }
 
     /// Renders the jobs whose fingerprint changed and updates the files.
@@ -445,12 +483,12 @@ impl Rebuilder {
         if diags.has_errors() {
             return Err(diags);
         }
-        // Static files no longer there go; pages stay.
+        // Static files no longer there go; pages and images stay.
         let statics: std::collections::HashSet<&String> = add.iter().map(|(n, _)| n).collect();
         let stale: Vec<String> = self
             .files
             .keys()
-            .filter(|k| !pages.contains(k.as_str()) && !statics.contains(k))
+            .filter(|k| !pages.contains(k.as_str()) && !statics.contains(k) && !self.images.contains(*k))
             .cloned()
             .collect();
         for k in stale {

@@ -143,14 +143,19 @@ impl Timestamp {
 }
 
 /// An image shown with the item.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Image {
     /// Path (relative to the site) or URL.
     pub src: String,
     /// Alternative text.
     pub alt: String,
-    /// Width and height in pixels, read from a local file (so pages reserve its space).
+    /// Width and height in pixels, read from a local file (so pages reserve its space); as
+    /// displayed, after the EXIF orientation.
     pub size: Option<(u32, u32)>,
+    /// The file, when the image is one of the site's (found by [`crate::images::locate`]).
+    pub local: Option<crate::images::Local>,
+    /// Smaller copies for `srcset`, narrowest first ([`crate::images::plan`]).
+    pub variants: Vec<crate::images::Variant>,
 }
 
 /// A published correction (更正).
@@ -438,6 +443,8 @@ fn validate(
 
     let image = optional(raw.image).map(|src| Image {
         size: None,
+        local: None,
+        variants: Vec::new(),
         src,
         alt: optional(raw.image_alt.clone()).unwrap_or_default(),
     });

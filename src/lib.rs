@@ -5,7 +5,9 @@
 //! ```text
 //! config::load, source::discover + read_all ..................... I/O
 //!   par: item::parse (frontmatter → Item, with region and figure) → all diagnostics
+//!   images::locate (size, hash, planned variants of lead images) .. I/O
 //!   site::Site::assemble (par: markdown::render) → stats::compute   pure
+//!   images::produce (par: resized copies, cached) ................. I/O → Sink
 //!   render::render_site (par, Tera templates from theme::load)      pure → Sink
 //! output::Staging (write, copy static, swap in atomically) ......... I/O
 //! ```
@@ -19,6 +21,7 @@ pub mod feed;
 pub mod figure;
 pub mod frontmatter;
 pub mod highlight;
+pub mod images;
 pub mod incremental;
 pub mod item;
 pub mod locale;
@@ -93,6 +96,8 @@ pub struct Built {
     pub output: PathBuf,
     /// How many files were written.
     pub files: usize,
+    /// Image variants decoded, resized and encoded (not taken from the cache).
+    pub resized: usize,
     /// Items published.
     pub items: usize,
     /// Time of each phase.
@@ -162,7 +167,7 @@ pub fn load_timed(opts: &Options, t: &mut Timings) -> Result<Loaded, Diagnostics
         }
     }
     t.lap("read, parse");
-    images(&opts.root, &mut items, &mut diags);
+    images::locate(&opts.root, &mut items, &mut diags);
     if diags.has_errors() {
         diags.sort();
         return Err(diags);
@@ -179,6 +184,7 @@ pub fn load_timed(opts: &Options, t: &mut Timings) -> Result<Loaded, Diagnostics
     t.lap("markdown, stats");
     diags.extend(traceability(&site));
     diags.extend(conflicts(&site));
+    diags.extend(images::warnings(site.entries.iter().map(|e| &*e.item)));
     diags.sort();
     t.lap("figure checks");
     Ok(Loaded { site, warnings: diags })
@@ -199,48 +205,6 @@ pub(crate) fn configure(opts: &Options) -> Result<Config, Diagnostics> {
         config.base_url = url;
     }
     Ok(config)
-}
-
-/// Reads the size of every local lead image (for `width`/`height` on the page); a local image
-/// that does not exist or is not an image is an error at the item's `image` line.
-pub(crate) fn images(root: &Path, items: &mut [item::Item], diags: &mut Diagnostics) {
-    let found: Vec<Result<Option<(u32, u32)>, Diagnostic>> = items
-        .par_iter()
-        .map(|it| {
-            let Some(img) = &it.image else { return Ok(None) };
-            if img.src.contains("://") || img.src.starts_with("//") {
-                return Ok(None);
-            }
-            let rel = img.src.trim_start_matches('/');
-            let in_static = root.join("static").join(rel);
-            let beside = root
-                .join("content")
-                .join(it.rel.parent().unwrap_or(Path::new("")))
-                .join(rel);
-            let line = yaml::locate(&it.front, &ypath!["image"]).map_or(1, |(l, _)| l + it.front_line - 1);
-            let path = [in_static, beside].into_iter().find(|p| p.is_file()).ok_or_else(|| {
-                Diagnostic::error(&it.path, line, 1, format!("image `{}` not found", img.src))
-                    .with_hint("put the image under static/ (image: photos/a.jpg) or give a full https:// URL")
-            })?;
-            match imagesize::size(&path) {
-                Ok(s) => Ok(Some((
-                    u32::try_from(s.width).unwrap_or(u32::MAX),
-                    u32::try_from(s.height).unwrap_or(u32::MAX),
-                ))),
-                Err(e) => Err(
-                    Diagnostic::error(&it.path, line, 1, format!("image `{}` cannot be read: {e}", img.src))
-                        .with_hint("use a JPEG, PNG, GIF or WebP file"),
-                ),
-            }
-        })
-        .collect();
-    for (it, r) in items.iter_mut().zip(found) {
-        match (r, it.image.as_mut()) {
-            (Ok(size), Some(img)) => img.size = size,
-            (Err(d), _) => diags.push(d),
-            _ => {}
-        }
-    }
 }
 
 /// Warns about every figure whose number does not appear in its item's text.
@@ -327,13 +291,17 @@ pub fn build(opts: &Options) -> Result<Built, Diagnostics> {
     let staging = output::Staging::begin(&target)?;
     staging.copy_statics(&theme.statics)?;
     t.lap("static files");
+    let jobs = images::jobs(site.entries.iter().map(|e| &*e.item));
+    let made = images::produce(&jobs, &images::Cache::new(&opts.root), &staging)?;
+    t.lap("images");
     let files = render::render_site(&site, &theme, &staging)?;
     t.lap("render and write");
     warnings.extend(staging.commit()?);
     t.lap("swap in");
     Ok(Built {
         output: target,
-        files: files + theme.statics.len(),
+        resized: made.resized,
+        files: files + theme.statics.len() + made.files,
         items: site.entries.len(),
         warnings,
         timings: t,
@@ -341,18 +309,22 @@ pub fn build(opts: &Options) -> Result<Built, Diagnostics> {
     })
 }
 
-/// Runs every validation of `build`, renders in memory, and checks internal links; writes nothing.
+/// Runs every validation of `build` (lead images are decoded where the cache lacks their
+/// copies), renders in memory, and checks internal links; writes nothing.
 /// Returns the warnings when there are no errors.
 pub fn check(opts: &Options) -> Result<Diagnostics, Diagnostics> {
     let Loaded { site, mut warnings } = load(opts)?;
     let out = opts.output.clone().unwrap_or_else(|| site.config.output_dir.clone());
     output::check_output_dir(&opts.root, &out)?;
     let theme = theme::load(&opts.root, &site.config)?;
+    let jobs = images::jobs(site.entries.iter().map(|e| &*e.item));
+    images::verify(&jobs, &opts.root)?;
     let sink = output::MemorySink::default();
     render::render_site(&site, &theme, &sink)?;
     let files = sink.files.into_inner().unwrap_or_default();
     let mut names: std::collections::BTreeSet<String> = files.keys().cloned().collect();
     names.extend(theme.statics.keys().cloned());
+    names.extend(jobs.iter().flat_map(images::Job::outputs).map(str::to_string));
     let broken = links::check(&site, &files, &names, &out);
     if broken.iter().any(Diagnostic::is_error) {
         let mut all = Diagnostics(broken);

@@ -29,7 +29,7 @@ const HOLD_BYTES: usize = 256 << 20;
 const STAGING_MARK: &str = ".bulletin-staging";
 
 /// Checks that `output` is a safe place to write: not `/`, not the site root or any folder
-/// holding it, not inside content/, templates/, themes/ or static/.
+/// holding it, not inside content/, templates/, themes/, static/ or the cache.
 pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let out = resolve(&root, output);
@@ -49,7 +49,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     if root.starts_with(&out) {
         return Err(refuse("it holds the site itself"));
     }
-    for inner in ["content", "templates", "themes", "static"] {
+    for inner in ["content", "templates", "themes", "static", crate::images::CACHE_ROOT] {
         if out.starts_with(root.join(inner)) {
             return Err(refuse(&format!("it is inside the site's {inner}/ folder")));
         }
@@ -699,5 +699,7 @@ mod tests {
         assert!(check_output_dir(root, Path::new("content")).is_err());
         assert!(check_output_dir(root, Path::new("content/x")).is_err());
         assert!(check_output_dir(root, Path::new("public/../content")).is_err());
+        assert!(check_output_dir(root, Path::new(".bulletin-cache")).is_err());
+        assert!(check_output_dir(root, Path::new(".bulletin-cache/images/x")).is_err());
     }
 }

@@ -1291,16 +1291,7 @@ impl<'a> Renderer<'a> {
             summary: e.summary.clone(),
             body_html: full.then(|| e.body.html.clone()),
             figures,
-            image: it.image.as_ref().map(|i| ImageView {
-                src: if i.src.contains("://") || i.src.starts_with('/') {
-                    i.src.clone()
-                } else {
-                    u.link(&i.src)
-                },
-                alt: i.alt.clone(),
-                width: i.size.map(|(w, _)| w),
-                height: i.size.map(|(_, h)| h),
-            }),
+            image: it.image.as_ref().map(|i| crate::images::view(i, u)),
             corrections: it
                 .corrections
                 .iter()

@@ -167,7 +167,10 @@ pub fn init(dir: &Path, opts: &InitOptions) -> Result<Vec<PathBuf>, Diagnostics>
     }
     let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
         (PathBuf::from("site.yaml"), SITE_YAML.as_bytes().to_vec()),
-        (PathBuf::from(".gitignore"), b"/public\n/.public.*\n".to_vec()),
+        (
+            PathBuf::from(".gitignore"),
+            b"/public\n/.public.*\n/.bulletin-cache/\n".to_vec(),
+        ),
     ];
     let sample = PathBuf::from("content")
         .join(format!("{:04}", opts.today.year()))

@@ -17,7 +17,8 @@
 //! and static files are read into memory. A URL can only name a file of that in-memory site: its path is
 //! percent-decoded once and refused when a segment is `.`, `..` or empty, or holds `\`, NUL or
 //! `:`. The reload script and the overlay are added to HTML responses here, so built sites never
-//! carry them.
+//! carry them. Files are served whole or, for a `Range: bytes=…` request, in part (206, or 416
+//! past the end), as static hosts do: the search page fetches its documents by range.
 //!
 //! Rebuilds are incremental ([`crate::incremental`]): an edit re-reads the files the watcher
 //! names and renders only the pages whose content changed. The browser is told to reload as
@@ -681,11 +682,50 @@ fn handle(shared: &Arc<Shared>, req: tiny_http::Request) {
             let bytes = site.files.get(&name).map_or(&[][..], |b| b.as_slice());
             let kind = content_type(&name);
             let body = if kind == HTML {
-                inject(bytes, &snippet)
+                std::borrow::Cow::Owned(inject(bytes, &snippet))
             } else {
-                bytes.to_vec()
+                std::borrow::Cow::Borrowed(bytes)
             };
-            respond(req, 200, kind, body, &[]);
+            let header = |name: &'static str| {
+                req.headers()
+                    .iter()
+                    .find(|h| h.field.equiv(name))
+                    .map(|h| h.value.as_str().to_string())
+            };
+            // If-Range asks for the range only if the file is unchanged since a date or tag;
+            // serve gives neither, so such a request gets the whole file.
+            let range = header("Range").filter(|_| header("If-Range").is_none());
+            let total = body.len() as u64;
+            match byte_range(range.as_deref(), total) {
+                Ranged::Full => respond(req, 200, kind, body.into_owned(), &[ACCEPT_RANGES]),
+                Ranged::Part(first, last) => {
+                    let part = usize::try_from(first)
+                        .ok()
+                        .zip(usize::try_from(last).ok())
+                        .and_then(|(a, b)| body.get(a..=b))
+                        .unwrap_or_default()
+                        .to_vec();
+                    let content_range = format!("bytes {first}-{last}/{total}");
+                    respond(
+                        req,
+                        206,
+                        kind,
+                        part,
+                        &[ACCEPT_RANGES, ("Content-Range", &content_range)],
+                    );
+                }
+                Ranged::Unsatisfiable => {
+                    let content_range = format!("bytes */{total}");
+                    let body = b"range not satisfiable\n".to_vec();
+                    respond(
+                        req,
+                        416,
+                        TEXT,
+                        body,
+                        &[ACCEPT_RANGES, ("Content-Range", &content_range)],
+                    );
+                }
+            }
         }
         Target::Redirect(to) => {
             let body = format!("see {to}\n").into_bytes();
@@ -696,6 +736,39 @@ fn handle(shared: &Arc<Shared>, req: tiny_http::Request) {
             None => respond(req, 404, TEXT, b"not found\n".to_vec(), &[]),
         },
         Target::Bad => respond(req, 400, TEXT, b"bad request: this path is not allowed\n".to_vec(), &[]),
+    }
+}
+
+/// Files are served in parts on request (the search page fetches documents by byte range).
+const ACCEPT_RANGES: (&str, &str) = ("Accept-Ranges", "bytes");
+
+/// What a request's `Range` header asks of a file of `total` bytes.
+#[derive(Debug, PartialEq, Eq)]
+enum Ranged {
+    /// The whole file: no header, or one to ignore.
+    Full,
+    /// Bytes `first..=last`.
+    Part(u64, u64),
+    /// A range that starts past the end: 416.
+    Unsatisfiable,
+}
+
+/// Reads a `Range` header (`bytes=a-b`, `bytes=a-`, `bytes=-n`) for a file of `total` bytes.
+/// Several ranges, or a malformed header, ask for the whole file (RFC 9110 §14.2 lets a
+/// server ignore them; a multipart answer is not worth it for a preview server).
+fn byte_range(header: Option<&str>, total: u64) -> Ranged {
+    use http_range_header::RangeUnsatisfiableError;
+    let Some(header) = header else { return Ranged::Full };
+    match http_range_header::parse_range_header(header) {
+        Ok(parsed) if parsed.len() == 1 => match parsed.validate(total) {
+            Ok(ranges) => match ranges.as_slice() {
+                [one] => Ranged::Part(*one.start(), *one.end()),
+                _ => Ranged::Full,
+            },
+            Err(RangeUnsatisfiableError::Unsatisfiable) => Ranged::Unsatisfiable,
+            Err(_) => Ranged::Full,
+        },
+        _ => Ranged::Full,
     }
 }
 
@@ -1045,6 +1118,37 @@ mod tests {
         assert!(s.contains("since=7"));
         let clean = snippet(8, &[], &[]);
         assert!(!clean.contains("bulletin-errors") && !clean.contains("bulletin-warnings"));
+    }
+
+    #[test]
+    fn byte_ranges() {
+        use Ranged::*;
+        let cases: &[(Option<&str>, u64, Ranged)] = &[
+            (None, 10, Full),
+            (Some("bytes=0-3"), 10, Part(0, 3)),
+            (Some("bytes=4-"), 10, Part(4, 9)),
+            (Some("bytes=-3"), 10, Part(7, 9)),
+            // A suffix longer than the file is the whole file; an end past it is cut.
+            (Some("bytes=-30"), 10, Part(0, 9)),
+            (Some("bytes=5-100"), 10, Part(5, 9)),
+            (Some("bytes=9-9"), 10, Part(9, 9)),
+            // Past the end: 416.
+            (Some("bytes=10-"), 10, Unsatisfiable),
+            (Some("bytes=10-20"), 10, Unsatisfiable),
+            (Some("bytes=-0"), 10, Unsatisfiable),
+            (Some("bytes=0-"), 0, Unsatisfiable),
+            // Several ranges, or malformed: the whole file.
+            (Some("bytes=0-1, 4-5"), 10, Full),
+            (Some("bytes=5-3"), 10, Full),
+            (Some("bytes=a-b"), 10, Full),
+            (Some("bytes=0-3 "), 10, Full),
+            (Some("items=0-3"), 10, Full),
+            (Some("bytes="), 10, Full),
+            (Some(""), 10, Full),
+        ];
+        for (header, total, want) in cases {
+            assert_eq!(&byte_range(*header, *total), want, "{header:?} of {total}");
+        }
     }
 
     #[test]

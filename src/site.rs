@@ -287,13 +287,13 @@ fn hasher() -> xxhash_rust::xxh3::Xxh3 {
     xxhash_rust::xxh3::Xxh3::new()
 }
 
-/// An entry's fingerprint: its source, where each of its links now leads, its image size
-/// (read from the image file) and whether it is scheduled.
+/// An entry's fingerprint: its source, where each of its links now leads, its image (size and
+/// hash, read from the image file) and whether it is scheduled.
 fn fingerprint(item: &Item, body: &Rendered, scheduled: bool, resolve: &dyn Fn(&str) -> markdown::Resolved) -> u64 {
     let mut h = hasher();
     item.source_hash.hash(&mut h);
     scheduled.hash(&mut h);
-    item.image.as_ref().map(|i| i.size).hash(&mut h);
+    item.image.hash(&mut h);
     for l in &body.links {
         match resolve(&l.dest) {
             markdown::Resolved::Keep => 0u8.hash(&mut h),

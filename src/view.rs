@@ -222,6 +222,8 @@ pub struct ImageView {
     pub width: Option<u32>,
     /// Height in pixels, when known.
     pub height: Option<u32>,
+    /// `srcset` candidates (`/img/…-480w.jpg 480w, …, original 2000w`), when resized copies exist.
+    pub srcset: Option<String>,
 }
 
 /// A news item, for its own page (with `body_html` and `figures`) and in lists.

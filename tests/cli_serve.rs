@@ -98,6 +98,48 @@ fn get(addr: SocketAddr, path: &str) -> Response {
     }
 }
 
+/// A raw HTTP/1.1 GET with extra request headers; the body as bytes, chunked framing removed.
+fn get_bytes(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> (u16, String, Vec<u8>) {
+    let mut s = TcpStream::connect_timeout(&addr, LIMIT).unwrap();
+    s.set_read_timeout(Some(LIMIT)).unwrap();
+    s.set_write_timeout(Some(LIMIT)).unwrap();
+    let extra: String = headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let end = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a header") + 4;
+    let head = String::from_utf8(raw[..end].to_vec()).unwrap();
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let mut body = raw[end..].to_vec();
+    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        let mut plain = Vec::new();
+        let mut rest = &body[..];
+        loop {
+            let eol = rest.windows(2).position(|w| w == b"\r\n").unwrap();
+            let size = usize::from_str_radix(std::str::from_utf8(&rest[..eol]).unwrap().trim(), 16).unwrap();
+            if size == 0 {
+                break;
+            }
+            plain.extend_from_slice(&rest[eol + 2..eol + 2 + size]);
+            rest = &rest[eol + 2 + size + 2..];
+        }
+        body = plain;
+    }
+    (status, head, body)
+}
+
+/// The value of header `name` in a response head.
+fn header_of<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
 /// Polls `f` until it holds, for at most `LIMIT`.
 fn eventually(what: &str, mut f: impl FnMut() -> bool) {
     let start = Instant::now();
@@ -471,4 +513,94 @@ fn the_binary_prints_its_url_and_serves() {
     let home = get(addr, path);
     assert_eq!(home.status, 200);
     assert!(home.body.contains("测试简报"));
+}
+
+#[test]
+fn range_requests_get_the_bytes_asked_for() {
+    let dir = site();
+    // 40,000 bytes, more than one chunk of a whole-file answer.
+    let data: Vec<u8> = (0..40_000u32).map(|i| (i * 7 % 251).to_le_bytes()[0]).collect();
+    std::fs::create_dir_all(dir.path().join("static")).unwrap();
+    std::fs::write(dir.path().join("static/data.bin"), &data).unwrap();
+    let server = start(options(dir.path()));
+    let addr = server.addr();
+    let url = "/bulletin/data.bin";
+
+    let (status, head, body) = get_bytes(addr, url, &[]);
+    assert_eq!(status, 200);
+    assert_eq!(header_of(&head, "Accept-Ranges"), Some("bytes"));
+    assert_eq!(body, data);
+
+    let part = |range: &str| get_bytes(addr, url, &[("Range", range)]);
+    for (range, first, last) in [
+        ("bytes=100-199", 100, 199),
+        ("bytes=39990-", 39_990, 39_999),
+        ("bytes=-5", 39_995, 39_999),
+        ("bytes=39000-99999", 39_000, 39_999),
+        ("bytes=0-0", 0, 0),
+    ] {
+        let (status, head, body) = part(range);
+        assert_eq!(status, 206, "{range}");
+        assert_eq!(
+            header_of(&head, "Content-Range"),
+            Some(format!("bytes {first}-{last}/40000").as_str()),
+            "{range}"
+        );
+        assert_eq!(header_of(&head, "Accept-Ranges"), Some("bytes"));
+        assert_eq!(header_of(&head, "Content-Type"), Some("application/octet-stream"));
+        assert_eq!(body, data[first..=last], "{range}");
+    }
+
+    for range in ["bytes=40000-", "bytes=50000-60000", "bytes=-0"] {
+        let (status, head, _) = part(range);
+        assert_eq!(status, 416, "{range}");
+        assert_eq!(header_of(&head, "Content-Range"), Some("bytes */40000"), "{range}");
+    }
+
+    // Several ranges, a malformed one, or an If-Range serve wouldn't check: the whole file.
+    for range in ["bytes=0-1, 5-6", "bytes=oops", "bytes=9-3", "lines=1-2"] {
+        let (status, head, body) = part(range);
+        assert_eq!(status, 200, "{range}");
+        assert_eq!(header_of(&head, "Content-Range"), None, "{range}");
+        assert_eq!(body, data, "{range}");
+    }
+    let (status, _, body) = get_bytes(addr, url, &[("Range", "bytes=0-9"), ("If-Range", "\"x\"")]);
+    assert_eq!((status, body.len()), (200, data.len()));
+
+    // A search document pack, as the search page fetches it.
+    let pack_url = "/bulletin/search/docs/0.json";
+    let (status, _, pack) = get_bytes(addr, pack_url, &[]);
+    assert_eq!(status, 200);
+    let (status, _, first) = get_bytes(addr, pack_url, &[("Range", "bytes=0-9")]);
+    assert_eq!((status, first.as_slice()), (206, &pack[..10]));
+    server.stop();
+}
+
+#[test]
+fn resized_lead_images_are_served() {
+    let dir = site();
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(600, 400, image::Rgb([200, 30, 30])))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    std::fs::write(dir.path().join("content/2022/06/a.png"), &png).unwrap();
+    let text = item("第一版标题", "山东").replacen("slug: a\n", "slug: a\nimage: a.png\nimage_alt: 红色\n", 1);
+    write(dir.path(), ITEM, &text);
+    let server = start(options(dir.path()));
+    let addr = server.addr();
+    let page = get(addr, "/bulletin/news/2022/06/20/a/");
+    let at = page.body.find("srcset=\"").expect("a srcset") + "srcset=\"".len();
+    let set = &page.body[at..at + page.body[at..].find('"').unwrap()];
+    let candidates: Vec<&str> = set.split(", ").collect();
+    assert_eq!(candidates.len(), 2, "{set}");
+    for c in candidates {
+        let (url, _) = c.rsplit_once(' ').unwrap();
+        let url = url.replace("&#x2F;", "/");
+        let (status, head, body) = get_bytes(addr, &url, &[]);
+        assert_eq!(status, 200, "{url}");
+        assert_eq!(header_of(&head, "Content-Type"), Some("image/png"));
+        let img = image::load_from_memory(&body).unwrap();
+        assert!(c.ends_with(&format!(" {}w", img.width())), "{c}");
+    }
+    server.stop();
 }

@@ -146,6 +146,12 @@ impl SiteTest {
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
 
+    /// The bytes of the file at `site_path`.
+    pub fn read_bytes(&self, site_path: &str) -> Vec<u8> {
+        let path = self.file_of(site_path);
+        std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    }
+
     /// The parsed HTML of the page at `site_path`.
     pub fn page(&self, site_path: &str) -> Html {
         Html::parse_document(&self.read(site_path))
@@ -544,4 +550,63 @@ pub fn months(stats: &serde_json::Value, key: &str) -> Vec<(String, Num, Num)> {
 /// Rows as expected in a test: `[("shandong", "150", false), …]`.
 pub fn expect_rows(rows: &[(&str, &str, bool)]) -> Vec<(String, Num)> {
     rows.iter().map(|(s, v, a)| (s.to_string(), n(v, *a))).collect()
+}
+
+/// A `w`×`h` test picture (a colour gradient with a diagonal stripe) in `format`, with
+/// `exif` (a TIFF-structured EXIF block) when given.
+pub fn picture(w: u32, h: u32, format: image::ImageFormat, exif: Option<&[u8]>) -> Vec<u8> {
+    use image::ImageEncoder;
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let stripe = if (x + y) % 97 < 8 { 255 } else { 0 };
+        let shade = |a: u32, b: u32| u8::try_from(a * 255 / b.max(1)).unwrap_or(u8::MAX);
+        image::Rgb([shade(x, w), shade(y, h), stripe])
+    });
+    let mut out = Vec::new();
+    match format {
+        image::ImageFormat::Jpeg => {
+            let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90);
+            if let Some(e) = exif {
+                enc.set_exif_metadata(e.to_vec()).unwrap();
+            }
+            enc.write_image(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
+                .unwrap();
+        }
+        other => {
+            assert!(exif.is_none(), "EXIF only in test JPEGs");
+            image::DynamicImage::ImageRgb8(img)
+                .write_to(&mut std::io::Cursor::new(&mut out), other)
+                .unwrap();
+        }
+    }
+    out
+}
+
+/// A `w`×`h` JPEG test picture.
+pub fn jpeg(w: u32, h: u32) -> Vec<u8> {
+    picture(w, h, image::ImageFormat::Jpeg, None)
+}
+
+/// A `w`×`h` PNG test picture.
+pub fn png(w: u32, h: u32) -> Vec<u8> {
+    picture(w, h, image::ImageFormat::Png, None)
+}
+
+/// The candidates of the `srcset` of the first element matching `css`: `(url, width)`, in
+/// order; empty when it has none.
+pub fn srcset(html: &Html, css: &str) -> Vec<(String, u32)> {
+    let Some(set) = attrs(html, css, "srcset").into_iter().next() else {
+        return Vec::new();
+    };
+    set.split(", ")
+        .map(|c| {
+            let (url, w) = c
+                .trim()
+                .rsplit_once(' ')
+                .unwrap_or_else(|| panic!("bad candidate {c:?}"));
+            let w = w
+                .strip_suffix('w')
+                .unwrap_or_else(|| panic!("not a w descriptor: {c:?}"));
+            (url.to_string(), w.parse().unwrap())
+        })
+        .collect()
 }

@@ -128,3 +128,57 @@ fn a_broken_edit_keeps_the_last_good_files_and_fixing_it_recovers() {
     site.write(A, text);
     step(&site, &mut r, &[A]);
 }
+
+#[test]
+fn incremental_rebuilds_equal_full_builds_through_image_edits() {
+    let photo = |title: &str, slug: &str, image: &str| {
+        item(
+            &format!("title: {title}\ndate: 2022-06-20\nregion: 山东\nslug: {slug}\nimage: {image}\nimage_alt: 图\n"),
+            "正文。\n",
+        )
+    };
+    let site = SiteTest::with_config(SITE_YAML)
+        .with("content/a.md", &photo("甲", "a", "photos/a.jpg"))
+        .with("content/b.md", &simple_item("乙", "2022-06-20", "b"));
+    site.write("static/photos/a.jpg", jpeg(1000, 500));
+    let mut r = Rebuilder::new(site.opts.clone());
+    step(&site, &mut r, &[]);
+
+    // An image added beside an item.
+    site.write("content/b.png", png(700, 700));
+    site.write("content/b.md", photo("乙", "b", "b.png"));
+    step(&site, &mut r, &["content/b.png", "content/b.md"]);
+
+    // A picture replaced under the same name: new variants, the old ones gone.
+    site.write("static/photos/a.jpg", jpeg(1200, 500));
+    step(&site, &mut r, &["static/photos/a.jpg"]);
+
+    // Two items show one picture.
+    site.write("content/b.md", photo("乙", "b", "photos/a.jpg"));
+    step(&site, &mut r, &["content/b.md"]);
+
+    // One of them drops it; then the picture beside an item is edited without its item.
+    site.write("content/a.md", simple_item("甲", "2022-06-20", "a"));
+    step(&site, &mut r, &["content/a.md"]);
+    site.write("content/b.md", photo("乙", "b", "b.png"));
+    step(&site, &mut r, &["content/b.md"]);
+    site.write("content/b.png", png(900, 300));
+    step(&site, &mut r, &["content/b.png"]);
+
+    // A broken picture keeps the last good files; fixing it recovers.
+    let good = files_of(&r);
+    let mut broken = png(900, 300);
+    broken.truncate(80);
+    site.write("content/b.png", &broken);
+    let err = r
+        .rebuild(&Changes {
+            paths: vec![site.root().join("content/b.png")],
+        })
+        .unwrap_err();
+    let d = err.iter().find(|d| d.is_error()).unwrap();
+    assert_eq!(d.path, PathBuf::from("content/b.md"), "{}", render(&err));
+    assert!(d.message.contains("cannot be decoded"), "{d:?}");
+    assert_same_files(&good, &files_of(&r));
+    site.write("content/b.png", png(640, 480));
+    step(&site, &mut r, &["content/b.png"]);
+}

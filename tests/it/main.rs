@@ -19,6 +19,7 @@ mod escaping;
 mod example;
 mod feeds;
 mod hostile;
+mod images;
 mod incremental;
 mod items;
 mod links;
