@@ -7,19 +7,33 @@ use std::fmt::Write;
 /// Escapes text for XML content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 forbids outright are dropped.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            '\u{FFFE}' | '\u{FFFF}' => {}
-            c => out.push(c),
-        }
+    let bytes = s.as_bytes();
+    // Copies the runs between bytes that need care; every such byte is ASCII or starts a
+    // character, so the slices fall on character boundaries.
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (replacement, len) = match bytes[i] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&apos;", 1),
+            // Characters XML 1.0 forbids outright are dropped: C0 controls but tab and line
+            // ends, and U+FFFE / U+FFFF (EF BF BE, EF BF BF).
+            b if b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') => ("", 1),
+            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => ("", 3),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(replacement);
+        i += len;
+        start = i;
     }
+    out.push_str(&s[start..]);
     out
 }
 
@@ -145,5 +159,10 @@ mod tests {
             escape("<a href=\"x\">&'</a>\u{1}"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;"
         );
+        assert_eq!(escape("工会\u{FFFE}职工\u{FFFF}\t\n\u{1f}末"), "工会职工\t\n末");
+        // U+FFFD and other characters starting with EF are kept.
+        assert_eq!(escape("\u{FFFD}\u{F900}"), "\u{FFFD}\u{F900}");
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("末尾&"), "末尾&amp;");
     }
 }

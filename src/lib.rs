@@ -281,12 +281,17 @@ pub fn output_dir(opts: &Options, config: &Config) -> PathBuf {
 /// replaced only when all of it succeeded.
 pub fn build(opts: &Options) -> Result<Built, Diagnostics> {
     let mut t = Timings::start();
-    let Loaded { mut site, mut warnings } = load_timed(opts, &mut t)?;
+    // Compiling the templates needs only site.yaml: it overlaps reading the content.
+    let (loaded, theme) = rayon::join(
+        || load_timed(opts, &mut t),
+        || configure(opts).and_then(|config| theme::load(&opts.root, &config)),
+    );
+    let Loaded { mut site, mut warnings } = loaded?;
+    let theme = theme?;
     site.release_sources();
     let out = opts.output.clone().unwrap_or_else(|| site.config.output_dir.clone());
     output::check_output_dir(&opts.root, &out)?;
     let target = output_dir(opts, &site.config);
-    let theme = theme::load(&opts.root, &site.config)?;
     t.lap("templates");
     let staging = output::Staging::begin(&target)?;
     staging.copy_statics(&theme.statics)?;

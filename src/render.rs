@@ -1290,6 +1290,11 @@ impl<'a> Renderer<'a> {
             },
             summary: e.summary.clone(),
             body_html: full.then(|| e.body.html.clone()),
+            figure_columns: FigureColumns {
+                metric: figures.iter().any(|f| f.metric.is_some()),
+                region: figures.iter().any(|f| f.region.is_some()),
+                as_of: figures.iter().any(|f| f.as_of.is_some()),
+            },
             figures,
             image: it.image.as_ref().map(|i| crate::images::view(i, u)),
             corrections: it

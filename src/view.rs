@@ -179,6 +179,17 @@ pub struct ValueView {
     pub more_sources: usize,
 }
 
+/// The optional columns of an item's figures table: a column shows when some figure has it.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct FigureColumns {
+    /// Some figure has a metric.
+    pub metric: bool,
+    /// Some figure counts for another region.
+    pub region: bool,
+    /// Some figure has an `as_of` date.
+    pub as_of: bool,
+}
+
 /// A figure reported by an item, as shown in its figure box.
 #[derive(Clone, Debug, Serialize)]
 pub struct FigureView {
@@ -269,6 +280,8 @@ pub struct ItemView {
     pub body_html: Option<String>,
     /// Figures (item pages only).
     pub figures: Vec<FigureView>,
+    /// Which optional columns the figures table needs (item pages only).
+    pub figure_columns: FigureColumns,
     /// Lead image.
     pub image: Option<ImageView>,
     /// Corrections.
