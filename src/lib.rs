@@ -153,6 +153,11 @@ pub fn load(opts: &Options) -> Result<Loaded, Diagnostics> {
 
 /// [`load`], recording the time of each phase.
 pub fn load_timed(opts: &Options, t: &mut Timings) -> Result<Loaded, Diagnostics> {
+    load_with(opts, t, false)
+}
+
+/// [`load_timed`]; with `release`, each item's Markdown is freed once rendered (one-shot builds).
+fn load_with(opts: &Options, t: &mut Timings, release: bool) -> Result<Loaded, Diagnostics> {
     let config = configure(opts)?;
     t.lap("config");
     let (paths, mut diags) = source::discover(&opts.root);
@@ -177,7 +182,12 @@ pub fn load_timed(opts: &Options, t: &mut Timings) -> Result<Loaded, Diagnostics
         future: opts.future,
         today: opts.today,
     };
-    let site = Site::assemble(config, items, sel).map_err(|mut d| {
+    let assemble = if release {
+        Site::assemble_releasing
+    } else {
+        Site::assemble
+    };
+    let site = assemble(config, items, sel).map_err(|mut d| {
         d.sort();
         d
     })?;
@@ -283,7 +293,7 @@ pub fn build(opts: &Options) -> Result<Built, Diagnostics> {
     let mut t = Timings::start();
     // Compiling the templates needs only site.yaml: it overlaps reading the content.
     let (loaded, theme) = rayon::join(
-        || load_timed(opts, &mut t),
+        || load_with(opts, &mut t, true),
         || configure(opts).and_then(|config| theme::load(&opts.root, &config)),
     );
     let Loaded { mut site, mut warnings } = loaded?;

@@ -38,10 +38,11 @@ pub fn check(
             }
             let entry = items.get(path).and_then(|&i| site.entries.get(i));
             let in_body = entry.and_then(|e| {
-                e.body.links.iter().find(|l| l.dest == target).map(|l| {
-                    let before = e.item.body.get(..l.offset).unwrap_or("");
-                    (e, e.item.body_line + before.matches('\n').count())
-                })
+                e.body
+                    .links
+                    .iter()
+                    .find(|l| l.dest == target)
+                    .map(|l| (e, e.item.body_line + l.line))
             });
             let d = match in_body {
                 Some((e, line)) => {

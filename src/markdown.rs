@@ -58,6 +58,9 @@ pub struct Link {
     pub is_image: bool,
     /// Byte offset of the link in the Markdown source.
     pub offset: usize,
+    /// Lines of the Markdown source before the link's line (0 on the first line), so that
+    /// diagnostics need not keep the source.
+    pub line: usize,
 }
 
 /// The pulldown-cmark extensions bodies use. Smart punctuation stays off:
@@ -109,14 +112,25 @@ pub fn render_with(markdown: &str, opts: &MarkdownOptions, resolve: &dyn Fn(&str
         .more_text
         .map(|at| text.get(..at).unwrap_or(&text).trim_end().to_owned());
     text.truncate(text.trim_end().len());
+    // Large sites hold every body's HTML and text until the pages and the search index are
+    // written: no spare capacity (shrinking in place copies nothing).
+    text.shrink_to_fit();
+    html.shrink_to_fit();
+    let mut links = std::mem::take(&mut events.links);
+    let mut missing = std::mem::take(&mut events.missing);
+    for l in links.iter_mut().chain(missing.iter_mut()) {
+        l.line = markdown
+            .get(..l.offset)
+            .map_or(0, |before| before.matches('\n').count());
+    }
     Rendered {
         html,
         summary_html,
         summary_text,
         text,
         has_code: events.has_code,
-        links: std::mem::take(&mut events.links),
-        missing: std::mem::take(&mut events.missing),
+        links,
+        missing,
     }
 }
 
@@ -301,6 +315,7 @@ impl<'a, 'w> Events<'a, 'w> {
                     dest: dest_url.to_string(),
                     is_image: false,
                     offset: range.start,
+                    line: 0,
                 };
                 let dest_url = match (self.resolve)(&dest_url) {
                     Resolved::Keep => dest_url,
@@ -333,6 +348,7 @@ impl<'a, 'w> Events<'a, 'w> {
                     dest: dest_url.to_string(),
                     is_image: true,
                     offset: range.start,
+                    line: 0,
                 });
                 self.image_kept.push(keep);
                 if keep {

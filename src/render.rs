@@ -104,10 +104,10 @@ fn jobs(site: &Site) -> Vec<Job> {
 
 /// Renders every page of `site` into `sink`; returns the number of files written.
 pub fn render_site(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<usize, Diagnostics> {
-    let mut ctx = Renderer::new(site, theme, &mut ViewCache::default());
-    ctx.render_cards()?;
-    // Only the cards are read from here on; the views are kept for incremental rebuilds alone.
-    ctx.items = Vec::new();
+    let mut ctx = Renderer::new(site, theme);
+    // Only the cards are read from here on; the views are kept for incremental rebuilds alone,
+    // so each is dropped as soon as its card is made (200 MB at 100,000 items).
+    ctx.render_cards_only()?;
     ctx.render_chrome()?;
     let jobs = jobs(site);
     let results: Vec<Result<usize, Diagnostic>> = jobs.par_iter().map(|job| ctx.run(job, sink)).collect();
@@ -184,7 +184,8 @@ pub fn render_planned(
     chosen: &[&Planned],
     cache: &mut ViewCache,
 ) -> Result<Vec<(String, Vec<String>)>, Diagnostics> {
-    let mut ctx = Renderer::new(site, theme, cache);
+    let mut ctx = Renderer::new(site, theme);
+    ctx.take_views(cache);
     ctx.render_cards()?;
     ctx.render_chrome()?;
     let results: Vec<Result<(String, Vec<String>), Diagnostic>> = chosen
@@ -546,7 +547,7 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn new(site: &'a Site, theme: &'a Theme, cache: &mut ViewCache) -> Self {
+    fn new(site: &'a Site, theme: &'a Theme) -> Self {
         let u = &site.urls;
         let lang = site.config.language;
         let common_site = SiteView {
@@ -593,6 +594,14 @@ impl<'a> Renderer<'a> {
         r.areas = tera::to_value(r.areas()).unwrap_or_default();
         r.topic_entries = tera::to_value(r.topic_entries()).unwrap_or_default();
         r.home_metrics = tera::to_value(r.metric_views(false)).unwrap_or_default();
+        r
+    }
+
+    /// Takes the views of unchanged entries from `cache` and makes the others' (their cards
+    /// are made by [`Renderer::render_cards`]).
+    fn take_views(&mut self, cache: &mut ViewCache) {
+        let site = self.site;
+        let r = self;
         let mut kept: Vec<Option<(ItemView, CardView)>> = site
             .entries
             .iter()
@@ -609,7 +618,6 @@ impl<'a> Renderer<'a> {
         }
         r.fresh = missing;
         (r.items, r.cards) = kept.into_iter().flatten().unzip();
-        r
     }
 
     /// The views, for the next render of the same site (its unchanged entries).
@@ -630,21 +638,36 @@ impl<'a> Renderer<'a> {
         let fresh = std::mem::take(&mut self.fresh);
         let cards = fresh
             .par_iter()
-            .map(|&i| {
-                let item = &self.items[i];
-                let mut c = self.shared_context();
-                c.insert("item", item);
-                Ok(CardView {
-                    card: self.render("card.html", &c)?,
-                    url: item.url.clone(),
-                    title: item.title.clone(),
-                })
-            })
+            .map(|&i| self.card(&self.items[i]))
             .collect::<Result<Vec<_>, Diagnostic>>()?;
         for (i, card) in fresh.into_iter().zip(cards) {
             self.cards[i] = card;
         }
         Ok(())
+    }
+
+    /// [`Renderer::render_cards`] for a render that keeps no views (a one-shot build): each
+    /// view lives only as long as its card takes to render.
+    fn render_cards_only(&mut self) -> Result<(), Diagnostic> {
+        self.fresh.clear();
+        self.items = Vec::new();
+        self.cards = self
+            .site
+            .entries
+            .par_iter()
+            .map(|e| self.card(&self.item_view(e, false)))
+            .collect::<Result<Vec<_>, Diagnostic>>()?;
+        Ok(())
+    }
+
+    fn card(&self, item: &ItemView) -> Result<CardView, Diagnostic> {
+        let mut c = self.shared_context();
+        c.insert("item", item);
+        Ok(CardView {
+            card: self.render("card.html", &c)?,
+            url: item.url.clone(),
+            title: item.title.clone(),
+        })
     }
 
     fn t(&self, key: &str) -> String {

@@ -133,7 +133,14 @@ impl Site {
     /// Assembles the site from validated items. Fails on duplicate URLs, naming every file.
     pub fn assemble(config: Config, items: Vec<Item>, sel: Selection) -> Result<Site, Diagnostics> {
         let items = items.into_iter().map(Arc::new).collect();
-        Site::assemble_reusing(config, items, sel, &Reusable::default())
+        Site::assemble_with(config, items, sel, &Reusable::default(), false)
+    }
+
+    /// [`Site::assemble`] for a one-shot build: each item's Markdown is freed as soon as its
+    /// HTML is made, so a large site never holds both (see also [`Site::release_sources`]).
+    pub fn assemble_releasing(config: Config, items: Vec<Item>, sel: Selection) -> Result<Site, Diagnostics> {
+        let items = items.into_iter().map(Arc::new).collect();
+        Site::assemble_with(config, items, sel, &Reusable::default(), true)
     }
 
     /// [`Site::assemble`], taking the rendered bodies of `previous` entries whose source and
@@ -143,6 +150,16 @@ impl Site {
         items: Vec<Arc<Item>>,
         sel: Selection,
         previous: &Reusable<'_>,
+    ) -> Result<Site, Diagnostics> {
+        Site::assemble_with(config, items, sel, previous, false)
+    }
+
+    fn assemble_with(
+        config: Config,
+        items: Vec<Arc<Item>>,
+        sel: Selection,
+        previous: &Reusable<'_>,
+        release: bool,
     ) -> Result<Site, Diagnostics> {
         let urls = Urls::new(&config.base_url, &config.base_path());
         let opts = MarkdownOptions {
@@ -160,7 +177,7 @@ impl Site {
         let mut entries: Vec<Entry> = items
             .into_par_iter()
             .filter(|it| published(it))
-            .map(|item| {
+            .map(|mut item| {
                 let resolve = |dest: &str| resolve_link(&item.rel, dest, &by_file);
                 let scheduled = item.date.date > sel.today;
                 if let Some(before) = old.get(item.path.as_path()) {
@@ -172,7 +189,7 @@ impl Site {
                     }
                 }
                 let mut body = markdown::render_with(&item.body, &opts, &resolve);
-                let anchored = anchor_figures(&body.html, &item);
+                let anchored = anchor_figures(std::mem::take(&mut body.html), &item);
                 body.html = anchored.0;
                 let summary = match (&item.summary, &body.summary_text) {
                     (Some(s), _) => s.clone(),
@@ -184,6 +201,12 @@ impl Site {
                 let untraced = (0..item.figures.len())
                     .filter(|&i| !crate::figure::appears_in(&item.figures[i].amount, &body.text))
                     .collect();
+                if release {
+                    // A one-shot build reads the Markdown no more: 500 MB at 100,000 items.
+                    if let Some(it) = Arc::get_mut(&mut item) {
+                        it.body = String::new();
+                    }
+                }
                 Entry {
                     untraced,
                     card_fingerprint: card_fingerprint(&item, &path, &summary, scheduled),
@@ -214,7 +237,7 @@ impl Site {
         let mut diags = Diagnostics::new();
         for e in &entries {
             for l in &e.body.missing {
-                let line = e.item.body_line + e.item.body.get(..l.offset).unwrap_or("").matches('\n').count();
+                let line = e.item.body_line + l.line;
                 diags.push(
                     Diagnostic::error(&e.item.path, line, 1, format!("link to a missing item: {}", l.dest))
                         .with_hint("link to another item by its file, relative to this one (../06/other.md) or to content/ (@/2022/06/other.md); drafts and future items are not published"),
@@ -396,11 +419,12 @@ fn resolve_link(from: &std::path::Path, dest: &str, by_file: &HashMap<String, St
 
 /// Marks, for each figure, the first place in the body HTML where its number is written
 /// (`<mark id="figure-N">`), so that the figure box can link a figure to its sentence.
-fn anchor_figures(html: &str, item: &Item) -> (String, Vec<Option<String>>) {
+fn anchor_figures(html: String, item: &Item) -> (String, Vec<Option<String>>) {
     let mut marks: Vec<(usize, usize, String)> = Vec::new();
     let mut anchors = Vec::with_capacity(item.figures.len());
     for (i, f) in item.figures.iter().enumerate() {
         let forms = crate::figure::written_forms(&f.amount);
+        let html = html.as_str();
         let found = text_ranges(html)
             .flat_map(|(start, end)| forms.iter().filter_map(move |form| find_number(html, start, end, form)))
             .filter(|(s, e)| !marks.iter().any(|(ms, me, _)| s < me && ms < e))
@@ -415,7 +439,7 @@ fn anchor_figures(html: &str, item: &Item) -> (String, Vec<Option<String>>) {
         }
     }
     if marks.is_empty() {
-        return (html.to_string(), anchors);
+        return (html, anchors);
     }
     marks.sort();
     let mut out = String::with_capacity(html.len() + marks.len() * 48);
