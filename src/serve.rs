@@ -358,7 +358,12 @@ impl Shared {
         let elapsed = started.elapsed();
         let report = {
             let mut state = self.lock_state();
-            state.generation = state.generation.wrapping_add(1);
+            // A rebuild that changed no page (a scratch file saved beside an item) reloads
+            // nothing: a reload then would show the page before the edit that follows.
+            let unchanged = state.errors.is_empty() && matches!(&result, Ok(o) if o.written == 0 && o.removed == 0);
+            if !unchanged {
+                state.generation = state.generation.wrapping_add(1);
+            }
             match result {
                 Ok(outcome) => {
                     let files = self.publish(&mut state, rebuilder.as_ref(), outcome.items);

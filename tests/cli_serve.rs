@@ -347,6 +347,28 @@ fn edits_rebuild_reload_and_errors_show_over_the_last_good_site() {
 }
 
 #[test]
+fn a_change_that_alters_no_page_reloads_nothing() {
+    let dir = site();
+    let root = dir.path();
+    let server = start(options(root));
+    let addr = server.addr();
+    let url = "/bulletin/news/2022/06/20/a/";
+    let first = get(addr, url);
+    let mut events = Events::connect(addr, since(&first.body));
+    // An editor's scratch file beside the item: a rebuild, but no page changes, so no reload
+    // (one would make the page reload before the save that follows).
+    std::fs::write(root.join("content/2022/06/a.md.tmp"), "草稿").unwrap();
+    std::thread::sleep(Duration::from_millis(600));
+    write(root, ITEM, &item("保存后的标题", "山东"));
+    events.reload();
+    assert!(
+        get(addr, url).body.contains("保存后的标题"),
+        "the first reload after the save shows the saved page"
+    );
+    server.stop();
+}
+
+#[test]
 fn diagnostics_in_the_overlay_are_escaped() {
     let dir = site();
     let root = dir.path();
