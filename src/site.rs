@@ -174,13 +174,13 @@ impl Site {
             .map(|it| (file_key(&it.rel), urls.link(&urls::item(it.date.date, &it.slug))))
             .collect();
         let old = &previous.entries;
-        let mut entries: Vec<Entry> = items
+        let entries: Vec<Entry> = items
             .into_par_iter()
             .filter(|it| published(it))
             .map(|mut item| {
                 let resolve = |dest: &str| resolve_link(&item.rel, dest, &by_file);
                 let scheduled = item.date.date > sel.today;
-                if let Some(before) = old.get(item.path.as_path()) {
+                if let Some(before) = old.get(item.path.as_os_str()) {
                     let fingerprint = fingerprint(&item, &before.body, scheduled, &resolve);
                     if before.item.source_hash == item.source_hash && before.fingerprint == fingerprint {
                         let mut e = (*before).clone();
@@ -222,8 +222,11 @@ impl Site {
             })
             .collect();
 
-        // Newest first; within a day, print order; then by path for a total order.
-        entries.sort_by(|a, b| {
+        // Newest first; within a day, print order; then by path for a total order. Indexes are
+        // sorted, not entries: moving 10,000 entries about was a fifth of a rebuild.
+        let mut order: Vec<usize> = (0..entries.len()).collect();
+        order.sort_by(|&i, &j| {
+            let (a, b) = (&entries[i], &entries[j]);
             b.item
                 .date
                 .date
@@ -233,6 +236,8 @@ impl Site {
                 .then(a.path.cmp(&b.path))
                 .then(a.item.path.cmp(&b.item.path))
         });
+        let mut slots: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
+        let entries: Vec<Entry> = order.into_iter().filter_map(|i| slots[i].take()).collect();
 
         let mut diags = Diagnostics::new();
         for e in &entries {
@@ -289,7 +294,7 @@ impl Site {
     /// The entries, for the next [`Site::assemble_reusing`].
     pub fn reusable(&self) -> Reusable<'_> {
         Reusable {
-            entries: self.entries.iter().map(|e| (e.item.path.as_path(), e)).collect(),
+            entries: self.entries.iter().map(|e| (e.item.path.as_os_str(), e)).collect(),
         }
     }
 
@@ -302,7 +307,9 @@ impl Site {
 /// Entries of an earlier assembly, by source path, for [`Site::assemble_reusing`].
 #[derive(Debug, Default)]
 pub struct Reusable<'a> {
-    entries: HashMap<&'a std::path::Path, &'a Entry>,
+    /// By the path's bytes: hashing a `Path` walks its components, slower than the rest of a
+    /// rebuild's lookups together.
+    entries: HashMap<&'a std::ffi::OsStr, &'a Entry>,
 }
 
 /// A hasher for fingerprints: fast, and the same for the same input within a process.

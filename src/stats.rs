@@ -8,6 +8,7 @@ use crate::config::{Aggregate, Config, Metric};
 use crate::item::{Item, Topic};
 use crate::region::Province;
 use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -211,11 +212,18 @@ pub fn compute(config: &Config, items: &[&Item], topics: &[Topic]) -> Stats {
             });
         }
     }
-    let metrics = config
+    let work: Vec<(&Metric, Vec<Contribution>)> = config
         .metrics
         .iter()
-        .map(|m| {
-            let mut contributions = per_metric.remove(m.key.as_str()).unwrap_or_default();
+        .map(|m| (m, per_metric.remove(m.key.as_str()).unwrap_or_default()))
+        .collect();
+    // Where each topic's contributions go: one pass over them, not one per topic.
+    let topic_at: std::collections::HashMap<&str, usize> =
+        topics.iter().enumerate().map(|(i, t)| (t.slug.as_str(), i)).collect();
+    // The metrics are independent: each on its own thread.
+    let metrics = work
+        .into_par_iter()
+        .map(|(m, mut contributions)| {
             contributions.sort_by_key(|c| (c.as_of, c.item_date, c.item));
             let all: Vec<&Contribution> = contributions.iter().collect();
             let total = combine(m.aggregate, &all);
@@ -233,15 +241,21 @@ pub fn compute(config: &Config, items: &[&Item], topics: &[Topic]) -> Stats {
                 .filter_map(|(p, cs)| combine(m.aggregate, &cs).map(|t| (p, t)))
                 .collect();
 
+            let mut per_topic: Vec<Vec<&Contribution>> = vec![Vec::new(); topics.len()];
+            for c in &contributions {
+                for it in &items[c.item].topics {
+                    if let Some(&i) = topic_at.get(it.slug.as_str()) {
+                        // An item naming a topic twice counts once.
+                        if per_topic[i].last().is_none_or(|last| !std::ptr::eq(*last, c)) {
+                            per_topic[i].push(c);
+                        }
+                    }
+                }
+            }
             let by_topic = topics
                 .iter()
-                .filter_map(|t| {
-                    let cs: Vec<&Contribution> = contributions
-                        .iter()
-                        .filter(|c| items[c.item].topics.iter().any(|it| it.slug == t.slug))
-                        .collect();
-                    combine(m.aggregate, &cs).map(|total| (t.clone(), total))
-                })
+                .zip(per_topic)
+                .filter_map(|(t, cs)| combine(m.aggregate, &cs).map(|total| (t.clone(), total)))
                 .collect();
 
             let by_month = running_by_month(m.aggregate, &all);
