@@ -49,7 +49,7 @@ pub fn highlight(code: &str, lang: &str) -> String {
     let body = generator.finalize();
     let mut out = String::with_capacity(body.len() + lang.len() + 64);
     out.push_str("<pre class=\"code\" data-lang=\"");
-    escape_into(&mut out, lang);
+    crate::theme::escape_html_into(&mut out, lang);
     out.push_str("\"><code>");
     out.push_str(&body);
     out.push_str("</code></pre>");
@@ -88,28 +88,9 @@ pre.code{background:#161b22;color:#e6edf3}
 fn plain(code: &str) -> String {
     let mut out = String::with_capacity(code.len() + code.len() / 8 + 24);
     out.push_str("<pre><code>");
-    escape_into(&mut out, code);
+    crate::theme::escape_html_into(&mut out, code);
     out.push_str("</code></pre>");
     out
-}
-
-/// Appends `s` escaped for HTML text and double-quoted attribute values.
-fn escape_into(out: &mut String, s: &str) {
-    let mut last = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(rep);
-        last = i + 1;
-    }
-    out.push_str(&s[last..]);
 }
 
 #[cfg(test)]
@@ -161,7 +142,7 @@ mod tests {
     #[test]
     fn escape_covers_attribute_quotes() {
         let mut out = String::new();
-        escape_into(&mut out, "a\"b'c<d>e&f");
+        crate::theme::escape_html_into(&mut out, "a\"b'c<d>e&f");
         assert_eq!(out, "a&quot;b&#39;c&lt;d&gt;e&amp;f");
     }
 

@@ -205,6 +205,12 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
 /// escapes by default, making every URL unreadable in the source).
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + 16);
+    escape_html_into(&mut out, input);
+    out
+}
+
+/// Appends `input` escaped as [`escape_html`] does.
+pub(crate) fn escape_html_into(out: &mut String, input: &str) {
     // Copies the runs between special bytes whole: most text (all Chinese) has none, and the
     // five are ASCII, so byte positions are always character boundaries.
     let mut start = 0;
@@ -222,7 +228,6 @@ pub fn escape_html(input: &str) -> String {
         start = i + 1;
     }
     out.push_str(&input[start..]);
-    out
 }
 
 fn embedded_files(dir: &'static Dir<'static>, f: &mut dyn FnMut(&str, &'static [u8])) {
