@@ -653,6 +653,10 @@ fn remove_stale(parent: &Path, name: &str) {
         };
         if stale {
             let _ = std::fs::remove_dir_all(&path);
+        } else if file_name.strip_prefix(&tmp).is_some_and(|pid| !still_running(pid)) {
+            // Killed between making its staging folder and marking it: the folder is empty,
+            // and removing an empty folder can lose nothing.
+            let _ = std::fs::remove_dir(&path);
         }
     }
 }

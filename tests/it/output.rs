@@ -266,3 +266,21 @@ fn a_generated_file_replaced_by_a_link_is_never_written_through() {
     assert!(d.message.contains("in the way"), "{d:?}");
     assert_eq!(std::fs::read_to_string(&theirs).unwrap(), "mine");
 }
+
+#[test]
+fn an_empty_staging_folder_of_a_killed_build_is_removed_and_others_kept() {
+    let site = SiteTest::fixture("minimal");
+    // Killed between making its staging folder and marking it as ours: empty (pid 0 is no
+    // build's).
+    std::fs::create_dir(site.root().join(".public.tmp-0")).unwrap();
+    // Another, unmarked but holding something: not provably ours, so kept (no process has
+    // pid 4194304: Linux pids stay below it).
+    site.write(".public.tmp-4194304/notes.txt", "手写笔记");
+    site.run(&["build"]).expect_status(0);
+    let entries = root_entries(&site);
+    assert!(!entries.contains(&".public.tmp-0".to_string()), "{entries:?}");
+    assert_eq!(
+        std::fs::read_to_string(site.root().join(".public.tmp-4194304/notes.txt")).unwrap(),
+        "手写笔记"
+    );
+}
