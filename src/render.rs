@@ -601,7 +601,6 @@ impl<'a> Renderer<'a> {
     /// are made by [`Renderer::render_cards`]).
     fn take_views(&mut self, cache: &mut ViewCache) {
         let site = self.site;
-        let r = self;
         let mut kept: Vec<Option<(ItemView, CardView)>> = site
             .entries
             .iter()
@@ -611,13 +610,13 @@ impl<'a> Renderer<'a> {
         let missing: Vec<usize> = (0..kept.len()).filter(|&i| kept[i].is_none()).collect();
         let fresh: Vec<ItemView> = missing
             .par_iter()
-            .map(|&i| r.item_view(&site.entries[i], false))
+            .map(|&i| self.item_view(&site.entries[i], false))
             .collect();
         for (&i, v) in missing.iter().zip(fresh) {
             kept[i] = Some((v, empty_card()));
         }
-        r.fresh = missing;
-        (r.items, r.cards) = kept.into_iter().flatten().unzip();
+        self.fresh = missing;
+        (self.items, self.cards) = kept.into_iter().flatten().unzip();
     }
 
     /// The views, for the next render of the same site (its unchanged entries).
