@@ -57,9 +57,6 @@ struct ValueJson {
 
 fn value(site: &Site, t: &Total, unit: &str) -> ValueJson {
     ValueJson {
-        value: t.value.normalize().to_string(),
-        display: figure::format_total(t.value, unit, t.approximate),
-        approximate: t.approximate,
         sources: Some(
             t.sources
                 .iter()
@@ -67,6 +64,7 @@ fn value(site: &Site, t: &Total, unit: &str) -> ValueJson {
                 .map(|e| site.urls.absolute(&e.path))
                 .collect(),
         ),
+        ..running(t, unit)
     }
 }
 
