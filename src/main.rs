@@ -14,6 +14,9 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::sync::mpsc;
 use std::time::Instant;
 
@@ -48,10 +51,13 @@ fn main() -> ExitCode {
                     );
                 }
                 if timings {
-                    let rss = b.timings.resident.iter().copied().chain(std::iter::repeat(None));
-                    for ((phase, d), rss) in b.timings.phases.iter().zip(rss) {
-                        let rss = rss.map_or(String::new(), |b| format!("{:>7.1} MiB", b as f64 / 1048576.0));
-                        eprintln!("{:>10.1} ms {rss:>11}  {phase}", d.as_secs_f64() * 1000.0);
+                    let mib = |b: Option<u64>| b.map_or(String::new(), |b| format!("{:.1} MiB", b as f64 / 1048576.0));
+                    eprintln!("      time     resident         peak  phase");
+                    let t = &b.timings;
+                    for (i, (phase, d)) in t.phases.iter().enumerate() {
+                        let rss = mib(t.resident.get(i).copied().flatten());
+                        let peak = mib(t.peak.get(i).copied().flatten());
+                        eprintln!("{:>10.1} ms {rss:>12} {peak:>12}  {phase}", d.as_secs_f64() * 1000.0);
                     }
                     eprintln!("  template          renders   total ms   µs each   KiB each");
                     for (name, m) in &b.templates {

@@ -7,6 +7,7 @@ use crate::chart;
 use crate::config::Language;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::figure;
+use crate::markdown::Rendered;
 use crate::locale;
 use crate::region::{Area, Province};
 use crate::site::{Entry, Site};
@@ -17,6 +18,7 @@ use crate::view::*;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// Where rendered files go: a staging folder on disk, or memory for `check` and tests.
 pub trait Sink: Sync {
@@ -71,7 +73,21 @@ fn pages(n: usize, per_page: usize) -> usize {
 
 fn jobs(site: &Site) -> Vec<Job> {
     let per = site.config.per_page;
-    let mut jobs: Vec<Job> = (0..site.entries.len()).map(Job::Item).collect();
+    // The long single jobs come first: left for last, one of them would run alone on one core
+    // while the others sit idle.
+    let mut jobs = vec![
+        Job::SearchIndex,
+        Job::Stats,
+        Job::StatsData,
+        Job::Feed(FeedOf::Site),
+        Job::Sitemap,
+        Job::NewsSitemap,
+        Job::Search,
+        Job::NotFound,
+        Job::Corrections,
+        Job::Robots,
+    ];
+    jobs.extend((0..site.entries.len()).map(Job::Item));
     jobs.extend((1..=pages(site.entries.len(), per)).map(Job::Home));
     jobs.push(Job::Regions);
     for (i, p) in site.provinces.iter().enumerate() {
@@ -87,18 +103,6 @@ fn jobs(site: &Site) -> Vec<Job> {
     jobs.extend((0..site.bulletins.len()).map(Job::Bulletin));
     jobs.push(Job::Archives);
     jobs.extend((0..site.months.len()).map(Job::Archive));
-    jobs.extend([
-        Job::Stats,
-        Job::NotFound,
-        Job::Feed(FeedOf::Site),
-        Job::Sitemap,
-        Job::NewsSitemap,
-        Job::Corrections,
-        Job::Robots,
-        Job::StatsData,
-        Job::Search,
-        Job::SearchIndex,
-    ]);
     jobs
 }
 
@@ -112,6 +116,40 @@ pub fn render_site(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<usize,
     let jobs = jobs(site);
     let results: Vec<Result<usize, Diagnostic>> = jobs.par_iter().map(|job| ctx.run(job, sink)).collect();
     collect(results.into_iter()).map(|counts| counts.into_iter().sum())
+}
+
+/// [`render_site`] for a one-shot build, which frees what it no longer needs. The jobs that
+/// read many bodies (the search index their plain text, the feeds their HTML) run first,
+/// alongside the cards; then each body is freed as soon as its item's page is written, so
+/// that memory falls through the rest of the render (1 GB of bodies at 100,000 items).
+pub fn render_site_releasing(site: &mut Site, theme: &Theme, sink: &dyn Sink) -> Result<usize, Diagnostics> {
+    let (early, mut late): (Vec<Job>, Vec<Job>) = jobs(site)
+        .into_iter()
+        .partition(|j| matches!(j, Job::SearchIndex | Job::Feed(_)));
+    // The item pages free the bodies: the statistics, whose views are large, come after them
+    // (a second thread starts halfway through the list), into the memory they freed.
+    late.sort_by_key(|j| match j {
+        Job::Item(_) => 0,
+        Job::Stats | Job::StatsData => 1,
+        _ => 2,
+    });
+    let mut ctx = Renderer::new(site, theme);
+    // One after the other, each in parallel: side by side, the search index's working memory
+    // and the cards' would be held at once (and by different threads' allocation caches).
+    let written = collect(early.par_iter().map(|job| ctx.run(job, sink)).collect::<Vec<_>>().into_iter());
+    let made = ctx.all_cards().and_then(|cards| Ok((cards, ctx.chrome_views()?)));
+    let written: usize = written?.into_iter().sum();
+    (ctx.cards, ctx.chrome) = made?;
+    let mut prepared = ctx.detach();
+    let empty = Arc::new(Rendered::default());
+    prepared.bodies = site
+        .entries
+        .iter_mut()
+        .map(|e| Mutex::new(Some(std::mem::replace(&mut e.body, Arc::clone(&empty)))))
+        .collect();
+    let ctx = Renderer::attach(site, theme, prepared);
+    let results: Vec<Result<usize, Diagnostic>> = late.par_iter().map(|job| ctx.run(job, sink)).collect();
+    collect(results.into_iter()).map(|counts| written + counts.into_iter().sum::<usize>())
 }
 
 /// The counts of the jobs, or their problems (a broken template once, not once per page).
@@ -544,9 +582,73 @@ struct Renderer<'a> {
     areas: tera::Value,
     topic_entries: tera::Value,
     home_metrics: tera::Value,
+    /// In a one-shot build, the entries' bodies, by index, each taken by its item page and
+    /// freed there; empty otherwise (the bodies are read from the site).
+    bodies: Vec<Mutex<Option<Arc<Rendered>>>>,
+}
+
+/// A [`Renderer`]'s own state, without the site it borrows, so that the site can change
+/// (release what is no longer read) between making the cards and rendering the pages.
+struct Prepared {
+    lang: Language,
+    common_site: SiteView,
+    nav: NavView,
+    id: u64,
+    items: Vec<ItemView>,
+    cards: Vec<CardView>,
+    every: Vec<usize>,
+    fresh: Vec<usize>,
+    base: tera::Context,
+    chrome: HashMap<(&'static str, bool), ChromeView>,
+    areas: tera::Value,
+    topic_entries: tera::Value,
+    home_metrics: tera::Value,
+    bodies: Vec<Mutex<Option<Arc<Rendered>>>>,
 }
 
 impl<'a> Renderer<'a> {
+    /// Lets go of the site, keeping everything made so far.
+    fn detach(self) -> Prepared {
+        Prepared {
+            lang: self.lang,
+            common_site: self.common_site,
+            nav: self.nav,
+            id: self.id,
+            items: self.items,
+            cards: self.cards,
+            every: self.every,
+            fresh: self.fresh,
+            base: self.base,
+            chrome: self.chrome,
+            areas: self.areas,
+            topic_entries: self.topic_entries,
+            home_metrics: self.home_metrics,
+            bodies: self.bodies,
+        }
+    }
+
+    /// A renderer of `site` with the state [`Renderer::detach`] kept.
+    fn attach(site: &'a Site, theme: &'a Theme, p: Prepared) -> Self {
+        Renderer {
+            site,
+            theme,
+            lang: p.lang,
+            common_site: p.common_site,
+            nav: p.nav,
+            id: p.id,
+            items: p.items,
+            cards: p.cards,
+            every: p.every,
+            fresh: p.fresh,
+            base: p.base,
+            chrome: p.chrome,
+            areas: p.areas,
+            topic_entries: p.topic_entries,
+            home_metrics: p.home_metrics,
+            bodies: p.bodies,
+        }
+    }
+
     fn new(site: &'a Site, theme: &'a Theme) -> Self {
         let u = &site.urls;
         let lang = site.config.language;
@@ -587,6 +689,7 @@ impl<'a> Renderer<'a> {
             areas: tera::Value::Null,
             topic_entries: tera::Value::Null,
             home_metrics: tera::Value::Null,
+            bodies: Vec::new(),
         };
         r.base.insert("site", &r.common_site);
         r.base.insert("t", &r.theme.strings);
@@ -610,7 +713,7 @@ impl<'a> Renderer<'a> {
         let missing: Vec<usize> = (0..kept.len()).filter(|&i| kept[i].is_none()).collect();
         let fresh: Vec<ItemView> = missing
             .par_iter()
-            .map(|&i| self.item_view(&site.entries[i], false))
+            .map(|&i| self.item_view(&site.entries[i], None))
             .collect();
         for (&i, v) in missing.iter().zip(fresh) {
             kept[i] = Some((v, empty_card()));
@@ -650,13 +753,30 @@ impl<'a> Renderer<'a> {
     fn render_cards_only(&mut self) -> Result<(), Diagnostic> {
         self.fresh.clear();
         self.items = Vec::new();
-        self.cards = self
-            .site
+        self.cards = self.all_cards()?;
+        Ok(())
+    }
+
+    /// Every entry's card, each made from a list view that lives only as long as the card takes.
+    fn all_cards(&self) -> Result<Vec<CardView>, Diagnostic> {
+        self.site
             .entries
             .par_iter()
-            .map(|e| self.card(&self.item_view(e, false)))
-            .collect::<Result<Vec<_>, Diagnostic>>()?;
-        Ok(())
+            .map(|e| self.card(&self.item_view(e, None)))
+            .collect()
+    }
+
+    /// The HTML of entry `i`'s body: taken out of [`Renderer::bodies`] where a one-shot build
+    /// put it (nothing reads it after the item's page), else copied from the site.
+    fn body_html(&self, i: usize) -> String {
+        let taken = self
+            .bodies
+            .get(i)
+            .and_then(|cell| cell.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take());
+        match taken {
+            Some(body) => Arc::try_unwrap(body).map_or_else(|shared| shared.html.clone(), |own| own.html),
+            None => self.site.entries[i].body.html.clone(),
+        }
     }
 
     fn card(&self, item: &ItemView) -> Result<CardView, Diagnostic> {
@@ -679,7 +799,7 @@ impl<'a> Renderer<'a> {
         match *job {
             Job::Item(i) => {
                 let e = &site.entries[i];
-                let item = self.item_view(e, true);
+                let item = self.item_view(e, Some(self.body_html(i)));
                 let (prev, next) = self.neighbours(i);
                 let mut crumbs = vec![self.home_crumb()];
                 crumbs.push(LinkView {
@@ -1028,8 +1148,15 @@ impl<'a> Renderer<'a> {
     }
 
     fn page(&self, template: &str, path: &str, c: &PageContext, sink: &dyn Sink) -> Result<usize, Diagnostic> {
-        let html = self.render(template, c)?;
-        sink.write(&urls::file_of(path), html.as_bytes())?;
+        let started = std::time::Instant::now();
+        // Straight into bytes: a String would have Tera check the whole page for UTF-8 again.
+        let mut html = Vec::with_capacity(self.theme.metrics.typical_bytes(template));
+        self.theme
+            .tera
+            .render_to(template, &c.ctx, &mut html)
+            .map_err(|e| theme::template_error(&e, std::path::Path::new(""), &self.theme.sources))?;
+        self.theme.metrics.record(template, started.elapsed(), html.len());
+        sink.write(&urls::file_of(path), &html)?;
         Ok(1)
     }
 
@@ -1086,6 +1213,12 @@ impl<'a> Renderer<'a> {
     /// Renders header.html and footer.html once for every page kind, as index page of its
     /// section and not: they see only `page.kind` and `page.current` of the page.
     fn render_chrome(&mut self) -> Result<(), Diagnostic> {
+        self.chrome = self.chrome_views()?;
+        Ok(())
+    }
+
+    /// header.html and footer.html for every page kind.
+    fn chrome_views(&self) -> Result<HashMap<(&'static str, bool), ChromeView>, Diagnostic> {
         #[derive(Serialize)]
         struct ChromePage {
             kind: &'static str,
@@ -1114,8 +1247,7 @@ impl<'a> Renderer<'a> {
                 chrome.insert((kind, current), view);
             }
         }
-        self.chrome = chrome;
-        Ok(())
+        Ok(chrome)
     }
 
     fn meta(
@@ -1232,7 +1364,9 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn item_view(&self, e: &Entry, full: bool) -> ItemView {
+    /// The view of `e`: with `body_html`, the full form of its page; without, a list's form.
+    fn item_view(&self, e: &Entry, body_html: Option<String>) -> ItemView {
+        let full = body_html.is_some();
         let it = &e.item;
         let u = &self.site.urls;
         let lang = self.lang;
@@ -1311,7 +1445,7 @@ impl<'a> Renderer<'a> {
                 text: locale::byline(lang, &it.byline),
             },
             summary: e.summary.clone(),
-            body_html: full.then(|| e.body.html.clone()),
+            body_html,
             figure_columns: FigureColumns {
                 metric: figures.iter().any(|f| f.metric.is_some()),
                 region: figures.iter().any(|f| f.region.is_some()),

@@ -68,6 +68,15 @@ impl TemplateMetrics {
         }
     }
 
+    /// About how many bytes a render of `template` makes, from those so far (a page's buffer
+    /// is sized once instead of doubling its way up).
+    pub fn typical_bytes(&self, template: &str) -> usize {
+        let m = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        m.get(template)
+            .filter(|e| e.count > 0)
+            .map_or(4096, |e| usize::try_from(e.bytes / e.count).unwrap_or(4096) * 9 / 8)
+    }
+
     /// Every template rendered so far, slowest first.
     pub fn snapshot(&self) -> Vec<(String, TemplateMetric)> {
         let m = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
