@@ -432,10 +432,15 @@ fn anchor_figures(html: String, item: &Item) -> (String, Vec<Option<String>>) {
     for (i, f) in item.figures.iter().enumerate() {
         let forms = crate::figure::written_forms(&f.amount);
         let html = html.as_str();
-        let found = text_ranges(html)
-            .flat_map(|(start, end)| forms.iter().filter_map(move |form| find_number(html, start, end, form)))
-            .filter(|(s, e)| !marks.iter().any(|(ms, me, _)| s < me && ms < e))
-            .min();
+        // The ranges come in order, so the first one with a match holds the earliest: the
+        // rest of the body need not be searched.
+        let found = text_ranges(html).find_map(|(start, end)| {
+            forms
+                .iter()
+                .filter_map(|form| find_number(html, start, end, form))
+                .filter(|(s, e)| !marks.iter().any(|(ms, me, _)| s < me && ms < e))
+                .min()
+        });
         match found {
             Some((s, e)) => {
                 let id = format!("figure-{}", i + 1);
