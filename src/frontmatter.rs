@@ -244,7 +244,12 @@ pub(crate) fn parse(loc: &Located<'_>) -> Result<RawFrontMatter, Diagnostic> {
         return Err(Diagnostic::error(loc.path, 1, 1, "the front matter is empty")
             .with_hint("an item needs at least `title`, `date` and `region`"));
     }
-    match yaml::shape(loc.yaml) {
+    let shape = if yaml::surely_shallow(loc.yaml) {
+        yaml::Shape::Fine
+    } else {
+        yaml::shape(loc.yaml)
+    };
+    match shape {
         yaml::Shape::Fine => {}
         yaml::Shape::TooDeep(l, c) => {
             return Err(loc

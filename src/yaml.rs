@@ -69,6 +69,19 @@ pub enum Shape {
     Broken(String, usize, usize),
 }
 
+/// Whether `yaml` is small and cannot nest [`MAX_DEPTH`] deep, so that [`shape`] has nothing
+/// to say: every collection starts at an indicator of its own (`[`, `{`, a block sequence's `-`,
+/// a mapping's `:` or `?`), so fewer indicators than levels rule the depth out. Nearly every
+/// front matter passes, and skips the second reading.
+pub fn surely_shallow(yaml: &str) -> bool {
+    yaml.len() <= MAX_UNCHECKED_BYTES
+        && yaml
+            .bytes()
+            .filter(|b| matches!(b, b'[' | b'{' | b'-' | b':' | b'?'))
+            .count()
+            < MAX_DEPTH
+}
+
 /// Reads `yaml` once with yaml_rust2 (linear time, aliases not expanded) and reports whether
 /// it nests too deeply for serde_yaml to read it safely.
 pub fn shape(yaml: &str) -> Shape {
@@ -403,6 +416,9 @@ mod tests {
         assert!(matches!(shape(&block), Shape::TooDeep(l, _) if l == MAX_DEPTH + 1));
         assert!(matches!(shape("a: \"x\nb: 1\n"), Shape::Broken(..)));
         assert_eq!(shape(DOC), Shape::Fine);
+        assert!(surely_shallow(DOC));
+        assert!(!surely_shallow(&flow(MAX_DEPTH)));
+        assert!(!surely_shallow(&block));
     }
 
     #[test]
@@ -455,5 +471,32 @@ mod tests {
         let (f, exp) = unknown_field("unknown field `regoin`, expected one of `title`, `region`").unwrap();
         assert_eq!(f, "regoin");
         assert_eq!(exp, vec!["title", "region"]);
+    }
+
+    /// The deepest nesting yaml_rust2 reads in `yaml` (up to where it stops, if broken).
+    fn depth(yaml: &str) -> usize {
+        let mut parser = Parser::new_from_str(yaml);
+        let (mut depth, mut deepest) = (0usize, 0usize);
+        while let Ok((event, _)) = parser.next_token() {
+            match event {
+                Event::StreamEnd => break,
+                Event::SequenceStart(..) | Event::MappingStart(..) => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+                Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        deepest
+    }
+
+    proptest::proptest! {
+        /// `surely_shallow` rests on this: a text never nests deeper than it has indicators.
+        #[test]
+        fn nesting_never_outnumbers_the_indicators(yaml in "[\\[\\]{}:?, a\n-]{0,200}") {
+            let indicators = yaml.bytes().filter(|b| matches!(b, b'[' | b'{' | b'-' | b':' | b'?')).count();
+            proptest::prop_assert!(depth(&yaml) <= indicators, "{} levels, {} indicators", depth(&yaml), indicators);
+        }
     }
 }
