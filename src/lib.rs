@@ -327,8 +327,8 @@ pub fn build(opts: &Options) -> Result<Built, Diagnostics> {
     let items = site.entries.len();
     let statics = theme.statics.len();
     let templates = theme.metrics.snapshot();
-    // Freeing the site takes a tenth of a small build: it overlaps the swap instead (and a
-    // process that exits right after does not wait for it).
+    // Freeing the site (a few allocations per item) overlaps the swap instead, and a process
+    // that exits right after does not wait for it.
     rayon::spawn(move || drop((site, theme)));
     warnings.extend(staging.commit()?);
     t.lap("swap in");

@@ -7,8 +7,8 @@ use crate::chart;
 use crate::config::Language;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::figure;
-use crate::markdown::Rendered;
 use crate::locale;
+use crate::markdown::Rendered;
 use crate::region::{Area, Province};
 use crate::site::{Entry, Site};
 use crate::stats::{Contribution, MetricStats, MonthTotal, Total};
@@ -136,7 +136,13 @@ pub fn render_site_releasing(site: &mut Site, theme: &Theme, sink: &dyn Sink) ->
     let mut ctx = Renderer::new(site, theme);
     // One after the other, each in parallel: side by side, the search index's working memory
     // and the cards' would be held at once (and by different threads' allocation caches).
-    let written = collect(early.par_iter().map(|job| ctx.run(job, sink)).collect::<Vec<_>>().into_iter());
+    let written = collect(
+        early
+            .par_iter()
+            .map(|job| ctx.run(job, sink))
+            .collect::<Vec<_>>()
+            .into_iter(),
+    );
     let made = ctx.all_cards().and_then(|cards| Ok((cards, ctx.chrome_views()?)));
     let written: usize = written?.into_iter().sum();
     (ctx.cards, ctx.chrome) = made?;

@@ -1505,10 +1505,7 @@ pub type Emit<'a, E> = dyn Fn(&str, &[u8]) -> Result<(), E> + Sync + 'a;
 pub fn write_files<E: Send>(site: &Site, emit: &Emit<'_, E>) -> Result<usize, E> {
     let (provinces, topics) = choices(site);
     let choices = (provinces, topics);
-    let (index, docs) = rayon::join(
-        || index_files(&site.entries, emit),
-        || doc_files(site, &choices, emit),
-    );
+    let (index, docs) = rayon::join(|| index_files(&site.entries, emit), || doc_files(site, &choices, emit));
     let (shards, mut hashes) = index?;
     let (per_file, doc_hashes) = docs?;
     hashes.extend(doc_hashes);
