@@ -20,9 +20,9 @@ use crate::output::MemorySink;
 use crate::render::{self, Planned, ViewCache};
 use crate::site::{Selection, Site};
 use crate::theme::{self, StaticSource, Theme};
-use crate::{images, output, source, Options};
+use crate::{images, output, source, FastMap, FastSet, Options};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -79,7 +79,7 @@ pub struct Rebuilder {
     site: Option<Site>,
     views: ViewCache,
     /// Job key → (fingerprint, paths it wrote).
-    done: HashMap<String, (u64, Vec<String>)>,
+    done: FastMap<String, (u64, Vec<String>)>,
     /// Deferred jobs whose output is stale.
     deferred: Vec<Planned>,
     /// The output paths of the image files in `files` (variants, images from content/).
@@ -107,7 +107,7 @@ impl Rebuilder {
             sources: BTreeMap::new(),
             site: None,
             views: ViewCache::default(),
-            done: HashMap::new(),
+            done: FastMap::default(),
             deferred: Vec::new(),
             images: BTreeSet::new(),
             files: Files::new(),
@@ -226,7 +226,7 @@ impl Rebuilder {
             items: site.entries.len(),
             ..Outcome::default()
         };
-        let prints: HashMap<&str, u64> = jobs.iter().map(|p| (p.key(), p.fingerprint())).collect();
+        let prints: FastMap<&str, u64> = jobs.iter().map(|p| (p.key(), p.fingerprint())).collect();
         self.apply(sink, written, &prints, &mut outcome);
         Ok(outcome)
     }
@@ -408,7 +408,7 @@ impl Rebuilder {
         if theme_changed {
             self.statics(theme, &mut outcome)?;
         }
-        let prints: HashMap<&str, u64> = plan.iter().map(|p| (p.key(), p.fingerprint())).collect();
+        let prints: FastMap<&str, u64> = plan.iter().map(|p| (p.key(), p.fingerprint())).collect();
         // Jobs gone from the site take their files with them.
         let gone: Vec<String> = self
             .done
@@ -436,12 +436,12 @@ impl Rebuilder {
         &mut self,
         sink: MemorySink,
         written: Vec<(String, Vec<String>)>,
-        prints: &HashMap<&str, u64>,
+        prints: &FastMap<&str, u64>,
         outcome: &mut Outcome,
     ) {
         for (key, paths) in &written {
             if let Some((_, old)) = self.done.get(key) {
-                let now: std::collections::HashSet<&String> = paths.iter().collect();
+                let now: FastSet<&String> = paths.iter().collect();
                 for p in old.iter().filter(|p| !now.contains(p)) {
                     if self.files.remove(p).is_some() {
                         outcome.removed += 1;
@@ -461,7 +461,7 @@ impl Rebuilder {
 
     /// Copies the theme's and site's static files in (a rendered page of the same name wins).
     fn statics(&mut self, theme: &Theme, outcome: &mut Outcome) -> Result<(), Diagnostics> {
-        let pages: std::collections::HashSet<&str> = self
+        let pages: FastSet<&str> = self
             .done
             .values()
             .flat_map(|(_, paths)| paths.iter().map(String::as_str))

@@ -268,7 +268,7 @@ impl Sink for Recorder<'_> {
 /// for the same theme and site.yaml.
 #[derive(Debug, Default)]
 pub struct ViewCache {
-    views: HashMap<u64, (ItemView, CardView)>,
+    views: crate::FastMap<u64, (ItemView, CardView)>,
 }
 
 /// A job's key: its first output path.
