@@ -304,6 +304,13 @@ fn key(site: &Site, job: &Job) -> String {
 struct Prints {
     /// The statistics and what they are computed from.
     stats: u64,
+    /// Per province group, what the statistics on its first page are computed from: the
+    /// bulletins and today, and each figure counted for it with its item's statistics
+    /// fingerprint. An item's edit re-renders the pages of the provinces it counts for, not
+    /// all of them.
+    province_stats: Vec<u64>,
+    /// Per topic group, the same for the figures of its items.
+    topic_stats: Vec<u64>,
     /// The overall total of each metric (the home pages' side box).
     totals: u64,
     /// How many items each province and topic has (the home, index and search pages).
@@ -318,6 +325,48 @@ struct Prints {
     sitemap: u64,
     /// Every entry's index, in order: the home pages' list.
     every: Vec<usize>,
+}
+
+/// [`Prints::province_stats`] and [`Prints::topic_stats`]: one pass over the contributions,
+/// each hashed into the province it counts for and the topics of its item, as the first pages'
+/// `subject_stats` filter them.
+fn subject_prints(site: &Site, bulletins: u64) -> (Vec<u64>, Vec<u64>) {
+    use std::hash::{Hash, Hasher};
+    let start = || {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        (bulletins, site.today).hash(&mut h);
+        h
+    };
+    let mut provinces: Vec<_> = site.provinces.iter().map(|_| start()).collect();
+    let mut topics: Vec<_> = site.topics.iter().map(|_| start()).collect();
+    let province_at: crate::FastMap<&str, usize> = site
+        .provinces
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.province.slug.as_str(), i))
+        .collect();
+    let topic_at: crate::FastMap<&str, usize> = site
+        .topics
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.topic.slug.as_str(), i))
+        .collect();
+    for ms in &site.stats.metrics {
+        for c in &ms.contributions {
+            let Some(e) = site.entries.get(c.item) else { continue };
+            let print = (ms.metric.key.as_str(), c.figure, e.stats_fingerprint);
+            if let Some(&p) = province_at.get(c.province.slug.as_str()) {
+                print.hash(&mut provinces[p]);
+            }
+            for t in &e.item.topics {
+                if let Some(&i) = topic_at.get(t.slug.as_str()) {
+                    print.hash(&mut topics[i]);
+                }
+            }
+        }
+    }
+    let done = |hs: Vec<xxhash_rust::xxh3::Xxh3>| hs.iter().map(Hasher::finish).collect();
+    (done(provinces), done(topics))
 }
 
 /// Hashes what `f` feeds it.
@@ -357,6 +406,7 @@ impl Prints {
                 g.topic.slug.hash(h);
             }
         });
+        let (province_stats, topic_stats) = subject_prints(site, bulletins);
         let totals = hash_of(|h| {
             for ms in &site.stats.metrics {
                 ms.metric.key.hash(h);
@@ -375,6 +425,8 @@ impl Prints {
         Prints {
             every: (0..site.entries.len()).collect(),
             stats,
+            province_stats,
+            topic_stats,
             totals,
             counts,
             bulletins,
@@ -420,7 +472,7 @@ impl Prints {
                     (n, g.entries.len()).hash(h);
                     cards(h, page_of(&g.entries, n, per));
                     if n == 1 {
-                        self.stats.hash(h);
+                        self.province_stats[i].hash(h);
                         cards(h, &g.reported);
                     }
                 }
@@ -429,7 +481,7 @@ impl Prints {
                     (n, g.entries.len(), g.topic.name.as_str()).hash(h);
                     cards(h, page_of(&g.entries, n, per));
                     if n == 1 {
-                        self.stats.hash(h);
+                        self.topic_stats[i].hash(h);
                     }
                 }
                 Job::Regions | Job::Topics | Job::Search => self.counts.hash(h),

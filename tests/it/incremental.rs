@@ -54,12 +54,32 @@ fn incremental_rebuilds_equal_full_builds_through_a_series_of_edits() {
     let n = step(&site, &mut r, &[A]);
     assert!(n < 10, "a body edit rendered {n} jobs");
 
-    // A new title shows in every list of the item.
+    // A new title shows in every list of the item, and as a source in the statistics of its
+    // province and topic: not on the first pages of the other provinces and topics.
     edit(&site, A, |t| t.replacen("title: ", "title: 新", 1));
-    step(&site, &mut r, &[A]);
+    let n = step(&site, &mut r, &[A]);
+    assert!(n < all / 3, "a title edit rendered {n} of {all} jobs");
 
     // A figure changes: the statistics follow.
     edit(&site, A, |t| t.replacen("value: 870", "value: 1870", 1));
+    step(&site, &mut r, &[A]);
+
+    // The item moves to another province, its figures with it; then it changes topic.
+    edit(&site, A, |t| {
+        t.replacen("region: 陕西西安碑林区", "region: 山西太原", 1)
+    });
+    step(&site, &mut r, &[A]);
+    edit(&site, A, |t| {
+        t.replacen("topics: [新就业形态]", "topics: [技能培训]", 1)
+    });
+    step(&site, &mut r, &[A]);
+    edit(&site, A, |t| {
+        t.replacen("region: 山西太原", "region: 陕西西安碑林区", 1).replacen(
+            "topics: [技能培训]",
+            "topics: [新就业形态]",
+            1,
+        )
+    });
     step(&site, &mut r, &[A]);
 
     // A new item linking to another by its file.
