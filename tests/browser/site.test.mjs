@@ -252,6 +252,10 @@ describe('the built example site in Chromium', () => {
     const page = await open(360);
     const w = watch(page);
     await load(page, w, '');
+    // The page is network-idle already, so waiting for that state would not wait for the
+    // image's 404: wait for the response and the console message themselves.
+    const missing = page.waitForResponse((r) => r.url().endsWith('/missing.png'));
+    const logged = page.waitForEvent('console', (m) => m.text().includes('deliberate'));
     await page.evaluate(() => {
       const wide = document.createElement('div');
       wide.style.width = '500px';
@@ -262,7 +266,7 @@ describe('the built example site in Chromium', () => {
       document.querySelector('main').append(img);
       console.error('deliberate');
     });
-    await page.waitForLoadState('networkidle');
+    await Promise.all([missing, logged]);
     const o = await overflow(page, 360);
     assert.ok(o && o.scrollWidth >= 500 && o.culprits.some((c) => c.startsWith('main')), JSON.stringify(o));
     assert.ok(w.problems.some((p) => p.includes('deliberate')), w.problems.join('\n'));
