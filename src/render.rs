@@ -133,27 +133,34 @@ pub fn render_site_releasing(site: &mut Site, theme: &Theme, sink: &dyn Sink) ->
         Job::Stats | Job::StatsData => 1,
         _ => 2,
     });
-    let mut ctx = Renderer::new(site, theme);
-    // One after the other, each in parallel: side by side, the search index's working memory
-    // and the cards' would be held at once (and by different threads' allocation caches).
-    let written = collect(
-        early
-            .par_iter()
-            .map(|job| ctx.run(job, sink))
-            .collect::<Vec<_>>()
-            .into_iter(),
-    );
-    let made = ctx.all_cards().and_then(|cards| Ok((cards, ctx.chrome_views()?)));
-    let written: usize = written?.into_iter().sum();
-    (ctx.cards, ctx.chrome) = made?;
-    let mut prepared = ctx.detach();
+    let (written, cards, chrome) = {
+        let ctx = Renderer::new(site, theme);
+        // One after the other, each in parallel: side by side, the search index's working
+        // memory and the cards' would be held at once (and by different threads' caches).
+        let written = collect(
+            early
+                .par_iter()
+                .map(|job| ctx.run(job, sink))
+                .collect::<Vec<_>>()
+                .into_iter(),
+        );
+        let made = ctx.all_cards().and_then(|cards| Ok((cards, ctx.chrome_views()?)));
+        let written: usize = written?.into_iter().sum();
+        let (cards, chrome) = made?;
+        (written, cards, chrome)
+    };
+    // The bodies move out of the site, for the item pages to take: the renderer is made again
+    // over the site without them (its shared views cost little next to the pages).
     let empty = Arc::new(Rendered::default());
-    prepared.bodies = site
+    let bodies = site
         .entries
         .iter_mut()
         .map(|e| Mutex::new(Some(std::mem::replace(&mut e.body, Arc::clone(&empty)))))
         .collect();
-    let ctx = Renderer::attach(site, theme, prepared);
+    let mut ctx = Renderer::new(site, theme);
+    ctx.cards = cards;
+    ctx.chrome = chrome;
+    ctx.bodies = bodies;
     let results: Vec<Result<usize, Diagnostic>> = late.par_iter().map(|job| ctx.run(job, sink)).collect();
     collect(results.into_iter()).map(|counts| written + counts.into_iter().sum::<usize>())
 }
@@ -645,68 +652,7 @@ struct Renderer<'a> {
     bodies: Vec<Mutex<Option<Arc<Rendered>>>>,
 }
 
-/// A [`Renderer`]'s own state, without the site it borrows, so that the site can change
-/// (release what is no longer read) between making the cards and rendering the pages.
-struct Prepared {
-    lang: Language,
-    common_site: SiteView,
-    nav: NavView,
-    id: u64,
-    items: Vec<ItemView>,
-    cards: Vec<CardView>,
-    every: Vec<usize>,
-    fresh: Vec<usize>,
-    base: tera::Context,
-    chrome: HashMap<(&'static str, bool), ChromeView>,
-    areas: tera::Value,
-    topic_entries: tera::Value,
-    home_metrics: tera::Value,
-    bodies: Vec<Mutex<Option<Arc<Rendered>>>>,
-}
-
 impl<'a> Renderer<'a> {
-    /// Lets go of the site, keeping everything made so far.
-    fn detach(self) -> Prepared {
-        Prepared {
-            lang: self.lang,
-            common_site: self.common_site,
-            nav: self.nav,
-            id: self.id,
-            items: self.items,
-            cards: self.cards,
-            every: self.every,
-            fresh: self.fresh,
-            base: self.base,
-            chrome: self.chrome,
-            areas: self.areas,
-            topic_entries: self.topic_entries,
-            home_metrics: self.home_metrics,
-            bodies: self.bodies,
-        }
-    }
-
-    /// A renderer of `site` with the state [`Renderer::detach`] kept.
-    fn attach(site: &'a Site, theme: &'a Theme, p: Prepared) -> Self {
-        Renderer {
-            site,
-            theme,
-            lang: p.lang,
-            common_site: p.common_site,
-            nav: p.nav,
-            id: p.id,
-            items: p.items,
-            cards: p.cards,
-            every: p.every,
-            fresh: p.fresh,
-            base: p.base,
-            chrome: p.chrome,
-            areas: p.areas,
-            topic_entries: p.topic_entries,
-            home_metrics: p.home_metrics,
-            bodies: p.bodies,
-        }
-    }
-
     fn new(site: &'a Site, theme: &'a Theme) -> Self {
         let u = &site.urls;
         let lang = site.config.language;
