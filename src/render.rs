@@ -346,18 +346,8 @@ fn subject_prints(site: &Site, bulletins: u64) -> (Vec<u64>, Vec<u64>) {
     };
     let mut provinces: Vec<_> = site.provinces.iter().map(|_| start()).collect();
     let mut topics: Vec<_> = site.topics.iter().map(|_| start()).collect();
-    let province_at: crate::FastMap<&str, usize> = site
-        .provinces
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (g.province.slug.as_str(), i))
-        .collect();
-    let topic_at: crate::FastMap<&str, usize> = site
-        .topics
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (g.topic.slug.as_str(), i))
-        .collect();
+    let province_at = positions(site.provinces.iter().map(|g| g.province.slug.as_str()));
+    let topic_at = positions(site.topics.iter().map(|g| g.topic.slug.as_str()));
     for ms in &site.stats.metrics {
         for c in &ms.contributions {
             let Some(e) = site.entries.get(c.item) else { continue };
@@ -374,6 +364,11 @@ fn subject_prints(site: &Site, bulletins: u64) -> (Vec<u64>, Vec<u64>) {
     }
     let done = |hs: Vec<xxhash_rust::xxh3::Xxh3>| hs.iter().map(Hasher::finish).collect();
     (done(provinces), done(topics))
+}
+
+/// Each slug's position in its list.
+fn positions<'a>(slugs: impl Iterator<Item = &'a str>) -> crate::FastMap<&'a str, usize> {
+    slugs.enumerate().map(|(i, s)| (s, i)).collect()
 }
 
 /// Hashes what `f` feeds it.
@@ -1152,27 +1147,28 @@ impl<'a> Renderer<'a> {
     }
 
     fn page(&self, template: &str, path: &str, c: &PageContext, sink: &dyn Sink) -> Result<usize, Diagnostic> {
+        let html = self.render_bytes(template, c)?;
+        sink.write(&urls::file_of(path), &html)?;
+        Ok(1)
+    }
+
+    /// `template` rendered straight into bytes, in a buffer sized from its earlier renders: a
+    /// page goes to its file as it is (`Tera::render` would check it all for UTF-8 again).
+    fn render_bytes(&self, template: &str, c: &PageContext) -> Result<Vec<u8>, Diagnostic> {
         let started = std::time::Instant::now();
-        // Straight into bytes: a String would have Tera check the whole page for UTF-8 again.
         let mut html = Vec::with_capacity(self.theme.metrics.typical_bytes(template));
         self.theme
             .tera
             .render_to(template, &c.ctx, &mut html)
             .map_err(|e| theme::template_error(&e, std::path::Path::new(""), &self.theme.sources))?;
         self.theme.metrics.record(template, started.elapsed(), html.len());
-        sink.write(&urls::file_of(path), &html)?;
-        Ok(1)
+        Ok(html)
     }
 
+    /// `template` rendered as text, for what is inserted into other pages (cards, chrome).
     fn render(&self, template: &str, c: &PageContext) -> Result<String, Diagnostic> {
-        let started = std::time::Instant::now();
-        let html = self
-            .theme
-            .tera
-            .render(template, &c.ctx)
-            .map_err(|e| theme::template_error(&e, std::path::Path::new(""), &self.theme.sources))?;
-        self.theme.metrics.record(template, started.elapsed(), html.len());
-        Ok(html)
+        String::from_utf8(self.render_bytes(template, c)?)
+            .map_err(|e| Diagnostic::file_error(template, format!("the template rendered invalid UTF-8: {e}")))
     }
 
     /// The shared context (`site`, `t`, `nav`), ready for a page's own keys.
