@@ -3,7 +3,7 @@
 
 mod cli;
 
-use bulletin::diagnostic::{Diagnostic, Diagnostics};
+use bulletin::base::diagnostic::{Diagnostic, Diagnostics};
 use bulletin::scaffold::{self, InitOptions, NewItem};
 use bulletin::serve::{Report, ServeOptions, Server};
 use bulletin::Options;

@@ -10,10 +10,10 @@
 //! tell editors what each field is for; every value written is quoted as a JSON string, which
 //! YAML reads as the same string whatever characters the title holds.
 
-use crate::config::{self, Config};
-use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
-use crate::region::registry;
-use crate::theme::DEFAULT_THEME;
+use crate::base::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
+use crate::content::config::{self, Config};
+use crate::content::region::registry;
+use crate::render::theme::DEFAULT_THEME;
 use chrono::{Datelike, NaiveDate};
 use include_dir::Dir;
 use std::io::Write;
@@ -39,7 +39,7 @@ pub fn new_item(root: &Path, req: &NewItem) -> Result<PathBuf, Diagnostics> {
     let config = config::load(root)?;
     let mut diags = Diagnostics::new();
     let title = req.title.trim();
-    let slug = crate::slug::slugify(title);
+    let slug = crate::base::slug::slugify(title);
     if title.is_empty() {
         diags.push(
             Diagnostic::file_error("TITLE", "the title is empty")
@@ -71,7 +71,7 @@ pub fn new_item(root: &Path, req: &NewItem) -> Result<PathBuf, Diagnostics> {
                 diags.push(Diagnostic::file_error("--topic", format!("unknown topic `{topic}`")).with_hint(hint));
                 continue;
             }
-        } else if crate::slug::slugify(topic).is_empty() {
+        } else if crate::base::slug::slugify(topic).is_empty() {
             diags.push(
                 Diagnostic::file_error("--topic", format!("topic `{topic}` gives an empty URL slug"))
                     .with_hint("use letters or Chinese characters in topic names"),
@@ -278,19 +278,19 @@ figures:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceFile;
+    use crate::content::source::SourceFile;
 
     fn config() -> Config {
         config::parse(SITE_YAML, Path::new("site.yaml")).unwrap()
     }
 
-    fn parse(text: &str) -> crate::item::Item {
+    fn parse(text: &str) -> crate::content::item::Item {
         let file = SourceFile {
             path: PathBuf::from("content/a.md"),
             rel: PathBuf::from("a.md"),
             text: text.to_string(),
         };
-        crate::item::parse(&file, &config()).unwrap()
+        crate::content::item::parse(&file, &config()).unwrap()
     }
 
     #[test]
@@ -315,7 +315,11 @@ mod tests {
         let item = parse(&SAMPLE_ITEM.replace("DATE", "2024-05-01"));
         assert_eq!(item.figures.len(), 3);
         for f in &item.figures {
-            assert!(crate::figure::appears_in(&f.amount, &item.body), "{}", f.amount.written);
+            assert!(
+                crate::content::figure::appears_in(&f.amount, &item.body),
+                "{}",
+                f.amount.written
+            );
         }
         let c = config();
         for t in &item.topics {

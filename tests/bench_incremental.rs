@@ -19,7 +19,7 @@
     reason = "a benchmark fails loudly on any unexpected error"
 )]
 
-use bulletin::incremental::{Changes, Rebuilder};
+use bulletin::serve::rebuild::{Changes, Rebuilder};
 use bulletin::serve::{ServeOptions, Server, EVENTS_PATH};
 use bulletin::Options;
 use std::io::{BufRead, BufReader, Read, Write};

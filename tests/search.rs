@@ -1,5 +1,5 @@
 //! The static search (issue 5): the index `bulletin build` writes under `search/`, queried with
-//! `bulletin::search::query`, which reads the files as `search.js` does.
+//! `bulletin::render::search::query`, which reads the files as `search.js` does.
 //!
 //! - the example site: the four queries of the issue, single characters, filters;
 //! - a generated corpus of 300 items made of the example's sentences: random 2–6 character
@@ -20,7 +20,7 @@
     reason = "tests fail by panicking, with the message saying why; index sizes are small"
 )]
 
-use bulletin::search::{self, Filters};
+use bulletin::render::search::{self, Filters};
 use bulletin::site::Site;
 use bulletin::Options;
 use chrono::NaiveDate;

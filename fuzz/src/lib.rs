@@ -3,11 +3,11 @@
 //! violation, which both drivers report as a crash. Never panicking is the first property; the
 //! others are listed on each function.
 
-use bulletin::config::Config;
-use bulletin::figure;
-use bulletin::markdown::{self, MarkdownOptions};
-use bulletin::region::registry;
-use bulletin::source::{self, SourceFile};
+use bulletin::content::config::Config;
+use bulletin::content::figure;
+use bulletin::content::markdown::{self, MarkdownOptions};
+use bulletin::content::region::registry;
+use bulletin::content::source::{self, SourceFile};
 use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -28,7 +28,7 @@ topics:
 
 fn config() -> &'static Config {
     static CONFIG: OnceLock<Config> = OnceLock::new();
-    CONFIG.get_or_init(|| match bulletin::config::parse(SITE_YAML, Path::new("site.yaml")) {
+    CONFIG.get_or_init(|| match bulletin::content::config::parse(SITE_YAML, Path::new("site.yaml")) {
         Ok(c) => c,
         Err(d) => panic!("the fuzz site.yaml does not parse: {d:?}"),
     })
@@ -56,10 +56,10 @@ pub fn front_matter(data: &[u8]) {
         rel: PathBuf::from("fuzz.md"),
         text,
     };
-    match bulletin::item::parse(&file, config()) {
+    match bulletin::content::item::parse(&file, config()) {
         Ok(item) => {
-            assert!(bulletin::slug::is_valid(&item.slug), "slug {:?}", item.slug);
-            let url = bulletin::urls::item(item.date.date, &item.slug);
+            assert!(bulletin::base::slug::is_valid(&item.slug), "slug {:?}", item.slug);
+            let url = bulletin::site::urls::item(item.date.date, &item.slug);
             let page = format!("{url}index.html");
             assert!(
                 bulletin::output::safe_relative(&page).is_some(),

@@ -6,7 +6,7 @@
 //! Paths given to [`SiteTest::page`] and friends are site paths as in the contract's URL table
 //! (`/regions/shaanxi/`, `/stats/stats.json`), without the base_url's sub-path.
 
-use bulletin::diagnostic::Diagnostics;
+use bulletin::base::diagnostic::Diagnostics;
 use bulletin::{Built, Options};
 use chrono::NaiveDate;
 use scraper::{Html, Selector};
@@ -92,7 +92,7 @@ impl SiteTest {
 
     /// The output folder of a build with `self.opts`.
     pub fn out(&self) -> PathBuf {
-        let config = bulletin::config::load(self.root()).unwrap();
+        let config = bulletin::content::config::load(self.root()).unwrap();
         bulletin::output_dir(&self.opts, &config)
     }
 
@@ -198,7 +198,7 @@ impl SiteTest {
     /// start with the base path; `href=""` (a link to nowhere) is an error too. Returns the
     /// problems as `page: attr="link" (why)`.
     pub fn broken_links(&self, base_url: &str) -> Vec<String> {
-        let base_path = bulletin::config::base_path_of(base_url);
+        let base_path = bulletin::content::config::base_path_of(base_url);
         let files = self.output_files();
         let any = Selector::parse("[href], [src]").unwrap();
         let with_id = Selector::parse("[id]").unwrap();

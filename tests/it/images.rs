@@ -41,7 +41,7 @@ fn decoded_size(site: &SiteTest, url: &str) -> (u32, u32) {
 
 /// The cache's files and their modification times.
 fn cache_files(root: &Path) -> BTreeMap<String, SystemTime> {
-    let dir = root.join(bulletin::images::CACHE_DIR);
+    let dir = root.join(bulletin::output::images::CACHE_DIR);
     if !dir.exists() {
         return BTreeMap::new();
     }

@@ -3,7 +3,7 @@
 //! pages that show it.
 
 use crate::harness::*;
-use bulletin::incremental::{Changes, Rebuilder};
+use bulletin::serve::rebuild::{Changes, Rebuilder};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 

@@ -1,0 +1,376 @@
+//! The raw shape of an item's front matter, exactly as editors write it, and its parsing
+//! with serde_yaml: unknown fields are rejected with a "did you mean", and every position is
+//! turned from a line of the YAML block into a line of the file.
+//!
+//! These types stay inside the crate: [`crate::content::item`] validates them into the domain model.
+
+use crate::base::diagnostic::{did_you_mean, Diagnostic};
+use crate::base::yaml::{self, Seg};
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer};
+use std::cell::OnceCell;
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+/// Front matter as written; every field optional so that missing ones get our own message.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFrontMatter {
+    pub title: Option<String>,
+    pub kicker: Option<String>,
+    pub subtitle: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    pub date: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    pub bulletin: Option<String>,
+    pub order: Option<u32>,
+    pub region: Option<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub topics: Vec<String>,
+    pub kind: Option<String>,
+    pub column: Option<String>,
+    pub source: Option<String>,
+    pub byline: Option<RawByline>,
+    pub slug: Option<String>,
+    pub summary: Option<String>,
+    pub image: Option<String>,
+    pub image_alt: Option<String>,
+    pub draft: Option<bool>,
+    #[serde(default, deserialize_with = "scalar")]
+    pub updated: Option<String>,
+    #[serde(default)]
+    pub corrections: Vec<RawCorrection>,
+    #[serde(default)]
+    pub figures: Vec<RawFigure>,
+    pub extra: Option<serde_yaml::Value>,
+}
+
+/// The top-level fields, for "did you mean".
+pub(crate) const FIELDS: &[&str] = &[
+    "title",
+    "kicker",
+    "subtitle",
+    "date",
+    "bulletin",
+    "order",
+    "region",
+    "topics",
+    "kind",
+    "column",
+    "source",
+    "byline",
+    "slug",
+    "summary",
+    "image",
+    "image_alt",
+    "draft",
+    "updated",
+    "corrections",
+    "figures",
+    "extra",
+];
+
+/// Who wrote and photographed the item.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawByline {
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub reporters: Vec<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub correspondents: Vec<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub interns: Vec<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub photographers: Vec<String>,
+}
+
+/// A published correction (更正).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCorrection {
+    #[serde(default, deserialize_with = "scalar")]
+    pub date: Option<String>,
+    pub text: Option<String>,
+}
+
+/// A figure the item reports.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFigure {
+    pub metric: Option<String>,
+    pub label: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    pub value: Option<String>,
+    pub unit: Option<String>,
+    pub region: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    pub as_of: Option<String>,
+}
+
+/// Accepts a string, number or boolean scalar as its text (`value: 6283` and `value: "6283"`).
+///
+/// A visitor rather than a detour through `serde_yaml::Value`, so that a list or a mapping is
+/// reported by serde_yaml itself: with the field's name and its line.
+fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    d.deserialize_any(ScalarText)
+}
+
+struct ScalarText;
+
+impl<'de> Visitor<'de> for ScalarText {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a single value, not a list or a mapping")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // As serde_yaml's `Number` writes it (1.5, 1e300, .inf), which the figure parser reads.
+        Ok(Some(serde_yaml::Number::from(v).to_string()))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// Accepts `[a, b]`, or a single `a` as a list of one.
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    d.deserialize_any(OneOrMany)
+}
+
+struct OneOrMany;
+
+impl<'de> Visitor<'de> for OneOrMany {
+    type Value = Vec<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a name or a list of names like `[a, b]`")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(vec![v.to_string()])
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(vec![v])
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(vec![v.to_string()])
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(vec![v.to_string()])
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut names = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(name) = seq.next_element::<String>()? {
+            names.push(name);
+        }
+        Ok(names)
+    }
+}
+
+/// Front matter text with its place in the file, able to say where any key stands.
+pub(crate) struct Located<'a> {
+    pub yaml: &'a str,
+    /// The file line of the YAML's first line.
+    pub first_line: usize,
+    pub path: &'a Path,
+    /// Every key's place, read on the first question (an item with 3,000 figures asks 3,000).
+    index: OnceCell<HashMap<Vec<Seg>, (usize, usize)>>,
+}
+
+impl<'a> Located<'a> {
+    /// `yaml`, whose first line is line `first_line` of the file at `path`.
+    pub fn new(yaml: &'a str, first_line: usize, path: &'a Path) -> Self {
+        Located {
+            yaml,
+            first_line,
+            path,
+            index: OnceCell::new(),
+        }
+    }
+
+    /// File (line, column) of the key at `path`; the first front matter line when not found.
+    pub fn at(&self, path: &[Seg]) -> (usize, usize) {
+        match self.index.get_or_init(|| yaml::positions(self.yaml)).get(path) {
+            Some(&(l, c)) => (l + self.first_line - 1, c),
+            None => (self.first_line.saturating_sub(1).max(1), 1),
+        }
+    }
+
+    /// An error at the key `path`.
+    pub fn error(&self, path: &[Seg], message: impl Into<String>) -> Diagnostic {
+        let (l, c) = self.at(path);
+        Diagnostic::error(self.path, l, c, message)
+    }
+
+    /// An error at a (line, column) of the YAML block.
+    fn error_at(&self, (line, col): (usize, usize), message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(self.path, line + self.first_line - 1, col, message)
+    }
+}
+
+/// Deserializes front matter; a YAML or shape error becomes one diagnostic at the file line.
+pub(crate) fn parse(loc: &Located<'_>) -> Result<RawFrontMatter, Diagnostic> {
+    if loc.yaml.trim().is_empty() {
+        return Err(Diagnostic::error(loc.path, 1, 1, "the front matter is empty")
+            .with_hint("an item needs at least `title`, `date` and `region`"));
+    }
+    let shape = if yaml::surely_shallow(loc.yaml) {
+        yaml::Shape::Fine
+    } else {
+        yaml::shape(loc.yaml)
+    };
+    match shape {
+        yaml::Shape::Fine => {}
+        yaml::Shape::TooDeep(l, c) => {
+            return Err(loc
+                .error_at(
+                    (l, c),
+                    format!("front matter: nested more than {} levels deep", yaml::MAX_DEPTH),
+                )
+                .with_hint("the front matter nests or repeats too deeply; simplify it"));
+        }
+        // serde_yaml gives the better message, but only a small text is safe to hand it.
+        yaml::Shape::Broken(message, l, c) if loc.yaml.len() > yaml::MAX_UNCHECKED_BYTES => {
+            let hint = yaml_hint(&message);
+            return Err(loc.error_at((l, c), format!("front matter: {message}")).with_hint(hint));
+        }
+        yaml::Shape::Broken(..) => {}
+    }
+    let err = match serde_yaml::from_str::<Option<RawFrontMatter>>(loc.yaml) {
+        Ok(Some(raw)) => return Ok(raw),
+        Ok(None) => {
+            return Err(Diagnostic::error(loc.path, 1, 1, "the front matter is empty")
+                .with_hint("an item needs at least `title`, `date` and `region`"))
+        }
+        Err(e) => e,
+    };
+    let (message, pos) = yaml::split_error(&err);
+    let pos = pos.map(|p| yaml::text_position(loc.yaml, p));
+    if message.contains("duplicate field `") || message.contains("duplicate entry") {
+        // serde_yaml points at the mapping holding the repeat; the editor wants the repeat.
+        if let Some((key, at, first)) = yaml::duplicate_key(loc.yaml) {
+            return Err(loc.error_at(at, format!("front matter: {message}")).with_hint(format!(
+                "each field may appear only once; `{key}` is already given on line {}",
+                first + loc.first_line - 1
+            )));
+        }
+    }
+    let mut d = loc.error_at(pos.unwrap_or((1, 1)), format!("front matter: {message}"));
+    if let Some((field, expected)) = yaml::unknown_field(&message) {
+        let candidates: Vec<&str> = if expected.is_empty() {
+            FIELDS.to_vec()
+        } else {
+            expected.iter().map(String::as_str).collect()
+        };
+        d = match did_you_mean(&field, candidates.iter().copied()) {
+            Some(s) => d.with_hint(format!("did you mean `{s}`? (free-form data goes under `extra:`)")),
+            None => d.with_hint(format!(
+                "known fields here: {}; free-form data goes under `extra:`",
+                candidates.join(", ")
+            )),
+        };
+    } else if pos.is_some_and(|(l, c)| tab_at(loc.yaml, l, c)) {
+        // libyaml often says "found character that cannot start any token" for a tab.
+        d = d.with_hint(yaml_hint("tab"));
+    } else {
+        d = d.with_hint(yaml_hint(&message));
+    }
+    Err(d)
+}
+
+/// Whether the character at 1-based (line, column) of `text` is a tab.
+fn tab_at(text: &str, line: usize, column: usize) -> bool {
+    text.lines()
+        .nth(line.saturating_sub(1))
+        .and_then(|l| l.chars().nth(column.saturating_sub(1)))
+        == Some('\t')
+}
+
+/// A hint for a YAML or shape error, by what the message says.
+pub(crate) fn yaml_hint(message: &str) -> &'static str {
+    if message.contains("quoted scalar") {
+        "a quoted value is not closed: end it with the same quote on the same line"
+    } else if message.contains("flow sequence") || message.contains("flow mapping") {
+        "a `[` or `{` is not closed: end the list with `]`, the mapping with `}`"
+    } else if message.contains("tab") {
+        "indent YAML with spaces, not tabs"
+    } else if message.contains("duplicate") {
+        "each field may appear only once"
+    } else if message.contains("invalid type") || message.contains("invalid value") || message.contains("expected a") {
+        "check the value's type: text, a number, or a list like `[a, b]`"
+    } else if message.contains("recursion limit") || message.contains("repetition limit") {
+        "the front matter nests or repeats too deeply; simplify it"
+    } else {
+        "check the indentation, and quote values that contain `:` or `#`"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(yaml: &str) -> Result<RawFrontMatter, Diagnostic> {
+        parse(&Located::new(yaml, 2, Path::new("content/a.md")))
+    }
+
+    #[test]
+    fn accepts_the_contract_example_shapes() {
+        let raw = run("title: 标题\ndate: 2022-06-20\nregion: 全国\ntopics: 基层蹲点\nfigures:\n  - metric: m\n    value: 6283\n  - value: 1.5万\n    label: x\n").unwrap();
+        assert_eq!(raw.topics, vec!["基层蹲点"]);
+        assert_eq!(raw.figures[0].value.as_deref(), Some("6283"));
+        assert_eq!(raw.date.as_deref(), Some("2022-06-20"));
+    }
+
+    #[test]
+    fn unknown_field_is_named_at_its_file_line_with_a_suggestion() {
+        let d = run("title: t\nregoin: 全国\n").unwrap_err();
+        assert_eq!((d.line, d.column), (3, 1));
+        assert!(d.message.contains("unknown field `regoin`"), "{}", d.message);
+        assert!(d.hint.unwrap().starts_with("did you mean `region`?"));
+    }
+
+    #[test]
+    fn unknown_nested_field_suggests_from_its_own_level() {
+        let d = run("title: t\nbyline:\n  reporter: [a]\n").unwrap_err();
+        assert_eq!(d.line, 4);
+        assert!(d.hint.clone().unwrap().contains("`reporters`"), "{d}");
+    }
+
+    #[test]
+    fn broken_yaml_reports_a_file_line() {
+        let d = run("title: t\nregion: \"全国\n").unwrap_err();
+        assert!(d.line >= 3, "{d}");
+        let d = run("title: t\ntitle: u\n").unwrap_err();
+        assert!(d.message.contains("duplicate"), "{}", d.message);
+    }
+}

@@ -1,0 +1,203 @@
+//! Syntax highlighting for fenced code blocks.
+//!
+//! The syntect syntax set is costly to load (tens of milliseconds), so it is
+//! built lazily, the first time a code block names a language, and cached for
+//! the rest of the process: a site without code never pays for it. Output is
+//! class-based (`hl-` prefixed scope names, see [`css`]) so that one
+//! stylesheet serves every page and the colour scheme can follow the reader's
+//! light or dark preference.
+
+use std::sync::OnceLock;
+
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+/// The prefix put before every scope atom in class names (`hl-keyword`).
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+static SYNTAXES: OnceLock<SyntaxSet> = OnceLock::new();
+
+fn syntaxes() -> &'static SyntaxSet {
+    SYNTAXES.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// Whether the syntax set has been loaded in this process.
+pub fn is_loaded() -> bool {
+    SYNTAXES.get().is_some()
+}
+
+/// `code` as `<pre class="code" data-lang="…"><code>` with `hl-` classed spans, or escaped plain `<pre><code>` for an unknown or empty `lang`.
+#[must_use]
+pub fn highlight(code: &str, lang: &str) -> String {
+    let lang = lang.trim();
+    if lang.is_empty() {
+        return plain(code);
+    }
+    let set = syntaxes();
+    let Some(syntax) = set.find_syntax_by_token(lang) else {
+        return plain(code);
+    };
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+    for line in LinesWithEndings::from(code) {
+        // A failure here means a broken grammar, not bad input; fall back
+        // rather than lose the code.
+        if generator.parse_html_for_line_which_includes_newline(line).is_err() {
+            return plain(code);
+        }
+    }
+    let body = generator.finalize();
+    let mut out = String::with_capacity(body.len() + lang.len() + 64);
+    out.push_str("<pre class=\"code\" data-lang=\"");
+    crate::base::escape::escape_html_into(&mut out, lang);
+    out.push_str("\"><code>");
+    out.push_str(&body);
+    out.push_str("</code></pre>");
+    out
+}
+
+/// The stylesheet for the `hl-` classes, light with a `prefers-color-scheme: dark` variant.
+#[must_use]
+pub fn css() -> &'static str {
+    // Every colour keeps at least 4.5:1 (WCAG AA) against its block's
+    // background: light on #f6f8fa, dark on #161b22.
+    CSS
+}
+
+const CSS: &str = "\
+pre.code{background:#f6f8fa;color:#1f2328;padding:.75em 1em;overflow-x:auto;line-height:1.45}
+.code .hl-comment{color:#57606a;font-style:italic}
+.code .hl-string{color:#0a3069}
+.code .hl-keyword{color:#cf222e}
+.code .hl-storage.hl-type{color:#953800}
+.code .hl-constant.hl-numeric{color:#0550ae}
+.code .hl-entity.hl-name.hl-function{color:#6639ba}
+.code .hl-punctuation{color:#424a53}
+@media (prefers-color-scheme: dark){
+pre.code{background:#161b22;color:#e6edf3}
+.code .hl-comment{color:#8b949e}
+.code .hl-string{color:#a5d6ff}
+.code .hl-keyword{color:#ff7b72}
+.code .hl-storage.hl-type{color:#ffa657}
+.code .hl-constant.hl-numeric{color:#79c0ff}
+.code .hl-entity.hl-name.hl-function{color:#d2a8ff}
+.code .hl-punctuation{color:#c9d1d9}
+}
+";
+
+fn plain(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() + code.len() / 8 + 24);
+    out.push_str("<pre><code>");
+    crate::base::escape::escape_html_into(&mut out, code);
+    out.push_str("</code></pre>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlight_cases() {
+        // (code, lang, must contain, must not contain)
+        let cases: &[(&str, &str, &[&str], &[&str])] = &[
+            (
+                "fn main() { let x = 1; } // hi\n",
+                "rust",
+                &[
+                    "<pre class=\"code\" data-lang=\"rust\"><code>",
+                    "hl-keyword",
+                    "hl-comment",
+                    "hl-constant hl-numeric",
+                    "</code></pre>",
+                ],
+                &[],
+            ),
+            (
+                "<b>&</b>",
+                "no-such-language",
+                &["<pre><code>&lt;b&gt;&amp;&lt;/b&gt;</code></pre>"],
+                &["data-lang", "hl-"],
+            ),
+            ("<b>", "", &["<pre><code>&lt;b&gt;</code></pre>"], &["data-lang"]),
+            (
+                "x = \"<script>\"\n",
+                "py",
+                &["data-lang=\"py\"", "&lt;script&gt;", "hl-string"],
+                &["<script>"],
+            ),
+            ("a", "\"><script>", &["<pre><code>a</code></pre>"], &["<script>"]),
+        ];
+        for (code, lang, yes, no) in cases {
+            let html = highlight(code, lang);
+            for want in *yes {
+                assert!(html.contains(want), "{lang}: {want:?} missing in {html}");
+            }
+            for unwanted in *no {
+                assert!(!html.contains(unwanted), "{lang}: {unwanted:?} in {html}");
+            }
+        }
+    }
+
+    #[test]
+    fn escape_covers_attribute_quotes() {
+        let mut out = String::new();
+        crate::base::escape::escape_html_into(&mut out, "a\"b'c<d>e&f");
+        assert_eq!(out, "a&quot;b&#39;c&lt;d&gt;e&amp;f");
+    }
+
+    #[test]
+    fn css_has_both_schemes() {
+        let css = css();
+        for class in [
+            ".hl-comment",
+            ".hl-string",
+            ".hl-keyword",
+            ".hl-constant.hl-numeric",
+            ".hl-entity.hl-name.hl-function",
+            ".hl-storage.hl-type",
+            ".hl-punctuation",
+        ] {
+            assert_eq!(css.matches(class).count(), 2, "{class}");
+        }
+        assert!(css.contains("@media (prefers-color-scheme: dark)"));
+    }
+
+    const CHILD_ENV: &str = "BULLETIN_HIGHLIGHT_LAZY_CHILD";
+
+    /// Runs in a fresh process (see `site_without_code_never_loads_syntaxes`),
+    /// because other tests in this binary load the set.
+    #[test]
+    fn lazy_load_child() {
+        if std::env::var_os(CHILD_ENV).is_none() {
+            return;
+        }
+        let opts = crate::content::markdown::MarkdownOptions::default();
+        let body = "# 标题\n\n正文,`inline code`。\n\n    indented\n\n> quote\n";
+        for _ in 0..3 {
+            let rendered = crate::content::markdown::render(body, &opts);
+            assert!(!rendered.has_code);
+        }
+        assert!(!is_loaded(), "syntax set loaded without a code block");
+        let rendered = crate::content::markdown::render("```rust\nfn f() {}\n```\n", &opts);
+        assert!(rendered.has_code);
+        assert!(is_loaded());
+    }
+
+    #[test]
+    fn site_without_code_never_loads_syntaxes() {
+        let exe = std::env::current_exe().unwrap();
+        let out = std::process::Command::new(exe)
+            .args(["--exact", "highlight::tests::lazy_load_child", "--test-threads=1"])
+            .env(CHILD_ENV, "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "child failed:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout.contains("1 passed"), "child did not run:\n{stdout}");
+    }
+}

@@ -1,0 +1,663 @@
+//! The validated news item: raw front matter becomes [`Item`] here, the one place where its
+//! problems are found. Every problem of a file is collected, each at its file line.
+
+use crate::base::diagnostic::{did_you_mean, Diagnostic};
+use crate::base::yaml::Seg;
+use crate::content::config::Config;
+use crate::content::figure::{self, Amount};
+use crate::content::frontmatter::{self, Located, RawFigure, RawFrontMatter};
+use crate::content::region::{registry, Region};
+use crate::content::source::{self, SourceFile};
+use crate::ypath;
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// The paper's time zone (Beijing time), used when a date has no time of its own.
+const CHINA_OFFSET_SECS: i32 = 8 * 3600;
+
+/// A headline as printed: 引题 over 主题 over 副题.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Headline {
+    /// 引题, the over-line.
+    pub kicker: Option<String>,
+    /// 主题, the headline itself.
+    pub title: String,
+    /// 副题, the sub-headline.
+    pub subtitle: Option<String>,
+}
+
+/// The kind of news item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Kind {
+    /// 消息: a news report.
+    #[serde(rename = "消息")]
+    News,
+    /// 通讯: a longer report.
+    #[serde(rename = "通讯")]
+    Report,
+    /// 特写: a feature.
+    #[serde(rename = "特写")]
+    Feature,
+    /// 图片新闻: a photo with caption.
+    #[serde(rename = "图片新闻")]
+    Photo,
+    /// 评论: a commentary.
+    #[serde(rename = "评论")]
+    Commentary,
+}
+
+impl Kind {
+    const ALL: [(&'static str, Kind); 5] = [
+        ("消息", Kind::News),
+        ("通讯", Kind::Report),
+        ("特写", Kind::Feature),
+        ("图片新闻", Kind::Photo),
+        ("评论", Kind::Commentary),
+    ];
+
+    /// The name editors write.
+    pub fn name(self) -> &'static str {
+        Kind::ALL.iter().find(|(_, k)| *k == self).map_or("消息", |(n, _)| n)
+    }
+
+    fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.iter().find(|(n, _)| *n == s).map(|(_, k)| *k)
+    }
+}
+
+/// Who wrote and photographed the item.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Byline {
+    /// 记者.
+    pub reporters: Vec<String>,
+    /// 通讯员.
+    pub correspondents: Vec<String>,
+    /// 实习生.
+    pub interns: Vec<String>,
+    /// 摄.
+    pub photographers: Vec<String>,
+}
+
+impl Byline {
+    /// Every name, reporters first.
+    pub fn names(&self) -> impl Iterator<Item = &String> {
+        self.reporters
+            .iter()
+            .chain(&self.correspondents)
+            .chain(&self.interns)
+            .chain(&self.photographers)
+    }
+}
+
+/// A topic an item is filed under.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Topic {
+    /// As editors write it.
+    pub name: String,
+    /// Its URL slug.
+    pub slug: String,
+}
+
+/// A moment of publication: the date, and the exact time when one was given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Timestamp {
+    /// The calendar date.
+    pub date: NaiveDate,
+    /// The full time; a bare date counts as midnight Beijing time.
+    pub time: DateTime<FixedOffset>,
+}
+
+impl Timestamp {
+    /// Parses `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]` (Beijing time) or RFC 3339.
+    pub fn parse(s: &str) -> Option<Timestamp> {
+        let s = s.trim();
+        let china = FixedOffset::east_opt(CHINA_OFFSET_SECS)?;
+        if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            let time = china.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).single()?;
+            return Some(Timestamp { date: d, time });
+        }
+        if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+            return Some(Timestamp {
+                date: t.date_naive(),
+                time: t,
+            });
+        }
+        for fmt in [
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%dT%H:%M",
+        ] {
+            if let Ok(naive) = NaiveDateTime::parse_from_str(s, fmt) {
+                let time = china.from_local_datetime(&naive).single()?;
+                return Some(Timestamp {
+                    date: time.date_naive(),
+                    time,
+                });
+            }
+        }
+        None
+    }
+}
+
+/// An image shown with the item.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Image {
+    /// Path (relative to the site) or URL.
+    pub src: String,
+    /// Alternative text.
+    pub alt: String,
+    /// Width and height in pixels, read from a local file (so pages reserve its space); as
+    /// displayed, after the EXIF orientation.
+    pub size: Option<(u32, u32)>,
+    /// The file, when the image is one of the site's (found by [`crate::output::images::locate`]).
+    pub local: Option<crate::content::image::Local>,
+    /// Smaller copies for `srcset`, narrowest first ([`crate::content::image::plan`]).
+    pub variants: Vec<crate::content::image::Variant>,
+}
+
+/// A published correction (更正).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Correction {
+    /// When it was published.
+    pub date: NaiveDate,
+    /// What it says.
+    pub text: String,
+}
+
+/// A figure an item reports, tied to a metric when it is to be added up.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Figure {
+    /// The metric key from site.yaml, when the figure is added up.
+    pub metric: Option<String>,
+    /// What the number counts, when narrower than the metric's label.
+    pub label: Option<String>,
+    /// The number as written and parsed.
+    pub amount: Amount,
+    /// The unit as written (人, 万元…), or the metric's unit.
+    pub unit: String,
+    /// The region the figure counts for, when not the item's.
+    pub region: Option<Region>,
+    /// The date a "to date" figure refers to.
+    pub as_of: NaiveDate,
+    /// The value converted to its metric's unit, when it has a metric.
+    pub normalized: Option<Decimal>,
+}
+
+/// A validated news item.
+#[derive(Clone, Debug, Serialize)]
+pub struct Item {
+    /// Path relative to the site root.
+    pub path: PathBuf,
+    /// Path relative to content/.
+    pub rel: PathBuf,
+    /// 引题 / 主题 / 副题.
+    pub headline: Headline,
+    /// Publication date.
+    pub date: Timestamp,
+    /// Last substantive change (or the newest correction).
+    pub updated: Option<Timestamp>,
+    /// The issue (期) the item appears in.
+    pub bulletin: NaiveDate,
+    /// Position within the bulletin.
+    pub order: Option<u32>,
+    /// Province and locality.
+    pub region: Region,
+    /// Topics, in the order written.
+    pub topics: Vec<Topic>,
+    /// 消息, 通讯…
+    pub kind: Kind,
+    /// 栏目.
+    pub column: Option<String>,
+    /// 本报讯, 新华社…
+    pub source: Option<String>,
+    /// Reporters and others.
+    pub byline: Byline,
+    /// The last part of the URL.
+    pub slug: String,
+    /// An explicit summary.
+    pub summary: Option<String>,
+    /// A lead image.
+    pub image: Option<Image>,
+    /// Left out of builds unless drafts are asked for.
+    pub draft: bool,
+    /// Corrections, oldest first.
+    pub corrections: Vec<Correction>,
+    /// Figures the item reports.
+    pub figures: Vec<Figure>,
+    /// Free-form data for templates.
+    pub extra: serde_json::Value,
+    /// The Markdown body.
+    #[serde(skip)]
+    pub body: String,
+    /// The file line the body starts on.
+    pub body_line: usize,
+    /// The front matter as written, kept to locate a figure when a warning names it.
+    #[serde(skip)]
+    pub front: String,
+    /// The file line the front matter starts on.
+    pub front_line: usize,
+    /// The file line of each figure, found on the first question.
+    #[serde(skip)]
+    pub figure_lines: std::sync::OnceLock<Vec<usize>>,
+    /// xxh3 of the file's path and text: the same source parses to the same item.
+    #[serde(skip)]
+    pub source_hash: u64,
+}
+
+impl Item {
+    /// The file line of figure `i`. Positions are found only when a diagnostic needs one, so
+    /// the front matter is not parsed a second time for every item; then all at once, since an
+    /// item with 3,000 figures none of which is in the text asks 3,000 times.
+    pub fn figure_line(&self, i: usize) -> usize {
+        let lines = self.figure_lines.get_or_init(|| {
+            let all = crate::base::yaml::positions(&self.front);
+            (0..self.figures.len())
+                .map(|i| {
+                    all.get(crate::ypath!["figures", i].as_slice())
+                        .map_or(1, |(l, _)| l + self.front_line - 1)
+                })
+                .collect()
+        });
+        lines.get(i).copied().unwrap_or(1)
+    }
+}
+
+/// Reads a content file into an [`Item`], or every problem it has.
+pub fn parse(file: &SourceFile, config: &Config) -> Result<Item, Vec<Diagnostic>> {
+    let split = source::split(&file.text)
+        .map_err(|(line, msg, hint)| vec![Diagnostic::error(&file.path, line, 1, msg).with_hint(hint)])?;
+    let loc = Located::new(split.front, split.front_line, &file.path);
+    let raw = frontmatter::parse(&loc).map_err(|d| vec![d])?;
+    validate(raw, &loc, file, split.body, split.body_line, config)
+}
+
+struct Checker<'a, 'b> {
+    loc: &'a Located<'b>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Checker<'_, '_> {
+    fn error(&mut self, path: impl AsRef<[Seg]>, message: String, hint: &str) {
+        let mut d = self.loc.error(path.as_ref(), message);
+        if !hint.is_empty() {
+            d = d.with_hint(hint);
+        }
+        self.diags.push(d);
+    }
+
+    fn required(&mut self, value: Option<String>, field: &str, hint: &str) -> Option<String> {
+        match value {
+            Some(v) if !v.trim().is_empty() => Some(v.trim().to_string()),
+            Some(_) => {
+                self.error(ypath![field], format!("`{field}` is empty"), hint);
+                None
+            }
+            None => {
+                let d = Diagnostic::error(
+                    self.loc.path,
+                    self.loc.first_line.saturating_sub(1).max(1),
+                    1,
+                    format!("missing required field `{field}`"),
+                )
+                .with_hint(hint);
+                self.diags.push(d);
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, value: Option<&str>, path: impl AsRef<[Seg]>) -> Option<Timestamp> {
+        let v = value?;
+        let t = Timestamp::parse(v);
+        if t.is_none() {
+            self.error(
+                path,
+                format!("`{v}` is not a date"),
+                "write dates as YYYY-MM-DD (2022-06-20) or RFC 3339 (2022-06-20T08:00:00+08:00)",
+            );
+        }
+        t
+    }
+
+    fn region(&mut self, value: &str, path: impl AsRef<[Seg]>) -> Option<Region> {
+        match registry().parse(value) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                let hint = e.hint();
+                self.error(path, e.to_string(), &hint);
+                None
+            }
+        }
+    }
+}
+
+fn optional(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+fn validate(
+    raw: RawFrontMatter,
+    loc: &Located<'_>,
+    file: &SourceFile,
+    body: &str,
+    body_line: usize,
+    config: &Config,
+) -> Result<Item, Vec<Diagnostic>> {
+    let mut c = Checker { loc, diags: Vec::new() };
+    let title = c.required(
+        raw.title,
+        "title",
+        "add the headline (主题), e.g. `title: 全国工会积极稳妥开展基层蹲点工作`",
+    );
+    let date_text = c.required(raw.date, "date", "add `date: YYYY-MM-DD`");
+    let region_text = c.required(
+        raw.region,
+        "region",
+        "add the province, e.g. `region: 山东` or `region: 全国`",
+    );
+
+    let date = c.date(date_text.as_deref(), ypath!["date"]);
+    let updated = c.date(raw.updated.as_deref(), ypath!["updated"]);
+    let bulletin = c.date(raw.bulletin.as_deref(), ypath!["bulletin"]).map(|t| t.date);
+    let region = region_text.as_deref().and_then(|r| c.region(r, ypath!["region"]));
+
+    let kind = match raw.kind.as_deref().map(str::trim) {
+        None | Some("") => Kind::News,
+        Some(k) => Kind::parse(k).unwrap_or_else(|| {
+            let names = Kind::ALL.map(|(n, _)| n);
+            c.error(
+                ypath!["kind"],
+                format!("unknown kind `{k}`"),
+                &format!("kind is one of {}", names.join(", ")),
+            );
+            Kind::News
+        }),
+    };
+
+    let mut topics = Vec::new();
+    for (i, name) in raw.topics.iter().enumerate() {
+        let name = name.trim();
+        if name.is_empty() {
+            continue;
+        }
+        let slug = match &config.topics {
+            Some(defs) => match defs.iter().find(|t| t.name == name) {
+                Some(t) => t.slug.clone(),
+                None => {
+                    let hint = match did_you_mean(name, defs.iter().map(|t| t.name.as_str())) {
+                        Some(s) => format!("did you mean `{s}`? topics are listed in site.yaml"),
+                        None => format!(
+                            "site.yaml lists the topics: {}",
+                            defs.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ")
+                        ),
+                    };
+                    c.error(ypath!["topics", i], format!("unknown topic `{name}`"), &hint);
+                    continue;
+                }
+            },
+            None => crate::base::slug::slugify(name),
+        };
+        if slug.is_empty() {
+            c.error(
+                ypath!["topics", i],
+                format!("topic `{name}` gives an empty URL slug"),
+                "use letters or Chinese characters in topic names",
+            );
+            continue;
+        }
+        if !topics.iter().any(|t: &Topic| t.slug == slug) {
+            topics.push(Topic {
+                name: name.to_string(),
+                slug,
+            });
+        }
+    }
+
+    let slug = match raw.slug.as_deref().map(str::trim) {
+        Some(s) if !s.is_empty() => {
+            if crate::base::slug::is_valid(s) {
+                s.to_string()
+            } else {
+                let suggestion = crate::base::slug::slugify(s);
+                let hint = if suggestion.is_empty() {
+                    "a slug is lowercase ASCII letters, digits and `-`".to_string()
+                } else {
+                    format!("a slug is lowercase ASCII letters, digits and `-`; try `{suggestion}`")
+                };
+                c.error(ypath!["slug"], format!("slug `{s}` is not a plain URL slug"), &hint);
+                String::new()
+            }
+        }
+        _ => title.as_deref().map(crate::base::slug::slugify).unwrap_or_default(),
+    };
+    if slug.is_empty() && title.is_some() && c.diags.is_empty() {
+        c.error(
+            ypath!["title"],
+            "cannot derive a URL slug from the title".into(),
+            "add `slug:` with a short ASCII name",
+        );
+    }
+
+    let image = optional(raw.image).map(|src| Image {
+        size: None,
+        local: None,
+        variants: Vec::new(),
+        src,
+        alt: optional(raw.image_alt.clone()).unwrap_or_default(),
+    });
+    if image.as_ref().is_some_and(|i| i.alt.is_empty()) {
+        c.error(
+            ypath!["image"],
+            "an image needs alternative text".into(),
+            "add `image_alt:` describing the picture for readers who cannot see it",
+        );
+    }
+
+    let mut corrections = Vec::new();
+    for (i, rc) in raw.corrections.into_iter().enumerate() {
+        let d = c.date(rc.date.as_deref(), ypath!["corrections", i, "date"]);
+        let text = optional(rc.text);
+        match (d, text) {
+            (Some(d), Some(text)) => corrections.push(Correction { date: d.date, text }),
+            (None, _) if rc.date.is_none() => {
+                c.error(ypath!["corrections", i], "a correction needs a `date`".into(), "")
+            }
+            (_, None) => c.error(ypath!["corrections", i], "a correction needs a `text`".into(), ""),
+            _ => {}
+        }
+    }
+    corrections.sort_by_key(|c| c.date);
+
+    let item_date = date.map(|d| d.date);
+    let mut figures = Vec::new();
+    for (i, rf) in raw.figures.into_iter().enumerate() {
+        if let Some(f) = figure(&mut c, i, rf, item_date, config) {
+            figures.push(f);
+        }
+    }
+
+    let byline = raw.byline.map(|b| Byline {
+        reporters: clean_names(b.reporters),
+        correspondents: clean_names(b.correspondents),
+        interns: clean_names(b.interns),
+        photographers: clean_names(b.photographers),
+    });
+
+    let extra = match raw.extra {
+        Some(v) => serde_json::to_value(v).unwrap_or(serde_json::Value::Null),
+        None => serde_json::Value::Object(Default::default()),
+    };
+
+    if !c.diags.is_empty() {
+        return Err(c.diags);
+    }
+    let (Some(title), Some(date), Some(region)) = (title, date, region) else {
+        return Err(vec![Diagnostic::error(&file.path, 1, 1, "incomplete front matter")]);
+    };
+    // A correction is a substantive change: it moves `updated` forward.
+    let newest_correction = corrections.last().and_then(|c| Timestamp::parse(&c.date.to_string()));
+    let updated = match (updated, newest_correction) {
+        (Some(u), Some(c)) => Some(u.max(c)),
+        (u, c) => u.or(c),
+    };
+    Ok(Item {
+        path: file.path.clone(),
+        rel: file.rel.clone(),
+        headline: Headline {
+            kicker: optional(raw.kicker),
+            title,
+            subtitle: optional(raw.subtitle),
+        },
+        bulletin: bulletin.unwrap_or(date.date),
+        date,
+        updated,
+        order: raw.order,
+        region,
+        topics,
+        kind,
+        column: optional(raw.column),
+        source: optional(raw.source),
+        byline: byline.unwrap_or_default(),
+        slug,
+        summary: optional(raw.summary),
+        image,
+        draft: raw.draft.unwrap_or(false),
+        corrections,
+        figures,
+        extra,
+        body: body.to_string(),
+        body_line,
+        front: loc.yaml.to_string(),
+        front_line: loc.first_line,
+        figure_lines: std::sync::OnceLock::new(),
+        source_hash: source_hash(file),
+    })
+}
+
+/// xxh3 of a source file's path and text.
+pub fn source_hash(file: &SourceFile) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(file.path.to_string_lossy().as_bytes());
+    h.update(&[0]);
+    h.update(file.text.as_bytes());
+    h.digest()
+}
+
+fn clean_names(names: Vec<String>) -> Vec<String> {
+    names
+        .into_iter()
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
+fn figure(
+    c: &mut Checker<'_, '_>,
+    i: usize,
+    rf: RawFigure,
+    item_date: Option<NaiveDate>,
+    config: &Config,
+) -> Option<Figure> {
+    let Some(value_text) = optional(rf.value) else {
+        c.error(
+            ypath!["figures", i],
+            "a figure needs a `value`".into(),
+            "write the number as the text does: 6283, 1.5万, 2900余万, 约30万",
+        );
+        return None;
+    };
+    let amount = match figure::parse_amount(&value_text) {
+        Ok(a) => Some(a),
+        Err(msg) => {
+            c.error(ypath!["figures", i, "value"], msg, "");
+            None
+        }
+    };
+    let metric = optional(rf.metric);
+    let label = optional(rf.label);
+    let metric_def = match &metric {
+        Some(key) => match config.metric(key) {
+            Some(m) => Some(m),
+            None => {
+                let hint = match did_you_mean(key, config.metrics.iter().map(|m| m.key.as_str())) {
+                    Some(s) => format!("did you mean `{s}`? metrics are declared in site.yaml"),
+                    None if config.metrics.is_empty() => {
+                        "site.yaml declares no metrics; add one under `metrics:`".to_string()
+                    }
+                    None => format!(
+                        "site.yaml declares: {}",
+                        config
+                            .metrics
+                            .iter()
+                            .map(|m| m.key.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                c.error(ypath!["figures", i, "metric"], format!("unknown metric `{key}`"), &hint);
+                return None;
+            }
+        },
+        None => {
+            if label.is_none() {
+                c.error(
+                    ypath!["figures", i],
+                    "a figure without `metric` needs a `label`".into(),
+                    "say what the number counts, e.g. `label: 粉丝`, or tie it to a metric",
+                );
+                return None;
+            }
+            None
+        }
+    };
+    let region = match optional(rf.region) {
+        Some(r) => Some(c.region(&r, ypath!["figures", i, "region"])?),
+        None => None,
+    };
+    let as_of = match rf.as_of.as_deref() {
+        Some(s) => c.date(Some(s), ypath!["figures", i, "as_of"])?.date,
+        None => item_date?,
+    };
+    let amount = amount?;
+    let unit = match (optional(rf.unit), metric_def) {
+        (Some(u), _) => u,
+        (None, _) if amount.percent => "%".to_string(),
+        (None, Some(m)) => m.unit.clone(),
+        (None, None) => String::new(),
+    };
+    let normalized = match metric_def {
+        Some(m) => {
+            let from = if amount.percent { "%" } else { unit.as_str() };
+            match figure::convert(amount.value, from, &m.unit) {
+                Some(v) => Some(v),
+                None => {
+                    c.error(
+                        ypath!["figures", i, "unit"],
+                        format!(
+                            "unit `{from}` cannot be added to metric `{}`, counted in `{}`",
+                            m.key, m.unit
+                        ),
+                        &format!(
+                            "give the figure in {} (or 万{}), or tie it to another metric",
+                            m.unit, m.unit
+                        ),
+                    );
+                    return None;
+                }
+            }
+        }
+        None => None,
+    };
+    Some(Figure {
+        metric,
+        label,
+        amount,
+        unit,
+        region,
+        as_of,
+        normalized,
+    })
+}

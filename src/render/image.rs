@@ -1,0 +1,80 @@
+//! The template view of a lead image: its URL, size and `srcset`.
+
+use crate::content::item::Image;
+use crate::render::view::ImageView;
+use crate::site::urls::Urls;
+
+/// The template view of a lead image: its URL, size and `srcset`.
+pub fn view(i: &Image, u: &Urls) -> ImageView {
+    let src = match i.local.as_ref().and_then(|l| l.published.as_deref()) {
+        Some(p) => u.link(p),
+        None if i.src.contains("://") || i.src.starts_with('/') => i.src.clone(),
+        None => u.link(&i.src),
+    };
+    ImageView {
+        srcset: srcset(i, u, &src),
+        src,
+        alt: i.alt.clone(),
+        width: i.size.map(|(w, _)| w),
+        height: i.size.map(|(_, h)| h),
+    }
+}
+
+/// `url 480w, url 960w, original 2000w`; None without variants.
+fn srcset(i: &Image, u: &Urls, src: &str) -> Option<String> {
+    let (width, _) = i.size?;
+    if i.variants.is_empty() {
+        return None;
+    }
+    let mut parts: Vec<String> = i
+        .variants
+        .iter()
+        .map(|v| format!("{} {}w", u.link(&v.path), v.width))
+        .collect();
+    parts.push(format!("{} {width}w", srcset_url(src)));
+    Some(parts.join(", "))
+}
+
+/// A URL as a `srcset` candidate: spaces would split it and commas end it, so both are encoded.
+fn srcset_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            ',' => out.push_str("%2C"),
+            c if c.is_whitespace() => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::image::{plan, Kind};
+
+    #[test]
+    fn srcset_lists_the_variants_then_the_original() {
+        let u = Urls::new("https://e.org/b/", "/b/");
+        let mut i = Image {
+            src: "photos/a b,c.jpg".into(),
+            alt: "图".into(),
+            size: Some((1000, 500)),
+            local: None,
+            variants: plan(Kind::Jpeg, 0xff, (1000, 500)),
+        };
+        let v = view(&i, &u);
+        assert_eq!(v.src, "/b/photos/a b,c.jpg");
+        assert_eq!(
+            v.srcset.as_deref(),
+            Some("/b/img/00000000000000ff-480w.jpg 480w, /b/img/00000000000000ff-960w.jpg 960w, /b/photos/a%20b%2Cc.jpg 1000w")
+        );
+        i.variants.clear();
+        assert_eq!(view(&i, &u).srcset, None);
+    }
+}

@@ -1,0 +1,222 @@
+//! Open data: the statistics as `stats/stats.json` and CSV tables (UTF-8 with BOM, so
+//! spreadsheet programs open Chinese correctly; cells that a spreadsheet would run as a
+//! formula are neutralised).
+
+use crate::base::escape::{csv_cell, escape_json_markup};
+use crate::content::figure;
+use crate::site::stats::Total;
+use crate::site::urls;
+use crate::site::Site;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Json<'a> {
+    title: &'a str,
+    base_url: &'a str,
+    metrics: Vec<MetricJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct MetricJson<'a> {
+    key: &'a str,
+    label: &'a str,
+    unit: &'a str,
+    aggregate: &'a str,
+    total: Option<ValueJson>,
+    provinces: Vec<Row<'a>>,
+    months: Vec<MonthJson>,
+    topics: Vec<Row<'a>>,
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    slug: &'a str,
+    name: &'a str,
+    #[serde(flatten)]
+    value: ValueJson,
+}
+
+#[derive(Serialize)]
+struct MonthJson {
+    month: String,
+    in_month: ValueJson,
+    running: ValueJson,
+}
+
+#[derive(Serialize)]
+struct ValueJson {
+    /// Exact decimal, as a string so no precision is lost.
+    value: String,
+    display: String,
+    approximate: bool,
+    /// The items the value comes from. Left out of running totals: those are the sources of
+    /// the month and every month before it, and listing them again made the file quadratic
+    /// in months (400 MB at 100,000 items).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sources: Option<Vec<String>>,
+}
+
+fn value(site: &Site, t: &Total, unit: &str) -> ValueJson {
+    ValueJson {
+        sources: Some(
+            t.sources
+                .iter()
+                .filter_map(|&i| site.entries.get(i))
+                .map(|e| site.urls.absolute(&e.path))
+                .collect(),
+        ),
+        ..running(t, unit)
+    }
+}
+
+/// A running total: its sources are those of its month and the months before.
+fn running(t: &Total, unit: &str) -> ValueJson {
+    ValueJson {
+        value: t.value.normalize().to_string(),
+        display: figure::format_total(t.value, unit, t.approximate),
+        approximate: t.approximate,
+        sources: None,
+    }
+}
+
+/// The files to write: (path, bytes).
+pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let metrics: Vec<MetricJson> = site
+        .stats
+        .metrics
+        .iter()
+        .map(|ms| {
+            let unit = ms.metric.unit.as_str();
+            MetricJson {
+                key: &ms.metric.key,
+                label: &ms.metric.label,
+                unit,
+                aggregate: ms.metric.aggregate.name(),
+                total: ms.total.as_ref().map(|t| value(site, t, unit)),
+                provinces: ms
+                    .by_province
+                    .iter()
+                    .map(|(p, t)| Row {
+                        slug: &p.slug,
+                        name: &p.short,
+                        value: value(site, t, unit),
+                    })
+                    .collect(),
+                months: ms
+                    .by_month
+                    .iter()
+                    .map(|m| MonthJson {
+                        month: format!("{:04}-{:02}", m.month.0, m.month.1),
+                        in_month: value(site, &m.in_month, unit),
+                        running: running(&m.running, unit),
+                    })
+                    .collect(),
+                topics: ms
+                    .by_topic
+                    .iter()
+                    .map(|(tp, t)| Row {
+                        slug: &tp.slug,
+                        name: &tp.name,
+                        value: value(site, t, unit),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let json = Json {
+        title: &site.config.title,
+        base_url: site.urls.base_url(),
+        metrics,
+    };
+    let json_bytes = escape_json_markup(serde_json::to_vec_pretty(&json).unwrap_or_default());
+
+    let mut provinces = Csv::new(&[
+        "metric",
+        "label",
+        "unit",
+        "aggregate",
+        "province",
+        "province_name",
+        "value",
+        "approximate",
+    ]);
+    let mut months = Csv::new(&["metric", "label", "unit", "month", "in_month", "running", "approximate"]);
+    let mut topics = Csv::new(&["metric", "label", "unit", "topic", "topic_slug", "value", "approximate"]);
+    for ms in &site.stats.metrics {
+        let m = &ms.metric;
+        for (p, t) in &ms.by_province {
+            provinces.row(&[
+                &m.key,
+                &m.label,
+                &m.unit,
+                m.aggregate.name(),
+                &p.slug,
+                &p.short,
+                &t.value.normalize().to_string(),
+                bool_str(t.approximate),
+            ]);
+        }
+        for mt in &ms.by_month {
+            months.row(&[
+                &m.key,
+                &m.label,
+                &m.unit,
+                &format!("{:04}-{:02}", mt.month.0, mt.month.1),
+                &mt.in_month.value.normalize().to_string(),
+                &mt.running.value.normalize().to_string(),
+                bool_str(mt.running.approximate),
+            ]);
+        }
+        for (tp, t) in &ms.by_topic {
+            topics.row(&[
+                &m.key,
+                &m.label,
+                &m.unit,
+                &tp.name,
+                &tp.slug,
+                &t.value.normalize().to_string(),
+                bool_str(t.approximate),
+            ]);
+        }
+    }
+    let dir = urls::STATS;
+    vec![
+        (format!("{dir}stats.json"), json_bytes),
+        (format!("{dir}provinces.csv"), provinces.finish()),
+        (format!("{dir}months.csv"), months.finish()),
+        (format!("{dir}topics.csv"), topics.finish()),
+    ]
+}
+
+fn bool_str(b: bool) -> &'static str {
+    if b {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+/// A CSV table per RFC 4180, starting with a UTF-8 BOM.
+struct Csv(String);
+
+impl Csv {
+    fn new(header: &[&str]) -> Self {
+        let mut c = Csv(String::from("\u{feff}"));
+        c.row(header);
+        c
+    }
+
+    fn row(&mut self, cells: &[&str]) {
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 {
+                self.0.push(',');
+            }
+            self.0.push_str(&csv_cell(cell));
+        }
+        self.0.push_str("\r\n");
+    }
+
+    fn finish(self) -> Vec<u8> {
+        self.0.into_bytes()
+    }
+}

@@ -1,0 +1,517 @@
+//! Incremental rebuilds, for `serve`: after an edit, only what changed is done again.
+//!
+//! A [`Rebuilder`] keeps everything of the last good build: each content file's parsed item
+//! (re-read only when the file changed), each entry's rendered body (rendered again only when
+//! its source or the URL of an item it links to changed), each entry's list view and card, and
+//! for every page the fingerprint of what it showed ([`render::plan`]). A rebuild assembles the
+//! site again from the cached items, which is cheap, then renders only the pages whose
+//! fingerprint changed, and removes the files of pages that are gone. A template change
+//! re-renders every page (the templates include each other); site.yaml starts from nothing.
+//!
+//! The search index and the open data files are costly and only some pages read them: a
+//! rebuild leaves them stale ([`Rebuilder::has_deferred`]) for [`Rebuilder::finish`] to make
+//! after the browser has been told to reload. After `finish`, the files are byte for byte
+//! those of a full build (tests/incremental.rs checks it).
+
+use crate::base::diagnostic::{Diagnostic, Diagnostics};
+use crate::base::{FastMap, FastSet};
+use crate::build::Options;
+use crate::content::config::Config;
+use crate::content::item::Item;
+use crate::content::source;
+use crate::output::MemorySink;
+use crate::output::StaticSource;
+use crate::output::{self, images};
+use crate::render::theme::{self, Theme};
+use crate::render::{self, Planned, ViewCache};
+use crate::site::{Selection, Site};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+/// The files of a build: output path → bytes (shared, so that publishing them is cheap).
+pub type Files = BTreeMap<String, Arc<Vec<u8>>>;
+
+/// What changed since the last rebuild, as the file watcher reports it.
+#[derive(Clone, Debug, Default)]
+pub struct Changes {
+    /// Changed, added or removed paths (absolute or relative to the site root). Empty means
+    /// "anything may have changed": every file is checked.
+    pub paths: Vec<PathBuf>,
+}
+
+/// A file's date and size.
+type Stamp = (SystemTime, u64);
+
+/// A content file just read again: its path, date and size, and what it parsed to.
+type Reread = (PathBuf, Option<Stamp>, Result<Item, Vec<Diagnostic>>);
+
+/// A content file as last read: its size and date, and what it parsed to.
+#[derive(Debug)]
+struct Source {
+    stamp: Option<Stamp>,
+    parsed: Result<Arc<Item>, Vec<Diagnostic>>,
+}
+
+/// What a rebuild did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Warnings (figure traceability, conflicts, kept files…).
+    pub warnings: Diagnostics,
+    /// Content files read and parsed again.
+    pub parsed: usize,
+    /// Jobs rendered (a job is a page, a feed, or a set of files such as the search index).
+    pub rendered: usize,
+    /// Files written or replaced in the output.
+    pub written: usize,
+    /// Files removed from the output.
+    pub removed: usize,
+    /// Items published.
+    pub items: usize,
+    /// How long each phase took.
+    pub timings: crate::base::Timings,
+}
+
+/// The state kept between rebuilds; see the module documentation.
+pub struct Rebuilder {
+    opts: Options,
+    config: Option<Config>,
+    theme: Option<Theme>,
+    sources: BTreeMap<PathBuf, Source>,
+    site: Option<Site>,
+    views: ViewCache,
+    /// Job key → (fingerprint, paths it wrote).
+    done: FastMap<String, (u64, Vec<String>)>,
+    /// Deferred jobs whose output is stale.
+    deferred: Vec<Planned>,
+    /// The output paths of the image files in `files` (variants, images from content/).
+    images: BTreeSet<String>,
+    files: Files,
+}
+
+impl std::fmt::Debug for Rebuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rebuilder")
+            .field("root", &self.opts.root)
+            .field("sources", &self.sources.len())
+            .field("files", &self.files.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Rebuilder {
+    /// A rebuilder for the site `opts` describes; nothing is read until [`Rebuilder::rebuild`].
+    pub fn new(opts: Options) -> Rebuilder {
+        Rebuilder {
+            opts,
+            config: None,
+            theme: None,
+            sources: BTreeMap::new(),
+            site: None,
+            views: ViewCache::default(),
+            done: FastMap::default(),
+            deferred: Vec::new(),
+            images: BTreeSet::new(),
+            files: Files::new(),
+        }
+    }
+
+    /// The options this rebuilder builds with.
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    /// The files of the last good build (deferred files as of their last making).
+    pub fn files(&self) -> &Files {
+        &self.files
+    }
+
+    /// The path part of the site's base URL (`/` or `/bulletin/`), once a build succeeded.
+    pub fn base_path(&self) -> Option<String> {
+        self.config.as_ref().map(Config::base_path)
+    }
+
+    /// Whether deferred files (search index, open data) are stale: [`Rebuilder::finish`] makes them.
+    pub fn has_deferred(&self) -> bool {
+        !self.deferred.is_empty()
+    }
+
+    /// Rebuilds after `changes`. On failure the files of the last good build stay as they were.
+    pub fn rebuild(&mut self, changes: &Changes) -> Result<Outcome, Diagnostics> {
+        let mut t = crate::base::Timings::start();
+        let root = self.opts.root.clone();
+        let rel: Vec<PathBuf> = changes
+            .paths
+            .iter()
+            .map(|p| p.strip_prefix(&root).map_or_else(|_| p.clone(), Path::to_path_buf))
+            .collect();
+        let everything = rel.is_empty();
+        let touches = |dir: &str| everything || rel.iter().any(|p| p.starts_with(dir));
+        if everything || rel.iter().any(|p| p == Path::new("site.yaml")) || self.config.is_none() {
+            self.reset();
+            self.config = Some(crate::build::configure(&self.opts)?);
+        }
+        let Some(config) = self.config.clone() else {
+            return Err(Diagnostic::file_error("site.yaml", "no configuration loaded").into());
+        };
+        let theme_changed = self.theme.is_none() || touches("templates") || touches("themes") || touches("static");
+        if theme_changed {
+            // The views and pages depend on the theme; image sizes on static/.
+            self.theme = None;
+            self.views = ViewCache::default();
+            self.done.clear();
+        }
+        let mut diags = Diagnostics::new();
+        t.lap("config");
+        let parsed = self.refresh_sources(&config, &rel, touches("static"), &mut diags);
+        t.lap("read and parse");
+        if diags.has_errors() {
+            diags.sort();
+            return Err(diags);
+        }
+        let items: Vec<Arc<Item>> = self
+            .sources
+            .values()
+            .filter_map(|s| s.parsed.as_ref().ok().cloned())
+            .collect();
+        let sel = Selection {
+            drafts: self.opts.drafts,
+            future: self.opts.future,
+            today: self.opts.today,
+        };
+        let site = {
+            let previous = self.site.as_ref().map(Site::reusable).unwrap_or_default();
+            Site::assemble_reusing(config, items, sel, &previous).map_err(|mut d| {
+                d.sort();
+                d
+            })?
+        };
+        t.lap("assemble, stats");
+        diags.extend(crate::site::checks::traceability(&site));
+        diags.extend(crate::site::checks::conflicts(&site));
+        diags.extend(images::warnings(site.entries.iter().map(|e| &*e.item)));
+        t.lap("figure checks");
+        let (wanted, made) = self.images(&site)?;
+        t.lap("images");
+        let theme = match self.theme.take() {
+            Some(t) => t,
+            None => theme::load(&root, &site.config)?,
+        };
+        t.lap("templates");
+        let result = self.render(&site, &theme, theme_changed, &mut t);
+        self.theme = Some(theme);
+        let mut outcome = result?;
+        self.apply_images(wanted, made, &mut outcome);
+        outcome.timings = t;
+        diags.sort();
+        outcome.warnings = diags;
+        outcome.parsed = parsed;
+        outcome.items = site.entries.len();
+        if let Some(old) = self.site.replace(site) {
+            // Freeing 10,000 entries takes milliseconds the editor would wait for.
+            rayon::spawn(move || drop(old));
+        }
+        Ok(outcome)
+    }
+
+    /// Makes the deferred files (search index, open data) of the last build.
+    pub fn finish(&mut self) -> Result<Outcome, Diagnostics> {
+        let (Some(site), Some(theme)) = (self.site.as_ref(), self.theme.as_ref()) else {
+            return Ok(Outcome::default());
+        };
+        let jobs = std::mem::take(&mut self.deferred);
+        let chosen: Vec<&Planned> = jobs.iter().collect();
+        let sink = MemorySink::default();
+        let written = render::render_planned(site, theme, &sink, &chosen, &mut self.views)?;
+        let mut outcome = Outcome {
+            rendered: written.len(),
+            items: site.entries.len(),
+            ..Outcome::default()
+        };
+        let prints: FastMap<&str, u64> = jobs.iter().map(|p| (p.key(), p.fingerprint())).collect();
+        self.apply(sink, written, &prints, &mut outcome);
+        Ok(outcome)
+    }
+
+    /// Forgets everything: the next rebuild starts from nothing.
+    fn reset(&mut self) {
+        let opts = self.opts.clone();
+        *self = Rebuilder::new(opts);
+    }
+
+    /// Re-reads the content files that changed (all of them when `rel` is empty); returns how
+    /// many were parsed. Problems of any file, changed or not, go to `diags`.
+    fn refresh_sources(&mut self, config: &Config, rel: &[PathBuf], statics: bool, diags: &mut Diagnostics) -> usize {
+        let root = self.opts.root.clone();
+        let mut discover = rel.is_empty() || self.sources.is_empty();
+        let mut images_again = statics;
+        let mut stale: Vec<PathBuf> = Vec::new();
+        for p in rel.iter().filter(|p| p.starts_with("content")) {
+            let hidden = p.components().skip(1).any(|c| {
+                let s = c.as_os_str().to_string_lossy();
+                s.starts_with('.') || s.starts_with('_')
+            });
+            if hidden {
+                continue;
+            }
+            let full = root.join(p);
+            let meta = std::fs::symlink_metadata(&full);
+            let markdown = p.extension().is_some_and(|x| x == "md");
+            match meta {
+                Ok(m) if m.is_dir() || m.file_type().is_symlink() => discover = true,
+                Ok(_) if markdown => stale.push(full),
+                Ok(_) => images_again = true,
+                Err(_) if markdown => {
+                    self.sources.remove(&full);
+                }
+                // A folder (or an image beside an item) went away.
+                Err(_) => discover = true,
+            }
+        }
+        if discover {
+            // Anything may have changed (a folder moved, a first build): list and compare dates.
+            let (paths, found) = source::discover(&root);
+            diags.extend(found);
+            let now: std::collections::BTreeSet<&PathBuf> = paths.iter().collect();
+            self.sources.retain(|p, _| now.contains(p));
+            stale = paths
+                .into_iter()
+                .filter(|p| {
+                    self.sources
+                        .get(p)
+                        .is_none_or(|s| s.stamp.is_none() || s.stamp != stamp(p))
+                })
+                .collect();
+            images_again = true;
+        }
+        let root = &root;
+        let mut fresh: Vec<Reread> = {
+            let (files, read_diags) = source::read_all(root, &stale);
+            // A file that cannot be read is reported on its own; it is no longer a source.
+            for d in read_diags.iter() {
+                self.sources.remove(&root.join(&d.path));
+            }
+            diags.extend(read_diags);
+            files
+                .par_iter()
+                .map(|f| {
+                    let full = root.join(&f.path);
+                    let stamp = stamp(&full);
+                    (full, stamp, crate::content::item::parse(f, config))
+                })
+                .collect()
+        };
+        let parsed = fresh.len();
+        let mut items: Vec<Item> = Vec::new();
+        let mut slots = Vec::new();
+        for (path, stamp, result) in fresh.drain(..) {
+            match result {
+                Ok(it) => {
+                    slots.push((path, stamp));
+                    items.push(it);
+                }
+                Err(ds) => {
+                    self.sources.insert(path, Source { stamp, parsed: Err(ds) });
+                }
+            }
+        }
+        crate::output::images::locate(root, &mut items, diags);
+        for ((path, stamp), it) in slots.into_iter().zip(items) {
+            self.sources.insert(
+                path,
+                Source {
+                    stamp,
+                    parsed: Ok(Arc::new(it)),
+                },
+            );
+        }
+        if images_again {
+            // Image sizes come from files under static/ or beside the items: read them again.
+            let (paths, mut items): (Vec<PathBuf>, Vec<Item>) = self
+                .sources
+                .iter()
+                .filter_map(|(p, s)| s.parsed.as_ref().ok().map(|it| (p.clone(), it)))
+                .filter(|(_, it)| it.image.is_some())
+                .map(|(p, it)| (p, (**it).clone()))
+                .unzip();
+            crate::output::images::locate(root, &mut items, diags);
+            for (p, it) in paths.into_iter().zip(items) {
+                if let Some(s) = self.sources.get_mut(&p) {
+                    s.parsed = Ok(Arc::new(it));
+                }
+            }
+        }
+        for s in self.sources.values() {
+            if let Err(ds) = &s.parsed {
+                diags.extend(ds.iter().cloned());
+            }
+        }
+        parsed
+    }
+
+    /// The output paths of the site's image files, and those of them not yet in the files,
+    /// made (from the cache where it has them). Nothing changes until [`Self::apply_images`].
+    fn images(&self, site: &Site) -> Result<(BTreeSet<String>, MemorySink), Diagnostics> {
+        let jobs = images::jobs(site.entries.iter().map(|e| &*e.item));
+        let wanted: BTreeSet<String> = jobs.iter().flat_map(images::Job::outputs).map(str::to_string).collect();
+        let fresh: Vec<images::Job<'_>> = jobs
+            .into_iter()
+            .filter(|j| {
+                j.outputs()
+                    .any(|p| !self.images.contains(p) || !self.files.contains_key(p))
+            })
+            .collect();
+        let sink = MemorySink::default();
+        images::produce(&fresh, &images::Cache::new(&self.opts.root), &sink)?;
+        Ok((wanted, sink))
+    }
+
+    /// Puts the new image files in place and drops those no item shows any more.
+    fn apply_images(&mut self, wanted: BTreeSet<String>, made: MemorySink, outcome: &mut Outcome) {
+        for gone in self.images.difference(&wanted) {
+            if self.files.remove(gone).is_some() {
+                outcome.removed += 1;
+            }
+        }
+        for (path, bytes) in made.files.into_inner().unwrap_or_default() {
+            self.files.insert(path, Arc::new(bytes));
+            outcome.written += 1;
+        }
+        self.images = wanted;
+    }
+
+    /// Renders the jobs whose fingerprint changed and updates the files.
+    fn render(
+        &mut self,
+        site: &Site,
+        theme: &Theme,
+        theme_changed: bool,
+        t: &mut crate::base::Timings,
+    ) -> Result<Outcome, Diagnostics> {
+        let plan = render::plan(site);
+        t.lap("plan");
+        let changed: Vec<&Planned> = plan
+            .iter()
+            .filter(|p| self.done.get(p.key()).is_none_or(|(fp, _)| *fp != p.fingerprint()))
+            .collect();
+        let (later, now): (Vec<&Planned>, Vec<&Planned>) = changed
+            .into_iter()
+            .partition(|p| p.deferrable() && self.done.contains_key(p.key()));
+        let sink = MemorySink::default();
+        let written = render::render_planned(site, theme, &sink, &now, &mut self.views).inspect_err(|_| {
+            // The views were moved into the failed render: start them again next time.
+            self.views = ViewCache::default();
+        })?;
+        t.lap("render");
+        let mut outcome = Outcome {
+            rendered: written.len(),
+            ..Outcome::default()
+        };
+        if theme_changed {
+            self.statics(theme, &mut outcome)?;
+        }
+        let prints: FastMap<&str, u64> = plan.iter().map(|p| (p.key(), p.fingerprint())).collect();
+        // Jobs gone from the site take their files with them.
+        let gone: Vec<String> = self
+            .done
+            .keys()
+            .filter(|k| !prints.contains_key(k.as_str()))
+            .cloned()
+            .collect();
+        for k in gone {
+            if let Some((_, paths)) = self.done.remove(&k) {
+                for p in paths {
+                    if self.files.remove(&p).is_some() {
+                        outcome.removed += 1;
+                    }
+                }
+            }
+        }
+        self.apply(sink, written, &prints, &mut outcome);
+        self.deferred = later.into_iter().cloned().collect();
+        t.lap("update files");
+        Ok(outcome)
+    }
+
+    /// Puts rendered files in place, dropping the files their jobs no longer write.
+    fn apply(
+        &mut self,
+        sink: MemorySink,
+        written: Vec<(String, Vec<String>)>,
+        prints: &FastMap<&str, u64>,
+        outcome: &mut Outcome,
+    ) {
+        for (key, paths) in &written {
+            if let Some((_, old)) = self.done.get(key) {
+                let now: FastSet<&String> = paths.iter().collect();
+                for p in old.iter().filter(|p| !now.contains(p)) {
+                    if self.files.remove(p).is_some() {
+                        outcome.removed += 1;
+                    }
+                }
+            }
+        }
+        for (path, bytes) in sink.files.into_inner().unwrap_or_default() {
+            self.files.insert(path, Arc::new(bytes));
+            outcome.written += 1;
+        }
+        for (key, paths) in written {
+            let fp = prints.get(key.as_str()).copied().unwrap_or_default();
+            self.done.insert(key, (fp, paths));
+        }
+    }
+
+    /// Copies the theme's and site's static files in (a rendered page of the same name wins).
+    fn statics(&mut self, theme: &Theme, outcome: &mut Outcome) -> Result<(), Diagnostics> {
+        let pages: FastSet<&str> = self
+            .done
+            .values()
+            .flat_map(|(_, paths)| paths.iter().map(String::as_str))
+            .collect();
+        let mut diags = Diagnostics::new();
+        let mut add = Vec::new();
+        for (name, src) in &theme.statics {
+            if pages.contains(name.as_str()) || output::safe_relative(name).is_none() {
+                continue;
+            }
+            match src {
+                StaticSource::Embedded(bytes) => add.push((name.clone(), bytes.to_vec())),
+                StaticSource::Disk(path) => match std::fs::read(path) {
+                    Ok(bytes) => add.push((name.clone(), bytes)),
+                    Err(e) => diags.push(Diagnostic::file_error(
+                        source::rel_to(&self.opts.root, path),
+                        format!("cannot read static file: {e}"),
+                    )),
+                },
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        // Static files no longer there go; pages and images stay.
+        let statics: std::collections::HashSet<&String> = add.iter().map(|(n, _)| n).collect();
+        let stale: Vec<String> = self
+            .files
+            .keys()
+            .filter(|k| !pages.contains(k.as_str()) && !statics.contains(k) && !self.images.contains(*k))
+            .cloned()
+            .collect();
+        for k in stale {
+            self.files.remove(&k);
+            outcome.removed += 1;
+        }
+        for (name, bytes) in add {
+            self.files.insert(name, Arc::new(bytes));
+            outcome.written += 1;
+        }
+        Ok(())
+    }
+}
+
+/// A content file's date and size, to tell whether it changed.
+fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
+}

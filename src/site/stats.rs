@@ -1,0 +1,523 @@
+//! Statistics: the figures of all items added up per metric, per province, per topic and
+//! over time, each under its metric's rule (sum, latest by `as_of`, max).
+//!
+//! Values are `Decimal`, never floating point, so totals equal hand-computed ones. Every
+//! total remembers the items it comes from, so readers can audit it.
+
+use crate::content::config::{Aggregate, Config, Metric};
+use crate::content::item::{Item, Topic};
+use crate::content::region::Province;
+use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// One figure's share in the statistics.
+#[derive(Clone, Debug)]
+pub struct Contribution {
+    /// The province it counts for.
+    pub province: &'static Province,
+    /// The date it refers to.
+    pub as_of: NaiveDate,
+    /// Its value in the metric's unit.
+    pub value: Decimal,
+    /// Written with 约/余/多/近.
+    pub approximate: bool,
+    /// The item it comes from (an index into the site's items).
+    pub item: usize,
+    /// The item's date, to break ties between equal `as_of`.
+    pub item_date: NaiveDate,
+    /// The bulletin (期) the item appeared in.
+    pub bulletin: NaiveDate,
+    /// The figure's position among the item's figures.
+    pub figure: usize,
+}
+
+/// A combined value and where it comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Total {
+    /// The value in the metric's unit.
+    pub value: Decimal,
+    /// Some figure behind it was approximate.
+    pub approximate: bool,
+    /// The items behind it, in site order, without repeats.
+    pub sources: Vec<usize>,
+}
+
+/// A month, oldest first when sorted.
+pub type Month = (i32, u32);
+
+/// One month's line of a running table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MonthTotal {
+    /// The month.
+    pub month: Month,
+    /// Figures dated in that month alone.
+    pub in_month: Total,
+    /// Everything up to the end of that month.
+    pub running: Total,
+}
+
+/// A metric's running table for one subject (the site, a province, a topic), relative to
+/// the latest bulletin.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Running {
+    /// Figures reported in the latest bulletin.
+    pub this_bulletin: Option<Total>,
+    /// Figures dated in the latest bulletin's month, up to its date.
+    pub month_to_date: Option<Total>,
+    /// Figures dated in the latest bulletin's year, up to its date.
+    pub year_to_date: Option<Total>,
+    /// Everything.
+    pub all_time: Option<Total>,
+    /// The all-time value as it stood after the previous bulletin.
+    pub before: Option<Total>,
+}
+
+impl Running {
+    /// How much the all-time value moved with the latest bulletin.
+    pub fn change(&self) -> Option<Decimal> {
+        match (&self.all_time, &self.before) {
+            (Some(now), Some(before)) => Some(now.value - before.value),
+            (Some(now), None) => Some(now.value),
+            _ => None,
+        }
+    }
+}
+
+/// Figures that contradict each other: the same metric, province and `as_of` with different
+/// values, under the `latest` rule (where only one can be true).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    /// The metric key.
+    pub metric: String,
+    /// The province.
+    pub province: &'static Province,
+    /// The date both refer to.
+    pub as_of: NaiveDate,
+    /// (item, figure) pairs with their values, in site order.
+    pub figures: Vec<(usize, usize, Decimal)>,
+}
+
+/// Everything known about one metric.
+#[derive(Clone, Debug)]
+pub struct MetricStats {
+    /// The metric.
+    pub metric: Metric,
+    /// Its contributions, sorted by `as_of`.
+    pub contributions: Vec<Contribution>,
+    /// The overall value.
+    pub total: Option<Total>,
+    /// Per province, in registry order.
+    pub by_province: Vec<(&'static Province, Total)>,
+    /// Per month, oldest first.
+    pub by_month: Vec<MonthTotal>,
+    /// Per topic, in topic order.
+    pub by_topic: Vec<(Topic, Total)>,
+}
+
+/// The statistics of a site.
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    /// One entry per metric, in site.yaml order.
+    pub metrics: Vec<MetricStats>,
+}
+
+impl MetricStats {
+    /// This metric's total for one province, if it has figures there.
+    pub fn for_province(&self, slug: &str) -> Option<&Total> {
+        self.by_province.iter().find(|(p, _)| p.slug == slug).map(|(_, t)| t)
+    }
+
+    /// This metric's total for one topic.
+    pub fn for_topic(&self, slug: &str) -> Option<&Total> {
+        self.by_topic.iter().find(|(t, _)| t.slug == slug).map(|(_, t)| t)
+    }
+
+    /// The running table of the contributions that pass `keep`, relative to the bulletin
+    /// `latest` (and `previous`, the one before it).
+    pub fn running(
+        &self,
+        latest: Option<NaiveDate>,
+        previous: Option<NaiveDate>,
+        keep: impl Fn(&Contribution) -> bool,
+    ) -> Running {
+        let rule = self.metric.aggregate;
+        let picked: Vec<&Contribution> = self.contributions.iter().filter(|c| keep(c)).collect();
+        let select = |f: &dyn Fn(&Contribution) -> bool| {
+            let cs: Vec<&Contribution> = picked.iter().copied().filter(|c| f(c)).collect();
+            combine(rule, &cs)
+        };
+        let Some(latest) = latest else {
+            return Running {
+                all_time: combine(rule, &picked),
+                ..Running::default()
+            };
+        };
+        Running {
+            this_bulletin: select(&|c| c.bulletin == latest),
+            month_to_date: select(&|c| month_of(c.as_of) == month_of(latest) && c.as_of <= latest),
+            year_to_date: select(&|c| c.as_of.year() == latest.year() && c.as_of <= latest),
+            all_time: combine(rule, &picked),
+            before: previous.and_then(|p| select(&|c| c.bulletin <= p)),
+        }
+    }
+
+    /// Contradicting `latest` figures (same province and `as_of`, different values).
+    pub fn conflicts(&self) -> Vec<Conflict> {
+        if self.metric.aggregate != Aggregate::Latest {
+            return Vec::new();
+        }
+        let mut groups: BTreeMap<(&str, NaiveDate), Vec<&Contribution>> = BTreeMap::new();
+        for c in &self.contributions {
+            groups.entry((c.province.slug.as_str(), c.as_of)).or_default().push(c);
+        }
+        groups
+            .into_values()
+            .filter(|cs| cs.iter().any(|c| c.value != cs[0].value))
+            .map(|cs| Conflict {
+                metric: self.metric.key.clone(),
+                province: cs[0].province,
+                as_of: cs[0].as_of,
+                figures: cs.iter().map(|c| (c.item, c.figure, c.value)).collect(),
+            })
+            .collect()
+    }
+
+    /// The running table of the contributions that pass `keep`.
+    pub fn months_where(&self, keep: impl Fn(&Contribution) -> bool) -> Vec<MonthTotal> {
+        let picked: Vec<&Contribution> = self.contributions.iter().filter(|c| keep(c)).collect();
+        running_by_month(self.metric.aggregate, &picked)
+    }
+}
+
+/// Adds up the figures of `items` (in site order) under the metrics of `config`.
+pub fn compute(config: &Config, items: &[&Item], topics: &[Topic]) -> Stats {
+    let mut per_metric: BTreeMap<&str, Vec<Contribution>> = BTreeMap::new();
+    for (idx, item) in items.iter().enumerate() {
+        for (fig, f) in item.figures.iter().enumerate() {
+            let (Some(key), Some(value)) = (&f.metric, f.normalized) else {
+                continue;
+            };
+            let province = f.region.as_ref().unwrap_or(&item.region).province;
+            per_metric.entry(key.as_str()).or_default().push(Contribution {
+                province,
+                as_of: f.as_of,
+                value,
+                approximate: f.amount.qualifier.is_approximate(),
+                item: idx,
+                item_date: item.date.date,
+                bulletin: item.bulletin,
+                figure: fig,
+            });
+        }
+    }
+    let work: Vec<(&Metric, Vec<Contribution>)> = config
+        .metrics
+        .iter()
+        .map(|m| (m, per_metric.remove(m.key.as_str()).unwrap_or_default()))
+        .collect();
+    // Where each topic's contributions go: one pass over them, not one per topic.
+    let topic_at: std::collections::HashMap<&str, usize> =
+        topics.iter().enumerate().map(|(i, t)| (t.slug.as_str(), i)).collect();
+    // The metrics are independent: each on its own thread.
+    let metrics = work
+        .into_par_iter()
+        .map(|(m, mut contributions)| {
+            contributions.sort_by_key(|c| (c.as_of, c.item_date, c.item));
+            let all: Vec<&Contribution> = contributions.iter().collect();
+            let total = combine(m.aggregate, &all);
+
+            let mut by_prov: BTreeMap<(usize, &str), (&'static Province, Vec<&Contribution>)> = BTreeMap::new();
+            for c in &contributions {
+                by_prov
+                    .entry((c.province.order, c.province.slug.as_str()))
+                    .or_insert_with(|| (c.province, Vec::new()))
+                    .1
+                    .push(c);
+            }
+            let by_province = by_prov
+                .into_values()
+                .filter_map(|(p, cs)| combine(m.aggregate, &cs).map(|t| (p, t)))
+                .collect();
+
+            let mut per_topic: Vec<Vec<&Contribution>> = vec![Vec::new(); topics.len()];
+            for c in &contributions {
+                for it in &items[c.item].topics {
+                    if let Some(&i) = topic_at.get(it.slug.as_str()) {
+                        // An item naming a topic twice counts once.
+                        if per_topic[i].last().is_none_or(|last| !std::ptr::eq(*last, c)) {
+                            per_topic[i].push(c);
+                        }
+                    }
+                }
+            }
+            let by_topic = topics
+                .iter()
+                .zip(per_topic)
+                .filter_map(|(t, cs)| combine(m.aggregate, &cs).map(|total| (t.clone(), total)))
+                .collect();
+
+            let by_month = running_by_month(m.aggregate, &all);
+            MetricStats {
+                metric: m.clone(),
+                contributions,
+                total,
+                by_province,
+                by_month,
+                by_topic,
+            }
+        })
+        .collect();
+    Stats { metrics }
+}
+
+/// Combines contributions under a rule; `None` when there are none.
+///
+/// `latest` keeps, per province, the figure with the newest `as_of` (ties: the newer item);
+/// the combined value is the newest national figure if there is one, else the sum of the
+/// provinces' latest, so that a "to date" number reported twice is not counted twice.
+pub fn combine(rule: Aggregate, cs: &[&Contribution]) -> Option<Total> {
+    if cs.is_empty() {
+        return None;
+    }
+    let picked: Vec<&Contribution> = match rule {
+        Aggregate::Sum => cs.to_vec(),
+        Aggregate::Max => cs
+            .iter()
+            .copied()
+            .max_by(|a, b| (a.value, a.as_of, a.item_date).cmp(&(b.value, b.as_of, b.item_date)))
+            .into_iter()
+            .collect(),
+        Aggregate::Latest => {
+            let mut newest: BTreeMap<&str, &Contribution> = BTreeMap::new();
+            for c in cs {
+                let slot = newest.entry(c.province.slug.as_str()).or_insert(c);
+                if (c.as_of, c.item_date) >= (slot.as_of, slot.item_date) {
+                    *slot = c;
+                }
+            }
+            match newest.get(crate::content::region::NATIONAL_SLUG) {
+                Some(national) => vec![*national],
+                None => newest.into_values().collect(),
+            }
+        }
+    };
+    let value = picked.iter().map(|c| c.value).sum();
+    let approximate = picked.iter().any(|c| c.approximate);
+    let mut sources: Vec<usize> = picked.iter().map(|c| c.item).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    Some(Total {
+        value,
+        approximate,
+        sources,
+    })
+}
+
+/// The month of a date.
+pub fn month_of(d: NaiveDate) -> Month {
+    (d.year(), d.month())
+}
+
+/// Per month: that month's figures combined, and everything up to its end combined.
+/// `cs` must be sorted by `as_of`; linear for `sum` and `max`, linear in provinces for `latest`.
+fn running_by_month(rule: Aggregate, cs: &[&Contribution]) -> Vec<MonthTotal> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < cs.len() {
+        let month = month_of(cs[start].as_of);
+        let end = start + cs[start..].iter().take_while(|c| month_of(c.as_of) == month).count();
+        let (Some(in_month), Some(running)) = (combine(rule, &cs[start..end]), running(rule, cs, end, out.last()))
+        else {
+            break;
+        };
+        out.push(MonthTotal {
+            month,
+            in_month,
+            running,
+        });
+        start = end;
+    }
+    out
+}
+
+/// The running value over `cs[..end]`, reusing the previous month's for sums.
+fn running(rule: Aggregate, cs: &[&Contribution], end: usize, previous: Option<&MonthTotal>) -> Option<Total> {
+    match (rule, previous) {
+        (Aggregate::Latest, _) | (_, None) => combine(rule, &cs[..end]),
+        (_, Some(prev)) => {
+            // Sums and maxima only grow: fold this month into last month's running value.
+            let start = cs
+                .iter()
+                .take(end)
+                .rposition(|c| month_of(c.as_of) < month_of(cs[end - 1].as_of))
+                .map_or(0, |i| i + 1);
+            let this = combine(rule, &cs[start..end])?;
+            let mut sources = prev.running.sources.clone();
+            let total = match rule {
+                Aggregate::Sum => {
+                    sources.extend(&this.sources);
+                    Total {
+                        value: prev.running.value + this.value,
+                        approximate: prev.running.approximate || this.approximate,
+                        sources,
+                    }
+                }
+                _ if this.value > prev.running.value => this,
+                _ => prev.running.clone(),
+            };
+            Some(Total {
+                sources: {
+                    let mut s = total.sources;
+                    s.sort_unstable();
+                    s.dedup();
+                    s
+                },
+                ..total
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::region::registry;
+    use rust_decimal_macros_free::dec;
+
+    mod rust_decimal_macros_free {
+        macro_rules! dec {
+            ($s:literal) => {
+                <rust_decimal::Decimal as std::str::FromStr>::from_str(stringify!($s)).unwrap()
+            };
+        }
+        pub(crate) use dec;
+    }
+
+    fn c(p: &str, date: &str, value: Decimal, item: usize) -> Contribution {
+        let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+        Contribution {
+            province: registry().parse(p).unwrap().province,
+            as_of: d,
+            value,
+            approximate: false,
+            item,
+            item_date: d,
+            bulletin: d,
+            figure: 0,
+        }
+    }
+
+    #[test]
+    fn sum_adds_everything() {
+        let cs = [
+            c("重庆", "2022-06-01", dec!(15000), 0),
+            c("重庆", "2022-06-20", dec!(40000), 1),
+        ];
+        let refs: Vec<_> = cs.iter().collect();
+        let t = combine(Aggregate::Sum, &refs).unwrap();
+        assert_eq!(t.value, dec!(55000));
+        assert_eq!(t.sources, vec![0, 1]);
+    }
+
+    #[test]
+    fn latest_takes_the_newest_per_province_and_prefers_the_national_figure() {
+        let cs = [
+            c("山东", "2022-05-01", dec!(10), 0),
+            c("山东", "2022-06-01", dec!(12), 1),
+            c("广东", "2022-06-01", dec!(7), 2),
+        ];
+        let refs: Vec<_> = cs.iter().collect();
+        assert_eq!(combine(Aggregate::Latest, &refs).unwrap().value, dec!(19));
+        let mut with_national = cs.to_vec();
+        with_national.push(c("全国", "2022-06-15", dec!(6283), 3));
+        let refs: Vec<_> = with_national.iter().collect();
+        assert_eq!(combine(Aggregate::Latest, &refs).unwrap().value, dec!(6283));
+    }
+
+    #[test]
+    fn running_periods_are_relative_to_the_latest_bulletin() {
+        let m = MetricStats {
+            metric: Metric {
+                key: "m".into(),
+                label: "m".into(),
+                unit: "人".into(),
+                aggregate: Aggregate::Sum,
+            },
+            contributions: vec![
+                c("山东", "2021-12-20", dec!(1), 0),
+                c("山东", "2022-05-03", dec!(2), 1),
+                c("山东", "2022-06-01", dec!(4), 2),
+                c("山东", "2022-06-20", dec!(8), 3),
+            ],
+            total: None,
+            by_province: vec![],
+            by_month: vec![],
+            by_topic: vec![],
+        };
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let r = m.running(Some(d("2022-06-20")), Some(d("2022-06-01")), |_| true);
+        assert_eq!(r.this_bulletin.unwrap().value, dec!(8));
+        assert_eq!(r.month_to_date.unwrap().value, dec!(12));
+        assert_eq!(r.year_to_date.unwrap().value, dec!(14));
+        assert_eq!(r.all_time.as_ref().unwrap().value, dec!(15));
+        assert_eq!(r.before.as_ref().unwrap().value, dec!(7));
+        assert_eq!(
+            Running::change(&m.running(Some(d("2022-06-20")), Some(d("2022-06-01")), |_| true)),
+            Some(dec!(8))
+        );
+    }
+
+    #[test]
+    fn conflicting_latest_figures_are_found() {
+        let mut m = MetricStats {
+            metric: Metric {
+                key: "m".into(),
+                label: "m".into(),
+                unit: "人".into(),
+                aggregate: Aggregate::Latest,
+            },
+            contributions: vec![c("山东", "2022-06-01", dec!(5), 0), c("山东", "2022-06-01", dec!(6), 1)],
+            total: None,
+            by_province: vec![],
+            by_month: vec![],
+            by_topic: vec![],
+        };
+        assert_eq!(m.conflicts().len(), 1);
+        m.contributions[1].value = dec!(5);
+        assert!(m.conflicts().is_empty());
+    }
+
+    #[test]
+    fn max_takes_the_largest() {
+        let cs = [
+            c("山东", "2022-05-01", dec!(20), 0),
+            c("山东", "2022-06-01", dec!(15), 1),
+        ];
+        let refs: Vec<_> = cs.iter().collect();
+        assert_eq!(combine(Aggregate::Max, &refs).unwrap().value, dec!(20));
+    }
+
+    #[test]
+    fn running_totals_by_month() {
+        let cs = [
+            c("山东", "2022-05-03", dec!(1), 0),
+            c("山东", "2022-05-09", dec!(2), 1),
+            c("山东", "2022-07-01", dec!(4), 2),
+        ];
+        let refs: Vec<_> = cs.iter().collect();
+        let months = running_by_month(Aggregate::Sum, &refs);
+        assert_eq!(months.len(), 2);
+        assert_eq!(months[0].month, (2022, 5));
+        assert_eq!(months[0].in_month.value, dec!(3));
+        assert_eq!(months[1].in_month.value, dec!(4));
+        assert_eq!(months[1].running.value, dec!(7));
+        assert_eq!(months[1].running.sources, vec![0, 1, 2]);
+        let latest = running_by_month(Aggregate::Latest, &refs);
+        assert_eq!(latest[1].running.value, dec!(4));
+        let max = running_by_month(Aggregate::Max, &refs);
+        assert_eq!(max[0].running.value, dec!(2));
+        assert_eq!(max[1].running.value, dec!(4));
+    }
+}
