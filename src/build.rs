@@ -4,7 +4,7 @@
 //! ```text
 //! content::config::load, content::source::discover + read_each ...... I/O
 //!   par: content::item::parse (front matter → Item, region, figures) → all diagnostics
-//!   output::images::locate (size, hash, planned variants of lead images) I/O
+//!   output::images::locate (lead images: size, hash, planned variants) I/O
 //!   site::Site::assemble (par: markdown) → site::stats ............. pure
 //!   site::checks (traceability, conflicts), site::links (check) .... pure
 //!   output::images::produce (par: resized copies, cached) ........... I/O → Sink
@@ -20,8 +20,9 @@ use crate::output::{self, images};
 use crate::render::{self, theme};
 use crate::site::checks::{conflicts, traceability};
 use crate::site::links;
-use crate::site::{Selection, Site};
+use crate::site::{Input, Selection, Site};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// What a build or check is asked to do.
 #[derive(Clone, Debug)]
@@ -89,16 +90,13 @@ pub fn load(opts: &Options) -> Result<Loaded, Diagnostics> {
 
 /// [`load`], recording the time of each phase.
 pub fn load_timed(opts: &Options, t: &mut Timings) -> Result<Loaded, Diagnostics> {
-    load_with(opts, t, false)
-}
-
-/// [`load_timed`]; with `release`, each item's Markdown is freed once rendered (one-shot builds).
-fn load_with(opts: &Options, t: &mut Timings, release: bool) -> Result<Loaded, Diagnostics> {
     let config = configure(opts)?;
     t.lap("config");
     let (paths, mut diags) = source::discover(&opts.root);
     t.lap("discover");
-    let (parsed, read_diags) = source::read_each(&opts.root, &paths, |f| item::parse(&f, &config));
+    let (parsed, read_diags) = source::read_each(&opts.root, &paths, |f| {
+        item::parse(&f, &config).map(|p| (p, item::source_hash(&f)))
+    });
     diags.extend(read_diags);
     let mut items = Vec::with_capacity(parsed.len());
     for p in parsed {
@@ -108,7 +106,18 @@ fn load_with(opts: &Options, t: &mut Timings, release: bool) -> Result<Loaded, D
         }
     }
     t.lap("read, parse");
-    images::locate(&opts.root, &mut items, &mut diags);
+    let located: Vec<(&item::Item, &str)> = items.iter().map(|(p, _)| (&p.item, &*p.text.front)).collect();
+    let leads = images::locate(&opts.root, &located, &mut diags);
+    let inputs: Vec<Input> = items
+        .into_iter()
+        .zip(leads)
+        .map(|((p, hash), lead)| Input {
+            item: Arc::new(p.item),
+            text: p.text,
+            lead: lead.map(Arc::new),
+            hash,
+        })
+        .collect();
     if diags.has_errors() {
         diags.sort();
         return Err(diags);
@@ -118,19 +127,14 @@ fn load_with(opts: &Options, t: &mut Timings, release: bool) -> Result<Loaded, D
         future: opts.future,
         today: opts.today,
     };
-    let assemble = if release {
-        Site::assemble_releasing
-    } else {
-        Site::assemble
-    };
-    let site = assemble(config, items, sel).map_err(|mut d| {
+    let site = Site::assemble(config, inputs, sel).map_err(|mut d| {
         d.sort();
         d
     })?;
     t.lap("markdown, stats");
     diags.extend(traceability(&site));
     diags.extend(conflicts(&site));
-    diags.extend(images::warnings(site.entries.iter().map(|e| &*e.item)));
+    diags.extend(images::warnings(&site.entries));
     diags.sort();
     t.lap("figure checks");
     Ok(Loaded { site, warnings: diags })
@@ -165,7 +169,7 @@ pub fn build(opts: &Options) -> Result<Built, Diagnostics> {
     let mut t = Timings::start();
     // Compiling the templates needs only site.yaml: it overlaps reading the content.
     let (loaded, theme) = rayon::join(
-        || load_with(opts, &mut t, true),
+        || load_timed(opts, &mut t),
         || configure(opts).and_then(|config| theme::load(&opts.root, &config)),
     );
     let Loaded { mut site, mut warnings } = loaded?;
@@ -178,7 +182,7 @@ pub fn build(opts: &Options) -> Result<Built, Diagnostics> {
     let staging = output::Staging::begin(&target)?;
     staging.copy_statics(&theme.statics)?;
     t.lap("static files");
-    let jobs = images::jobs(site.entries.iter().map(|e| &*e.item));
+    let jobs = images::jobs(&site.entries);
     let made = images::produce(&jobs, &images::Cache::new(&opts.root), &staging)?;
     t.lap("images");
     let files = render::render_site_releasing(&mut site, &theme, &staging)?;
@@ -210,7 +214,7 @@ pub fn check(opts: &Options) -> Result<Diagnostics, Diagnostics> {
     let out = opts.output.clone().unwrap_or_else(|| site.config.output_dir.clone());
     output::check_output_dir(&opts.root, &out)?;
     let theme = theme::load(&opts.root, &site.config)?;
-    let jobs = images::jobs(site.entries.iter().map(|e| &*e.item));
+    let jobs = images::jobs(&site.entries);
     images::verify(&jobs, &opts.root)?;
     let sink = output::MemorySink::default();
     render::render_site(&site, &theme, &sink)?;

@@ -284,7 +284,7 @@ mod tests {
         config::parse(SITE_YAML, Path::new("site.yaml")).unwrap()
     }
 
-    fn parse(text: &str) -> crate::content::item::Item {
+    fn parse(text: &str) -> crate::content::item::Parsed {
         let file = SourceFile {
             path: PathBuf::from("content/a.md"),
             rel: PathBuf::from("a.md"),
@@ -298,7 +298,7 @@ mod tests {
         let date = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap();
         let title = "山东莱西: \"劳模\" 就医 # 可享受优诊服务";
         let text = item_text(title, "山东莱西", &["劳模服务"], date, "slug-x", &config());
-        let item = parse(&text);
+        let item = parse(&text).item;
         assert_eq!(item.headline.title, title);
         assert_eq!(item.region.province.slug, "shandong");
         assert_eq!(item.region.locality.as_deref(), Some("莱西"));
@@ -312,11 +312,11 @@ mod tests {
 
     #[test]
     fn the_sample_item_parses_and_its_figures_are_in_its_text() {
-        let item = parse(&SAMPLE_ITEM.replace("DATE", "2024-05-01"));
+        let crate::content::item::Parsed { item, text } = parse(&SAMPLE_ITEM.replace("DATE", "2024-05-01"));
         assert_eq!(item.figures.len(), 3);
         for f in &item.figures {
             assert!(
-                crate::content::figure::appears_in(&f.amount, &item.body),
+                crate::content::figure::appears_in(&f.amount, &text.body),
                 "{}",
                 f.amount.written
             );

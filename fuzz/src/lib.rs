@@ -57,7 +57,7 @@ pub fn front_matter(data: &[u8]) {
         text,
     };
     match bulletin::content::item::parse(&file, config()) {
-        Ok(item) => {
+        Ok(bulletin::content::item::Parsed { item, text }) => {
             assert!(bulletin::base::slug::is_valid(&item.slug), "slug {:?}", item.slug);
             let url = bulletin::site::urls::item(item.date.date, &item.slug);
             let page = format!("{url}index.html");
@@ -65,8 +65,9 @@ pub fn front_matter(data: &[u8]) {
                 bulletin::output::safe_relative(&page).is_some(),
                 "item URL {page:?} leaves the output"
             );
-            for i in 0..item.figures.len() {
-                let line = item.figure_line(i);
+            let figure_lines = bulletin::content::item::figure_lines(&item, &text.front);
+            assert_eq!(figure_lines.len(), item.figures.len());
+            for line in figure_lines {
                 assert!(line >= 1 && line <= lines, "figure line {line} of {lines}");
             }
             assert!(item.body_line >= 1 && item.body_line <= lines + 1);

@@ -1,6 +1,6 @@
-//! Lead-image records: what Bulletin can do with an image file, the file found for an item, and
-//! the smaller copies (variants) planned for it. Pure: finding and resizing files is
-//! `output::images`.
+//! Lead-image records: what Bulletin can do with an image file, the file found for an item
+//! ([`LeadImage`], carried beside the item by the site) and the smaller copies (variants)
+//! planned for it. Pure: finding and resizing files is `output::images`.
 
 use image::ImageFormat;
 use serde::Serialize;
@@ -39,9 +39,15 @@ impl Kind {
     }
 }
 
-/// A lead image that is a file of the site (not a URL).
+/// An item's lead image found among the site's files (not a URL): what
+/// `output::images::locate` read of the file the item's `image:` names.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
-pub struct Local {
+pub struct LeadImage {
+    /// Width and height in pixels (so pages reserve its space), as displayed: after the EXIF
+    /// orientation.
+    pub size: (u32, u32),
+    /// Smaller copies for `srcset`, narrowest first ([`plan`]).
+    pub variants: Vec<Variant>,
     /// The file, under `static/` or beside the item under `content/`.
     pub file: PathBuf,
     /// xxh3 of its bytes: names its variants and keys the cache.
@@ -52,7 +58,7 @@ pub struct Local {
     /// item; None for one under `static/`, which is copied with the static files.
     pub published: Option<String>,
     /// The file line of the item's `image:` key: problems found while resizing are reported
-    /// there, after the build may have freed the front matter.
+    /// there, after the build has freed the front matter.
     pub line: usize,
 }
 

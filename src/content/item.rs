@@ -13,6 +13,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// The paper's time zone (Beijing time), used when a date has no time of its own.
 const CHINA_OFFSET_SECS: i32 = 8 * 3600;
@@ -142,20 +143,14 @@ impl Timestamp {
     }
 }
 
-/// An image shown with the item.
+/// An image shown with the item, as the editor names it. The file it names, when it is one of
+/// the site's, is found later ([`crate::content::image::LeadImage`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Image {
     /// Path (relative to the site) or URL.
     pub src: String,
     /// Alternative text.
     pub alt: String,
-    /// Width and height in pixels, read from a local file (so pages reserve its space); as
-    /// displayed, after the EXIF orientation.
-    pub size: Option<(u32, u32)>,
-    /// The file, when the image is one of the site's (found by [`crate::output::images::locate`]).
-    pub local: Option<crate::content::image::Local>,
-    /// Smaller copies for `srcset`, narrowest first ([`crate::content::image::plan`]).
-    pub variants: Vec<crate::content::image::Variant>,
 }
 
 /// A published correction (更正).
@@ -229,49 +224,60 @@ pub struct Item {
     pub figures: Vec<Figure>,
     /// Free-form data for templates.
     pub extra: serde_json::Value,
-    /// The Markdown body.
-    #[serde(skip)]
-    pub body: String,
     /// The file line the body starts on.
     pub body_line: usize,
-    /// The front matter as written, kept to locate a figure when a warning names it.
-    #[serde(skip)]
-    pub front: String,
     /// The file line the front matter starts on.
     pub front_line: usize,
-    /// The file line of each figure, found on the first question.
-    #[serde(skip)]
-    pub figure_lines: std::sync::OnceLock<Vec<usize>>,
-    /// xxh3 of the file's path and text: the same source parses to the same item.
-    #[serde(skip)]
-    pub source_hash: u64,
 }
 
-impl Item {
-    /// The file line of figure `i`. Positions are found only when a diagnostic needs one, so
-    /// the front matter is not parsed a second time for every item; then all at once, since an
-    /// item with 3,000 figures none of which is in the text asks 3,000 times.
-    pub fn figure_line(&self, i: usize) -> usize {
-        let lines = self.figure_lines.get_or_init(|| {
-            let all = crate::base::yaml::positions(&self.front);
-            (0..self.figures.len())
-                .map(|i| {
-                    all.get(crate::ypath!["figures", i].as_slice())
-                        .map_or(1, |(l, _)| l + self.front_line - 1)
-                })
-                .collect()
-        });
-        lines.get(i).copied().unwrap_or(1)
-    }
+/// The text an item was parsed from. Each part is shared and freed apart from the other: the
+/// body once its HTML is made, the front matter once no diagnostic can point into it.
+#[derive(Clone, Debug)]
+pub struct Text {
+    /// The front matter as written (the YAML between the `---` lines), read again only to
+    /// place a diagnostic at a figure or at the image.
+    pub front: Arc<str>,
+    /// The Markdown body.
+    pub body: Arc<str>,
 }
 
-/// Reads a content file into an [`Item`], or every problem it has.
-pub fn parse(file: &SourceFile, config: &Config) -> Result<Item, Vec<Diagnostic>> {
+/// A content file read: the validated item and the text it came from.
+#[derive(Clone, Debug)]
+pub struct Parsed {
+    /// What the editor wrote, validated.
+    pub item: Item,
+    /// The front matter and body as written.
+    pub text: Text,
+}
+
+/// The file line of each of `item`'s figures, from the front matter it was parsed from (1 for a
+/// figure not found there). Positions are sought only when a diagnostic needs one, so the front
+/// matter is not parsed a second time for every item; then all at once, since an item with
+/// 3,000 figures none of which is in the text would otherwise parse it 3,000 times.
+pub fn figure_lines(item: &Item, front: &str) -> Vec<usize> {
+    let all = crate::base::yaml::positions(front);
+    (0..item.figures.len())
+        .map(|i| {
+            all.get(crate::ypath!["figures", i].as_slice())
+                .map_or(1, |(l, _)| l + item.front_line - 1)
+        })
+        .collect()
+}
+
+/// Reads a content file into an [`Item`] and its [`Text`], or every problem it has.
+pub fn parse(file: &SourceFile, config: &Config) -> Result<Parsed, Vec<Diagnostic>> {
     let split = source::split(&file.text)
         .map_err(|(line, msg, hint)| vec![Diagnostic::error(&file.path, line, 1, msg).with_hint(hint)])?;
     let loc = Located::new(split.front, split.front_line, &file.path);
     let raw = frontmatter::parse(&loc).map_err(|d| vec![d])?;
-    validate(raw, &loc, file, split.body, split.body_line, config)
+    let item = validate(raw, &loc, file, split.body_line, config)?;
+    Ok(Parsed {
+        item,
+        text: Text {
+            front: Arc::from(split.front),
+            body: Arc::from(split.body),
+        },
+    })
 }
 
 struct Checker<'a, 'b> {
@@ -342,7 +348,6 @@ fn validate(
     raw: RawFrontMatter,
     loc: &Located<'_>,
     file: &SourceFile,
-    body: &str,
     body_line: usize,
     config: &Config,
 ) -> Result<Item, Vec<Diagnostic>> {
@@ -442,9 +447,6 @@ fn validate(
     }
 
     let image = optional(raw.image).map(|src| Image {
-        size: None,
-        local: None,
-        variants: Vec::new(),
         src,
         alt: optional(raw.image_alt.clone()).unwrap_or_default(),
     });
@@ -528,16 +530,13 @@ fn validate(
         corrections,
         figures,
         extra,
-        body: body.to_string(),
         body_line,
-        front: loc.yaml.to_string(),
         front_line: loc.first_line,
-        figure_lines: std::sync::OnceLock::new(),
-        source_hash: source_hash(file),
     })
 }
 
-/// xxh3 of a source file's path and text.
+/// xxh3 of a source file's path and text: an incremental rebuild keeps it with what the file
+/// parsed to, and the same hash means the same item.
 pub fn source_hash(file: &SourceFile) -> u64 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     h.update(file.path.to_string_lossy().as_bytes());

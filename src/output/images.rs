@@ -2,7 +2,7 @@
 //! (variants) that the item page offers in `srcset`, and making them, in parallel and cached.
 //!
 //! ```text
-//! locate .... I/O: each file read once, hashed (xxh3), header read ......... Image { size, local, variants }
+//! locate .... I/O: each file read once, hashed (xxh3), header read ..... LeadImage per item
 //!   plan .... pure: which widths, at which output paths
 //! jobs ...... pure: one per distinct picture among the published items
 //! produce ... rayon: cached copies read back; the rest decoded once per picture,
@@ -22,10 +22,10 @@
 //! with the static files and keeps its address.
 
 use crate::base::diagnostic::{Diagnostic, Diagnostics};
-use crate::content::image::{plan, too_large, Kind, Local, Variant, MAX_PIXELS, OUTPUT_DIR};
-use crate::content::item::Image;
+use crate::content::image::{plan, too_large, Kind, LeadImage, Variant, MAX_PIXELS, OUTPUT_DIR};
 use crate::content::item::Item;
 use crate::output::sink::Sink;
+use crate::site::Entry;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use rayon::prelude::*;
@@ -48,14 +48,14 @@ const JPEG_QUALITY: u8 = 82;
 /// What a decoder may allocate, whatever the header says.
 const MAX_DECODE_BYTES: u64 = 512 << 20;
 
-/// The file line of an item's `image:` key: a top-level key is found by a glance at the lines,
-/// anything else by walking the YAML.
-fn image_line(it: &Item) -> usize {
-    it.front
+/// The file line of an item's `image:` key, in the front matter it was parsed from: a top-level
+/// key is found by a glance at the lines, anything else by walking the YAML.
+fn image_line(it: &Item, front: &str) -> usize {
+    front
         .lines()
         .position(|l| l.starts_with("image:"))
         .map(|i| i + it.front_line)
-        .or_else(|| crate::base::yaml::locate(&it.front, &crate::ypath!["image"]).map(|(l, _)| l + it.front_line - 1))
+        .or_else(|| crate::base::yaml::locate(front, &crate::ypath!["image"]).map(|(l, _)| l + it.front_line - 1))
         .unwrap_or(1)
 }
 
@@ -75,17 +75,24 @@ struct Found {
     ext: String,
 }
 
-/// Finds every local lead image, reads its size (as displayed, EXIF orientation applied) and
-/// hash, and plans its variants. A local image that does not exist or is not an image is an
-/// error at the item's `image` line. Each file is read once, in parallel.
-pub fn locate(root: &Path, items: &mut [Item], diags: &mut Diagnostics) {
+/// Finds the lead image file of each item (given with the front matter it was parsed from, to
+/// place diagnostics), reads its size (as displayed, EXIF orientation applied) and hash, and
+/// plans its variants: one record per item, None for an item without an image or with a URL.
+/// A local image that does not exist or is not an image is an error at the item's `image`
+/// line. Each file is read once, in parallel.
+pub fn locate(root: &Path, items: &[(&Item, &str)], diags: &mut Diagnostics) -> Vec<Option<LeadImage>> {
     let resolved: Vec<Option<Result<(PathBuf, bool), Diagnostic>>> = items
         .par_iter()
-        .map(|it| {
+        .map(|&(it, front)| {
             let img = it.image.as_ref().filter(|i| !is_url(&i.src))?;
             Some(resolve(root, &it.rel, &img.src).ok_or_else(|| {
-                Diagnostic::error(&it.path, image_line(it), 1, format!("image `{}` not found", img.src))
-                    .with_hint("put the image under static/ (image: photos/a.jpg) or give a full https:// URL")
+                Diagnostic::error(
+                    &it.path,
+                    image_line(it, front),
+                    1,
+                    format!("image `{}` not found", img.src),
+                )
+                .with_hint("put the image under static/ (image: photos/a.jpg) or give a full https:// URL")
             }))
         })
         .collect();
@@ -97,45 +104,47 @@ pub fn locate(root: &Path, items: &mut [Item], diags: &mut Diagnostics) {
             (p, f)
         })
         .collect();
-    for (it, r) in items.iter_mut().zip(resolved) {
+    let mut leads = Vec::with_capacity(items.len());
+    for (&(it, front), r) in items.iter().zip(resolved) {
         let (file, beside) = match r {
-            None => continue,
+            None => {
+                leads.push(None);
+                continue;
+            }
             Some(Err(d)) => {
                 diags.push(d);
+                leads.push(None);
                 continue;
             }
             Some(Ok(place)) => place,
         };
         match found.get(&file) {
-            Some(Ok(f)) => {
-                let line = image_line(it);
-                if let Some(img) = it.image.as_mut() {
-                    img.size = Some(f.size);
-                    img.variants = plan(f.kind, f.digest, f.size);
-                    img.local = Some(Local {
-                        file,
-                        digest: f.digest,
-                        kind: f.kind,
-                        published: beside.then(|| format!("{OUTPUT_DIR}/{:016x}.{}", f.digest, f.ext)),
-                        line,
-                    });
-                }
-            }
+            Some(Ok(f)) => leads.push(Some(LeadImage {
+                size: f.size,
+                variants: plan(f.kind, f.digest, f.size),
+                file,
+                digest: f.digest,
+                kind: f.kind,
+                published: beside.then(|| format!("{OUTPUT_DIR}/{:016x}.{}", f.digest, f.ext)),
+                line: image_line(it, front),
+            })),
             Some(Err(e)) => {
                 let src = it.image.as_ref().map(|i| i.src.as_str()).unwrap_or_default();
                 diags.push(
                     Diagnostic::error(
                         &it.path,
-                        image_line(it),
+                        image_line(it, front),
                         1,
                         format!("image `{src}` cannot be read: {e}"),
                     )
                     .with_hint("use a JPEG, PNG, GIF or WebP file"),
                 );
+                leads.push(None);
             }
-            None => {}
+            None => leads.push(None),
         }
     }
+    leads
 }
 
 /// The file an item's `image:` names: under `static/` (first), else beside the item under
@@ -259,17 +268,17 @@ fn swaps_axes(o: Orientation) -> bool {
 }
 
 /// Warnings about lead images too large to be resized, each at its item's `image` line.
-pub fn warnings<'a>(items: impl IntoIterator<Item = &'a Item>) -> Vec<Diagnostic> {
-    items
-        .into_iter()
-        .filter_map(|it| {
-            let img = it.image.as_ref()?;
-            let local = img.local.as_ref()?;
-            let (w, h) = img.size?;
-            (local.kind != Kind::AsIs && too_large((w, h))).then(|| {
+pub fn warnings(entries: &[Entry]) -> Vec<Diagnostic> {
+    entries
+        .iter()
+        .filter_map(|e| {
+            let img = e.item.image.as_ref()?;
+            let lead = e.lead.as_deref()?;
+            let (w, h) = lead.size;
+            (lead.kind != Kind::AsIs && too_large((w, h))).then(|| {
                 Diagnostic::warning(
-                    &it.path,
-                    local.line,
+                    &e.item.path,
+                    lead.line,
                     1,
                     format!(
                         "image `{}` is too large to resize ({w}×{h} pixels, more than {} million): it is served as it is",
@@ -288,9 +297,10 @@ pub fn warnings<'a>(items: impl IntoIterator<Item = &'a Item>) -> Vec<Diagnostic
 #[derive(Debug)]
 pub struct Job<'a> {
     /// The first item showing it: problems are reported at its `image` line.
-    item: &'a Item,
-    image: &'a Image,
-    local: &'a Local,
+    item: &'a Path,
+    /// The item's `image:`, as written.
+    src: &'a str,
+    lead: &'a LeadImage,
     /// Output paths of the file itself (images beside their item).
     originals: BTreeSet<&'a str>,
 }
@@ -301,30 +311,31 @@ impl Job<'_> {
         self.originals
             .iter()
             .copied()
-            .chain(self.image.variants.iter().map(|v| v.path.as_str()))
+            .chain(self.lead.variants.iter().map(|v| v.path.as_str()))
     }
 }
 
-/// The pictures the published `items` show, one job per distinct file content (by hash), in
-/// hash order; the first item showing a picture is the one problems are reported at.
-pub fn jobs<'a>(items: impl IntoIterator<Item = &'a Item>) -> Vec<Job<'a>> {
-    let mut by_digest: BTreeMap<u64, Job<'a>> = BTreeMap::new();
-    for it in items {
-        let Some(image) = &it.image else { continue };
-        let Some(local) = &image.local else { continue };
-        let job = by_digest.entry(local.digest).or_insert_with(|| Job {
-            item: it,
-            image,
-            local,
+/// The pictures the published `entries` show, one job per distinct file content (by hash), in
+/// hash order; the first entry showing a picture is the one problems are reported at.
+pub fn jobs(entries: &[Entry]) -> Vec<Job<'_>> {
+    let mut by_digest: BTreeMap<u64, Job<'_>> = BTreeMap::new();
+    for e in entries {
+        let (Some(image), Some(lead)) = (&e.item.image, e.lead.as_deref()) else {
+            continue;
+        };
+        let job = by_digest.entry(lead.digest).or_insert_with(|| Job {
+            item: &e.item.path,
+            src: &image.src,
+            lead,
             originals: BTreeSet::new(),
         });
-        if let Some(p) = &local.published {
+        if let Some(p) = &lead.published {
             job.originals.insert(p);
         }
     }
     by_digest
         .into_values()
-        .filter(|j| !j.image.variants.is_empty() || !j.originals.is_empty())
+        .filter(|j| !j.lead.variants.is_empty() || !j.originals.is_empty())
         .collect()
 }
 
@@ -440,11 +451,10 @@ impl Sink for Discard {
 
 fn produce_one(job: &Job<'_>, cache: &Cache, sink: &dyn Sink) -> Result<Produced, Diagnostic> {
     let mut done = Produced::default();
-    let at =
-        |message: String, hint: &str| Diagnostic::error(&job.item.path, job.local.line, 1, message).with_hint(hint);
-    let src = &job.image.src;
+    let at = |message: String, hint: &str| Diagnostic::error(job.item, job.lead.line, 1, message).with_hint(hint);
+    let src = job.src;
     let read_source = || {
-        std::fs::read(&job.local.file).map_err(|e| {
+        std::fs::read(&job.lead.file).map_err(|e| {
             at(
                 format!("image `{src}` cannot be read: {e}"),
                 "check that the file is readable",
@@ -461,7 +471,7 @@ fn produce_one(job: &Job<'_>, cache: &Cache, sink: &dyn Sink) -> Result<Produced
         source = Some(bytes);
     }
     let mut missing = Vec::new();
-    for v in &job.image.variants {
+    for v in &job.lead.variants {
         match cache.get(v) {
             Some(bytes) => {
                 sink.write(&v.path, &bytes)?;
@@ -477,14 +487,14 @@ fn produce_one(job: &Job<'_>, cache: &Cache, sink: &dyn Sink) -> Result<Produced
         Some(b) => b,
         None => read_source()?,
     };
-    if xxhash_rust::xxh3::xxh3_64(&bytes) != job.local.digest {
+    if xxhash_rust::xxh3::xxh3_64(&bytes) != job.lead.digest {
         return Err(at(
             format!("image `{src}` changed during the build"),
             "build again once the file is saved",
         ));
     }
     let targets: Vec<(u32, u32)> = missing.iter().map(|v| (v.width, v.height)).collect();
-    let made = resize(&bytes, job.local.kind, &targets).map_err(|e| match e {
+    let made = resize(&bytes, job.lead.kind, &targets).map_err(|e| match e {
         image::ImageError::Limits(_) => at(
             format!("image `{src}` is too large to decode: {e}"),
             "scale it down before publishing",

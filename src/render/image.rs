@@ -1,32 +1,34 @@
 //! The template view of a lead image: its URL, size and `srcset`.
 
+use crate::content::image::LeadImage;
 use crate::content::item::Image;
 use crate::render::view::ImageView;
 use crate::site::urls::Urls;
 
-/// The template view of a lead image: its URL, size and `srcset`.
-pub fn view(i: &Image, u: &Urls) -> ImageView {
-    let src = match i.local.as_ref().and_then(|l| l.published.as_deref()) {
+/// The template view of a lead image: its URL, and when it is one of the site's files (`lead`,
+/// as found on disk) its size and `srcset`.
+pub fn view(i: &Image, lead: Option<&LeadImage>, u: &Urls) -> ImageView {
+    let src = match lead.and_then(|l| l.published.as_deref()) {
         Some(p) => u.link(p),
         None if i.src.contains("://") || i.src.starts_with('/') => i.src.clone(),
         None => u.link(&i.src),
     };
     ImageView {
-        srcset: srcset(i, u, &src),
+        srcset: lead.and_then(|l| srcset(l, u, &src)),
         src,
         alt: i.alt.clone(),
-        width: i.size.map(|(w, _)| w),
-        height: i.size.map(|(_, h)| h),
+        width: lead.map(|l| l.size.0),
+        height: lead.map(|l| l.size.1),
     }
 }
 
 /// `url 480w, url 960w, original 2000w`; None without variants.
-fn srcset(i: &Image, u: &Urls, src: &str) -> Option<String> {
-    let (width, _) = i.size?;
-    if i.variants.is_empty() {
+fn srcset(lead: &LeadImage, u: &Urls, src: &str) -> Option<String> {
+    let (width, _) = lead.size;
+    if lead.variants.is_empty() {
         return None;
     }
-    let mut parts: Vec<String> = i
+    let mut parts: Vec<String> = lead
         .variants
         .iter()
         .map(|v| format!("{} {}w", u.link(&v.path), v.width))
@@ -61,20 +63,28 @@ mod tests {
     #[test]
     fn srcset_lists_the_variants_then_the_original() {
         let u = Urls::new("https://e.org/b/", "/b/");
-        let mut i = Image {
+        let i = Image {
             src: "photos/a b,c.jpg".into(),
             alt: "图".into(),
-            size: Some((1000, 500)),
-            local: None,
-            variants: plan(Kind::Jpeg, 0xff, (1000, 500)),
         };
-        let v = view(&i, &u);
+        let mut lead = LeadImage {
+            size: (1000, 500),
+            variants: plan(Kind::Jpeg, 0xff, (1000, 500)),
+            file: "static/photos/a b,c.jpg".into(),
+            digest: 0xff,
+            kind: Kind::Jpeg,
+            published: None,
+            line: 5,
+        };
+        let v = view(&i, Some(&lead), &u);
         assert_eq!(v.src, "/b/photos/a b,c.jpg");
         assert_eq!(
             v.srcset.as_deref(),
             Some("/b/img/00000000000000ff-480w.jpg 480w, /b/img/00000000000000ff-960w.jpg 960w, /b/photos/a%20b%2Cc.jpg 1000w")
         );
-        i.variants.clear();
-        assert_eq!(view(&i, &u).srcset, None);
+        lead.variants.clear();
+        assert_eq!(view(&i, Some(&lead), &u).srcset, None);
+        let url = view(&i, None, &u);
+        assert_eq!((url.srcset, url.width), (None, None));
     }
 }

@@ -1447,7 +1447,10 @@ impl<'a> Renderer<'a> {
                 as_of: figures.iter().any(|f| f.as_of.is_some()),
             },
             figures,
-            image: it.image.as_ref().map(|i| crate::render::image::view(i, u)),
+            image: it
+                .image
+                .as_ref()
+                .map(|i| crate::render::image::view(i, e.lead.as_deref(), u)),
             corrections: it
                 .corrections
                 .iter()

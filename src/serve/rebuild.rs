@@ -17,14 +17,14 @@ use crate::base::diagnostic::{Diagnostic, Diagnostics};
 use crate::base::{FastMap, FastSet};
 use crate::build::Options;
 use crate::content::config::Config;
-use crate::content::item::Item;
+use crate::content::item::{self, Parsed};
 use crate::content::source;
 use crate::output::MemorySink;
 use crate::output::StaticSource;
 use crate::output::{self, images};
 use crate::render::theme::{self, Theme};
 use crate::render::{self, Planned, ViewCache};
-use crate::site::{Selection, Site};
+use crate::site::{Input, Selection, Site};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -45,14 +45,15 @@ pub struct Changes {
 /// A file's date and size.
 type Stamp = (SystemTime, u64);
 
-/// A content file just read again: its path, date and size, and what it parsed to.
-type Reread = (PathBuf, Option<Stamp>, Result<Item, Vec<Diagnostic>>);
+/// A content file just read again: its path, date and size, its source hash and what it parsed to.
+type Reread = (PathBuf, Option<Stamp>, u64, Result<Parsed, Vec<Diagnostic>>);
 
-/// A content file as last read: its size and date, and what it parsed to.
+/// A content file as last read: its size and date, and what it parsed to: the item, its text,
+/// its lead image and its source hash, as the assembly takes them.
 #[derive(Debug)]
 struct Source {
     stamp: Option<Stamp>,
-    parsed: Result<Arc<Item>, Vec<Diagnostic>>,
+    parsed: Result<Input, Vec<Diagnostic>>,
 }
 
 /// What a rebuild did.
@@ -171,7 +172,7 @@ impl Rebuilder {
             diags.sort();
             return Err(diags);
         }
-        let items: Vec<Arc<Item>> = self
+        let items: Vec<Input> = self
             .sources
             .values()
             .filter_map(|s| s.parsed.as_ref().ok().cloned())
@@ -191,7 +192,7 @@ impl Rebuilder {
         t.lap("assemble, stats");
         diags.extend(crate::site::checks::traceability(&site));
         diags.extend(crate::site::checks::conflicts(&site));
-        diags.extend(images::warnings(site.entries.iter().map(|e| &*e.item)));
+        diags.extend(images::warnings(&site.entries));
         t.lap("figure checks");
         let (wanted, made) = self.images(&site)?;
         t.lap("images");
@@ -299,48 +300,44 @@ impl Rebuilder {
                 .map(|f| {
                     let full = root.join(&f.path);
                     let stamp = stamp(&full);
-                    (full, stamp, crate::content::item::parse(f, config))
+                    (full, stamp, item::source_hash(f), item::parse(f, config))
                 })
                 .collect()
         };
         let parsed = fresh.len();
-        let mut items: Vec<Item> = Vec::new();
-        let mut slots = Vec::new();
-        for (path, stamp, result) in fresh.drain(..) {
-            match result {
-                Ok(it) => {
-                    slots.push((path, stamp));
-                    items.push(it);
-                }
-                Err(ds) => {
-                    self.sources.insert(path, Source { stamp, parsed: Err(ds) });
-                }
+        let mut located = Vec::new();
+        for (path, stamp, hash, result) in fresh.drain(..) {
+            let parsed = result.map(|p| Input {
+                item: Arc::new(p.item),
+                text: p.text,
+                lead: None,
+                hash,
+            });
+            if parsed.as_ref().is_ok_and(|i| i.item.image.is_some()) {
+                located.push(path.clone());
             }
-        }
-        crate::output::images::locate(root, &mut items, diags);
-        for ((path, stamp), it) in slots.into_iter().zip(items) {
-            self.sources.insert(
-                path,
-                Source {
-                    stamp,
-                    parsed: Ok(Arc::new(it)),
-                },
-            );
+            self.sources.insert(path, Source { stamp, parsed });
         }
         if images_again {
             // Image sizes come from files under static/ or beside the items: read them again.
-            let (paths, mut items): (Vec<PathBuf>, Vec<Item>) = self
+            located = self
                 .sources
                 .iter()
-                .filter_map(|(p, s)| s.parsed.as_ref().ok().map(|it| (p.clone(), it)))
-                .filter(|(_, it)| it.image.is_some())
-                .map(|(p, it)| (p, (**it).clone()))
-                .unzip();
-            crate::output::images::locate(root, &mut items, diags);
-            for (p, it) in paths.into_iter().zip(items) {
-                if let Some(s) = self.sources.get_mut(&p) {
-                    s.parsed = Ok(Arc::new(it));
-                }
+                .filter(|(_, s)| s.parsed.as_ref().is_ok_and(|i| i.item.image.is_some()))
+                .map(|(p, _)| p.clone())
+                .collect();
+        }
+        let leads = {
+            let items: Vec<(&item::Item, &str)> = located
+                .iter()
+                .filter_map(|p| self.sources.get(p)?.parsed.as_ref().ok())
+                .map(|i| (&*i.item, &*i.text.front))
+                .collect();
+            images::locate(root, &items, diags)
+        };
+        for (p, lead) in located.iter().zip(leads) {
+            if let Some(Ok(input)) = self.sources.get_mut(p).map(|s| &mut s.parsed) {
+                input.lead = lead.map(Arc::new);
             }
         }
         for s in self.sources.values() {
@@ -354,7 +351,7 @@ impl Rebuilder {
     /// The output paths of the site's image files, and those of them not yet in the files,
     /// made (from the cache where it has them). Nothing changes until [`Self::apply_images`].
     fn images(&self, site: &Site) -> Result<(BTreeSet<String>, MemorySink), Diagnostics> {
-        let jobs = images::jobs(site.entries.iter().map(|e| &*e.item));
+        let jobs = images::jobs(&site.entries);
         let wanted: BTreeSet<String> = jobs.iter().flat_map(images::Job::outputs).map(str::to_string).collect();
         let fresh: Vec<images::Job<'_>> = jobs
             .into_iter()

@@ -5,7 +5,8 @@
 use crate::base::diagnostic::{Diagnostic, Diagnostics};
 use crate::base::FastMap;
 use crate::content::config::Config;
-use crate::content::item::{Item, Topic};
+use crate::content::image::LeadImage;
+use crate::content::item::{Item, Text, Topic};
 use crate::content::markdown::{self, MarkdownOptions, Rendered};
 use crate::content::region::{registry, Province};
 use crate::site::stats::{self, Month, Stats};
@@ -30,11 +31,30 @@ pub struct Selection {
     pub today: NaiveDate,
 }
 
+/// One content file as the assembly takes it: the validated item, the text it was parsed from,
+/// its lead image as found on disk, and its source hash. The parts are shared: the incremental
+/// rebuilder keeps them between rebuilds, while a one-shot build hands over the only handles,
+/// so that each body is freed as soon as its HTML is made.
+#[derive(Clone, Debug)]
+pub struct Input {
+    /// What the editor wrote, validated.
+    pub item: Arc<Item>,
+    /// The front matter and Markdown it was parsed from.
+    pub text: Text,
+    /// Its lead image, when that is one of the site's files (`output::images::locate`).
+    pub lead: Option<Arc<LeadImage>>,
+    /// [`crate::content::item::source_hash`] of its file, for incremental rebuilds: an entry
+    /// whose source and links are unchanged keeps its rendered body and its pages.
+    pub hash: u64,
+}
+
 /// An item with its rendered body and its place on the site.
 #[derive(Clone, Debug)]
 pub struct Entry {
     /// The validated item (shared with the incremental rebuilder's cache).
     pub item: Arc<Item>,
+    /// Its lead image as found among the site's files: size, file, variants (None for a URL).
+    pub lead: Option<Arc<LeadImage>>,
     /// The rendered body.
     pub body: Arc<Rendered>,
     /// The plain-text summary.
@@ -47,13 +67,15 @@ pub struct Entry {
     pub anchors: Vec<Option<String>>,
     /// The figures whose number the text does not contain (indexes into `item.figures`).
     pub untraced: Vec<usize>,
-    /// What makes the entry what it is (source, where its links lead, image size, scheduled),
-    /// hashed: entries with equal fingerprints render equal pages.
+    /// What makes the entry what it is (source, where its links lead, lead image, scheduled),
+    /// hashed: entries with equal fingerprints render equal pages. For incremental rebuilds
+    /// (serve), which skip what did not change; a one-shot build never reads it.
     pub fingerprint: u64,
-    /// What a list shows of it (its card), hashed.
+    /// What a list shows of it (its card), hashed; for incremental rebuilds, like
+    /// [`Entry::fingerprint`].
     pub card_fingerprint: u64,
     /// What the statistics take from it (figures, date, bulletin, region, topics, title, URL,
-    /// anchors), hashed.
+    /// anchors), hashed; for incremental rebuilds, like [`Entry::fingerprint`].
     pub stats_fingerprint: u64,
 }
 
@@ -116,51 +138,39 @@ pub struct Site {
     pub stats: Stats,
     /// The day the build treats as today.
     pub today: NaiveDate,
+    /// The front matter of each entry (by index), as written: diagnostics that point at a
+    /// figure read it. A separate table, so that a one-shot build drops it once checked
+    /// ([`Site::release_sources`]); an incremental rebuild shares it with its cache.
+    fronts: Vec<Arc<str>>,
 }
 
 impl Site {
-    /// Frees each item's Markdown and front matter text, which only diagnostics, link checks
-    /// and incremental rebuilds read after assembly: a one-shot build of 100,000 items holds
-    /// 500 MB less while it renders. Items shared elsewhere are left as they are.
+    /// Drops the front matter texts, which only the checks read after assembly (the Markdown
+    /// is not kept: each body is dropped once rendered). A one-shot build holds 100,000 items'
+    /// front matter less while it renders; [`Site::front`] answers None from then on.
     pub fn release_sources(&mut self) {
-        for e in &mut self.entries {
-            if let Some(item) = Arc::get_mut(&mut e.item) {
-                item.body = String::new();
-                item.front = String::new();
-            }
-        }
+        self.fronts = Vec::new();
+    }
+
+    /// The front matter entry `i` was parsed from, until [`Site::release_sources`].
+    pub fn front(&self, i: usize) -> Option<&str> {
+        self.fronts.get(i).map(|f| &**f)
     }
 
     /// Assembles the site from validated items. Fails on duplicate URLs, naming every file.
-    pub fn assemble(config: Config, items: Vec<Item>, sel: Selection) -> Result<Site, Diagnostics> {
-        let items = items.into_iter().map(Arc::new).collect();
-        Site::assemble_with(config, items, sel, &Reusable::default(), false)
-    }
-
-    /// [`Site::assemble`] for a one-shot build: each item's Markdown is freed as soon as its
-    /// HTML is made, so a large site never holds both (see also [`Site::release_sources`]).
-    pub fn assemble_releasing(config: Config, items: Vec<Item>, sel: Selection) -> Result<Site, Diagnostics> {
-        let items = items.into_iter().map(Arc::new).collect();
-        Site::assemble_with(config, items, sel, &Reusable::default(), true)
+    /// The Markdown of each input is dropped once rendered: where the input held the only
+    /// handle (a one-shot build), a large site never holds both its Markdown and its HTML.
+    pub fn assemble(config: Config, inputs: Vec<Input>, sel: Selection) -> Result<Site, Diagnostics> {
+        Site::assemble_reusing(config, inputs, sel, &Reusable::default())
     }
 
     /// [`Site::assemble`], taking the rendered bodies of `previous` entries whose source and
     /// links are unchanged instead of rendering them again.
     pub fn assemble_reusing(
         config: Config,
-        items: Vec<Arc<Item>>,
+        inputs: Vec<Input>,
         sel: Selection,
         previous: &Reusable<'_>,
-    ) -> Result<Site, Diagnostics> {
-        Site::assemble_with(config, items, sel, previous, false)
-    }
-
-    fn assemble_with(
-        config: Config,
-        items: Vec<Arc<Item>>,
-        sel: Selection,
-        previous: &Reusable<'_>,
-        release: bool,
     ) -> Result<Site, Diagnostics> {
         let urls = Urls::new(&config.base_url, &config.base_path());
         let opts = MarkdownOptions {
@@ -169,27 +179,32 @@ impl Site {
         let published = |it: &Item| (sel.drafts || !it.draft) && (sel.future || it.date.date <= sel.today);
         // Links between items name files (`../06/other.md`, `@/2022/06/other.md`): every
         // published item's file maps to its URL before any body is rendered.
-        let by_file: FastMap<String, String> = items
+        let by_file: FastMap<String, String> = inputs
             .iter()
+            .map(|i| &*i.item)
             .filter(|it| published(it))
             .map(|it| (file_key(&it.rel), urls.link(&urls::item(it.date.date, &it.slug))))
             .collect();
         let old = &previous.entries;
-        let entries: Vec<Entry> = items
+        let made: Vec<(Entry, Arc<str>)> = inputs
             .into_par_iter()
-            .filter(|it| published(it))
-            .map(|mut item| {
+            .filter(|i| published(&i.item))
+            .map(|input| {
+                // `input.text.body` is dropped at the end of this closure, once rendered.
+                let Input { item, text, lead, hash } = input;
                 let resolve = |dest: &str| resolve_link(&item.rel, dest, &by_file);
                 let scheduled = item.date.date > sel.today;
                 if let Some(before) = old.get(item.path.as_os_str()) {
-                    let fingerprint = fingerprint(&item, &before.body, scheduled, &resolve);
-                    if before.item.source_hash == item.source_hash && before.fingerprint == fingerprint {
+                    // The source hash is in the fingerprint: equal ones mean the same source.
+                    let fingerprint = fingerprint(hash, lead.as_deref(), &before.body, scheduled, &resolve);
+                    if before.fingerprint == fingerprint {
                         let mut e = (*before).clone();
                         e.item = item;
-                        return e;
+                        e.lead = lead;
+                        return (e, text.front);
                     }
                 }
-                let mut body = markdown::render_with(&item.body, &opts, &resolve);
+                let mut body = markdown::render_with(&text.body, &opts, &resolve);
                 let anchored = anchor_figures(std::mem::take(&mut body.html), &item);
                 body.html = anchored.0;
                 let summary = match (&item.summary, &body.summary_text) {
@@ -198,17 +213,11 @@ impl Site {
                     (None, None) => markdown::summarize(&body.text, SUMMARY_CHARS),
                 };
                 let path = urls::item(item.date.date, &item.slug);
-                let fingerprint = fingerprint(&item, &body, scheduled, &resolve);
+                let fingerprint = fingerprint(hash, lead.as_deref(), &body, scheduled, &resolve);
                 let untraced = (0..item.figures.len())
                     .filter(|&i| !crate::content::figure::appears_in(&item.figures[i].amount, &body.text))
                     .collect();
-                if release {
-                    // A one-shot build reads the Markdown no more: 500 MB at 100,000 items.
-                    if let Some(it) = Arc::get_mut(&mut item) {
-                        it.body = String::new();
-                    }
-                }
-                Entry {
+                let entry = Entry {
                     untraced,
                     card_fingerprint: card_fingerprint(&item, &path, &summary, scheduled),
                     stats_fingerprint: stats_fingerprint(&item, &path, &anchored.1),
@@ -217,11 +226,14 @@ impl Site {
                     path,
                     scheduled,
                     item,
+                    lead,
                     body: Arc::new(body),
                     summary,
-                }
+                };
+                (entry, text.front)
             })
             .collect();
+        let (entries, fronts): (Vec<Entry>, Vec<Arc<str>>) = made.into_iter().unzip();
 
         // Newest first; within a day, print order; then by path for a total order. Indexes are
         // sorted, not entries: moving 10,000 entries about was a fifth of a rebuild.
@@ -239,6 +251,7 @@ impl Site {
                 .then_with(|| a.path.cmp(&b.path))
                 .then_with(|| a.item.path.as_os_str().cmp(b.item.path.as_os_str()))
         });
+        let fronts: Vec<Arc<str>> = order.iter().map(|&i| Arc::clone(&fronts[i])).collect();
         let mut slots: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
         let entries: Vec<Entry> = order.into_iter().filter_map(|i| slots[i].take()).collect();
 
@@ -291,6 +304,7 @@ impl Site {
             months,
             stats,
             today: sel.today,
+            fronts,
         })
     }
 
@@ -320,13 +334,19 @@ fn hasher() -> xxhash_rust::xxh3::Xxh3 {
     xxhash_rust::xxh3::Xxh3::new()
 }
 
-/// An entry's fingerprint: its source, where each of its links now leads, its image (size and
-/// hash, read from the image file) and whether it is scheduled.
-fn fingerprint(item: &Item, body: &Rendered, scheduled: bool, resolve: &dyn Fn(&str) -> markdown::Resolved) -> u64 {
+/// An entry's fingerprint: its source (by its hash), where each of its links now leads, its lead
+/// image as found on disk (size, file hash, variants) and whether it is scheduled.
+fn fingerprint(
+    source_hash: u64,
+    lead: Option<&LeadImage>,
+    body: &Rendered,
+    scheduled: bool,
+    resolve: &dyn Fn(&str) -> markdown::Resolved,
+) -> u64 {
     let mut h = hasher();
-    item.source_hash.hash(&mut h);
+    source_hash.hash(&mut h);
     scheduled.hash(&mut h);
-    item.image.hash(&mut h);
+    lead.hash(&mut h);
     for l in &body.links {
         match resolve(&l.dest) {
             markdown::Resolved::Keep => 0u8.hash(&mut h),

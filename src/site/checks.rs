@@ -2,21 +2,36 @@
 //! state, and `latest` figures that contradict each other.
 
 use crate::base::diagnostic::Diagnostic;
+use crate::base::FastMap;
+use crate::content::item::figure_lines;
 use crate::site::Site;
 use rayon::prelude::*;
+
+/// The file line of each figure of entry `i`, found in its front matter (all 1 once the site
+/// has released it).
+fn lines_of(site: &Site, i: usize) -> Vec<usize> {
+    match (site.entries.get(i), site.front(i)) {
+        (Some(e), Some(front)) => figure_lines(&e.item, front),
+        _ => Vec::new(),
+    }
+}
 
 /// Warns about every figure whose number does not appear in its item's text.
 pub fn traceability(site: &Site) -> Vec<Diagnostic> {
     site.entries
         .par_iter()
-        .flat_map_iter(|e| {
+        .enumerate()
+        .filter(|(_, e)| !e.untraced.is_empty())
+        .flat_map_iter(|(at, e)| {
+            // Once per item, however many of its figures are untraced.
+            let lines = lines_of(site, at);
             e.untraced
                 .iter()
                 .filter_map(|&i| e.item.figures.get(i).map(|f| (i, f)))
                 .map(move |(i, f)| {
                     Diagnostic::warning(
                         &e.item.path,
-                        e.item.figure_line(i),
+                        lines.get(i).copied().unwrap_or(1),
                         1,
                         format!("figure `{}` does not appear in the text", f.amount.written),
                     )
@@ -29,6 +44,7 @@ pub fn traceability(site: &Site) -> Vec<Diagnostic> {
 /// Warns about `latest` figures that contradict each other: one per figure involved.
 pub fn conflicts(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let mut lines: FastMap<usize, Vec<usize>> = FastMap::default();
     for ms in &site.stats.metrics {
         for c in ms.conflicts() {
             for &(item, fig, value) in &c.figures {
@@ -48,7 +64,12 @@ pub fn conflicts(site: &Site) -> Vec<Diagnostic> {
                 out.push(
                     Diagnostic::warning(
                         &e.item.path,
-                        e.item.figure_line(fig),
+                        lines
+                            .entry(item)
+                            .or_insert_with(|| lines_of(site, item))
+                            .get(fig)
+                            .copied()
+                            .unwrap_or(1),
                         1,
                         format!(
                             "conflicting `{}` figures for {} as of {}: {} here, {}",

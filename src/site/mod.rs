@@ -8,4 +8,6 @@ pub mod links;
 pub mod stats;
 pub mod urls;
 
-pub use assemble::{Bulletin, Entry, MonthGroup, ProvinceGroup, Reusable, Selection, Site, TopicGroup, SUMMARY_CHARS};
+pub use assemble::{
+    Bulletin, Entry, Input, MonthGroup, ProvinceGroup, Reusable, Selection, Site, TopicGroup, SUMMARY_CHARS,
+};
