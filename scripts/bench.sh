@@ -17,9 +17,9 @@
 # 1 warm-up when a build takes under 5 s, 5 runs under 30 s, else 3 runs and no warm-up.
 # Each timed run rebuilds over the previous output, as a user's repeated build does:
 # bulletin renders every page and rewrites the files whose bytes changed, Hugo overwrites all.
-# Then, for each size, tests/bench_incremental.rs times an edit to one item: the rebuild after
-# a body, title or figure edit, and save-to-reload through `bulletin serve` (--no-incremental
-# skips it).
+# Then, for each size, benches/incremental.rs (`cargo bench --bench incremental`) times an
+# edit to one item: the rebuild after a body, title or figure edit, and save-to-reload through
+# `bulletin serve` (--no-incremental skips it).
 # Missing hyperfine, time or hugo are installed with apt-get when run as root (or with
 # passwordless sudo) unless --no-install; --no-hyperfine forces the /usr/bin/time loop.
 set -euo pipefail
@@ -325,9 +325,9 @@ EOF
     fi
     unset wall cpu rss files size
     if ((incremental)); then
-        say "$n items: incremental rebuilds (tests/bench_incremental.rs)"
-        lines="$(cd "$ROOT" && BULLETIN_BENCH_SITE="$dir/site" cargo test --release --quiet \
-            --test bench_incremental -- --ignored --nocapture 2>/dev/null |
+        say "$n items: incremental rebuilds (cargo bench --bench incremental)"
+        lines="$(cd "$ROOT" && BULLETIN_BENCH_SITE="$dir/site" cargo bench --quiet \
+            --bench incremental 2>/dev/null |
             grep -E '^(first build|body edit|title edit|figure edit|serve|  last)' || true)"
         [[ -n "$lines" ]] || { echo "bench: the incremental benchmark failed" >&2; exit 1; }
         printf '%s\n' "$lines" >&2

@@ -188,7 +188,11 @@ mod tests {
     fn site_without_code_never_loads_syntaxes() {
         let exe = std::env::current_exe().unwrap();
         let out = std::process::Command::new(exe)
-            .args(["--exact", "highlight::tests::lazy_load_child", "--test-threads=1"])
+            .args([
+                "--exact",
+                "content::highlight::tests::lazy_load_child",
+                "--test-threads=1",
+            ])
             .env(CHILD_ENV, "1")
             .output()
             .unwrap();

@@ -51,11 +51,67 @@ pub struct NavView {
     pub search: String,
 }
 
+/// Which page a page is (`page.kind`: `home`, `item`, `regions`, `region`, `topics`, `topic`,
+/// `bulletins`, `bulletin`, `archives`, `archive`, `stats`, `corrections`, `search`, `404`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageKind {
+    /// The home page and its later pages.
+    Home,
+    /// A news item.
+    Item,
+    /// The province index.
+    Regions,
+    /// A province's pages.
+    Region,
+    /// The topic index.
+    Topics,
+    /// A topic's pages.
+    Topic,
+    /// The bulletin index.
+    Bulletins,
+    /// A bulletin.
+    Bulletin,
+    /// The archive index.
+    Archives,
+    /// A month of the archive.
+    Archive,
+    /// The statistics page.
+    Stats,
+    /// The corrections page.
+    Corrections,
+    /// The search page.
+    Search,
+    /// The page for a missing address.
+    #[serde(rename = "404")]
+    NotFound,
+}
+
+impl PageKind {
+    /// Every kind, for the chrome rendered once per kind.
+    pub const ALL: [PageKind; 14] = [
+        PageKind::Home,
+        PageKind::Item,
+        PageKind::Regions,
+        PageKind::Region,
+        PageKind::Topics,
+        PageKind::Topic,
+        PageKind::Bulletins,
+        PageKind::Bulletin,
+        PageKind::Archives,
+        PageKind::Archive,
+        PageKind::Stats,
+        PageKind::Corrections,
+        PageKind::Search,
+        PageKind::NotFound,
+    ];
+}
+
 /// What every page says about itself (key `page`).
 #[derive(Clone, Debug, Serialize)]
 pub struct PageMeta {
-    /// Which page this is: home, item, regions, region, topics, topic, bulletins, bulletin, archives, archive, stats, 404.
-    pub kind: &'static str,
+    /// Which page this is.
+    pub kind: PageKind,
     /// The `<title>` text (without the site title).
     pub title: String,
     /// Meta description.

@@ -1,12 +1,13 @@
 //! Incremental rebuilds, for `serve`: after an edit, only what changed is done again.
 //!
-//! A [`Rebuilder`] keeps everything of the last good build: each content file's parsed item
-//! (re-read only when the file changed), each entry's rendered body (rendered again only when
-//! its source or the URL of an item it links to changed), each entry's list view and card, and
-//! for every page the fingerprint of what it showed ([`render::plan`]). A rebuild assembles the
-//! site again from the cached items, which is cheap, then renders only the pages whose
-//! fingerprint changed, and removes the files of pages that are gone. A template change
-//! re-renders every page (the templates include each other); site.yaml starts from nothing.
+//! A rebuild runs the steps of a build (the pipeline of `build`) with a cache. A [`Rebuilder`]
+//! keeps everything of the last good build: each content file's parsed item (re-read only when
+//! the file changed), each entry's rendered body (rendered again only when its source or the
+//! URL of an item it links to changed), each entry's list view and card, and for every page the
+//! fingerprint of what it showed ([`crate::render::plan`]). A rebuild assembles the site again
+//! from the cached items, which is cheap, then renders only the pages whose fingerprint
+//! changed, and removes the files of pages that are gone. A template change re-renders every
+//! page (the templates include each other); site.yaml starts from nothing.
 //!
 //! The search index and the open data files are costly and only some pages read them: a
 //! rebuild leaves them stale ([`Rebuilder::has_deferred`]) for [`Rebuilder::finish`] to make
@@ -14,18 +15,16 @@
 //! those of a full build (tests/incremental.rs checks it).
 
 use crate::base::diagnostic::{Diagnostic, Diagnostics};
-use crate::base::{FastMap, FastSet};
+use crate::base::{FastMap, FastSet, Timings};
+use crate::build::pipeline::{Items, Parsed, Pipeline};
 use crate::build::Options;
 use crate::content::config::Config;
-use crate::content::item::{self, Parsed};
+use crate::content::item;
 use crate::content::source;
-use crate::output::MemorySink;
-use crate::output::StaticSource;
-use crate::output::{self, images};
-use crate::render::theme::{self, Theme};
-use crate::render::{self, Planned, ViewCache};
-use crate::site::{Input, Selection, Site};
-use rayon::prelude::*;
+use crate::output::{self, images, MemorySink, StaticSource};
+use crate::render::theme::Theme;
+use crate::render::{Planned, ViewCache};
+use crate::site::{Input, Site};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -44,9 +43,6 @@ pub struct Changes {
 
 /// A file's date and size.
 type Stamp = (SystemTime, u64);
-
-/// A content file just read again: its path, date and size, its source hash and what it parsed to.
-type Reread = (PathBuf, Option<Stamp>, u64, Result<Parsed, Vec<Diagnostic>>);
 
 /// A content file as last read: its size and date, and what it parsed to: the item, its text,
 /// its lead image and its source hash, as the assembly takes them.
@@ -72,12 +68,13 @@ pub struct Outcome {
     /// Items published.
     pub items: usize,
     /// How long each phase took.
-    pub timings: crate::base::Timings,
+    pub timings: Timings,
 }
 
 /// The state kept between rebuilds; see the module documentation.
 pub struct Rebuilder {
-    opts: Options,
+    /// The steps run, with the options they run with.
+    pipeline: Pipeline,
     config: Option<Config>,
     theme: Option<Theme>,
     sources: BTreeMap<PathBuf, Source>,
@@ -95,7 +92,7 @@ pub struct Rebuilder {
 impl std::fmt::Debug for Rebuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Rebuilder")
-            .field("root", &self.opts.root)
+            .field("root", &self.pipeline.options().root)
             .field("sources", &self.sources.len())
             .field("files", &self.files.len())
             .finish_non_exhaustive()
@@ -105,8 +102,13 @@ impl std::fmt::Debug for Rebuilder {
 impl Rebuilder {
     /// A rebuilder for the site `opts` describes; nothing is read until [`Rebuilder::rebuild`].
     pub fn new(opts: Options) -> Rebuilder {
+        Rebuilder::over(Pipeline::new(opts))
+    }
+
+    /// A rebuilder running `pipeline`'s steps, with nothing kept yet.
+    fn over(pipeline: Pipeline) -> Rebuilder {
         Rebuilder {
-            opts,
+            pipeline,
             config: None,
             theme: None,
             sources: BTreeMap::new(),
@@ -121,7 +123,7 @@ impl Rebuilder {
 
     /// The options this rebuilder builds with.
     pub fn options(&self) -> &Options {
-        &self.opts
+        self.pipeline.options()
     }
 
     /// The files of the last good build (deferred files as of their last making).
@@ -141,8 +143,8 @@ impl Rebuilder {
 
     /// Rebuilds after `changes`. On failure the files of the last good build stay as they were.
     pub fn rebuild(&mut self, changes: &Changes) -> Result<Outcome, Diagnostics> {
-        let mut t = crate::base::Timings::start();
-        let root = self.opts.root.clone();
+        let mut t = Timings::start();
+        let root = self.pipeline.options().root.clone();
         let rel: Vec<PathBuf> = changes
             .paths
             .iter()
@@ -152,7 +154,7 @@ impl Rebuilder {
         let touches = |dir: &str| everything || rel.iter().any(|p| p.starts_with(dir));
         if everything || rel.iter().any(|p| p == Path::new("site.yaml")) || self.config.is_none() {
             self.reset();
-            self.config = Some(crate::build::configure(&self.opts)?);
+            self.config = Some(self.pipeline.configure()?);
         }
         let Some(config) = self.config.clone() else {
             return Err(Diagnostic::file_error("site.yaml", "no configuration loaded").into());
@@ -177,28 +179,15 @@ impl Rebuilder {
             .values()
             .filter_map(|s| s.parsed.as_ref().ok().cloned())
             .collect();
-        let sel = Selection {
-            drafts: self.opts.drafts,
-            future: self.opts.future,
-            today: self.opts.today,
-        };
-        let site = {
-            let previous = self.site.as_ref().map(Site::reusable).unwrap_or_default();
-            Site::assemble_reusing(config, items, sel, &previous).map_err(|mut d| {
-                d.sort();
-                d
-            })?
-        };
+        let site = self.pipeline.assemble(config, Items::Kept(items, self.site.as_ref()))?;
         t.lap("assemble, stats");
-        diags.extend(crate::site::checks::traceability(&site));
-        diags.extend(crate::site::checks::conflicts(&site));
-        diags.extend(images::warnings(&site.entries));
+        self.pipeline.check_site(&site, &mut diags);
         t.lap("figure checks");
         let (wanted, made) = self.images(&site)?;
         t.lap("images");
         let theme = match self.theme.take() {
             Some(t) => t,
-            None => theme::load(&root, &site.config)?,
+            None => self.pipeline.theme(&site.config)?,
         };
         t.lap("templates");
         let result = self.render(&site, &theme, theme_changed, &mut t);
@@ -225,7 +214,9 @@ impl Rebuilder {
         let jobs = std::mem::take(&mut self.deferred);
         let chosen: Vec<&Planned> = jobs.iter().collect();
         let sink = MemorySink::default();
-        let written = render::render_planned(site, theme, &sink, &chosen, &mut self.views)?;
+        let written = self
+            .pipeline
+            .render_planned(site, theme, &sink, &chosen, &mut self.views)?;
         let mut outcome = Outcome {
             rendered: written.len(),
             items: site.entries.len(),
@@ -238,14 +229,13 @@ impl Rebuilder {
 
     /// Forgets everything: the next rebuild starts from nothing.
     fn reset(&mut self) {
-        let opts = self.opts.clone();
-        *self = Rebuilder::new(opts);
+        *self = Rebuilder::over(self.pipeline.clone());
     }
 
     /// Re-reads the content files that changed (all of them when `rel` is empty); returns how
     /// many were parsed. Problems of any file, changed or not, go to `diags`.
     fn refresh_sources(&mut self, config: &Config, rel: &[PathBuf], statics: bool, diags: &mut Diagnostics) -> usize {
-        let root = self.opts.root.clone();
+        let root = self.pipeline.options().root.clone();
         let mut discover = rel.is_empty() || self.sources.is_empty();
         let mut images_again = statics;
         let mut stale: Vec<PathBuf> = Vec::new();
@@ -273,8 +263,7 @@ impl Rebuilder {
         }
         if discover {
             // Anything may have changed (a folder moved, a first build): list and compare dates.
-            let (paths, found) = source::discover(&root);
-            diags.extend(found);
+            let paths = self.pipeline.discover(diags);
             let now: std::collections::BTreeSet<&PathBuf> = paths.iter().collect();
             self.sources.retain(|p, _| now.contains(p));
             stale = paths
@@ -288,25 +277,22 @@ impl Rebuilder {
             images_again = true;
         }
         let root = &root;
-        let mut fresh: Vec<Reread> = {
-            let (files, read_diags) = source::read_all(root, &stale);
+        let fresh: Vec<((PathBuf, Option<Stamp>, u64), Parsed)> = {
+            let (files, read_diags) = self.pipeline.read(config, &stale, |f| {
+                let full = root.join(&f.path);
+                let stamp = stamp(&full);
+                (full, stamp, item::source_hash(f))
+            });
             // A file that cannot be read is reported on its own; it is no longer a source.
             for d in read_diags.iter() {
                 self.sources.remove(&root.join(&d.path));
             }
             diags.extend(read_diags);
             files
-                .par_iter()
-                .map(|f| {
-                    let full = root.join(&f.path);
-                    let stamp = stamp(&full);
-                    (full, stamp, item::source_hash(f), item::parse(f, config))
-                })
-                .collect()
         };
         let parsed = fresh.len();
         let mut located = Vec::new();
-        for (path, stamp, hash, result) in fresh.drain(..) {
+        for ((path, stamp, hash), result) in fresh {
             let parsed = result.map(|p| Input {
                 item: Arc::new(p.item),
                 text: p.text,
@@ -333,7 +319,7 @@ impl Rebuilder {
                 .filter_map(|p| self.sources.get(p)?.parsed.as_ref().ok())
                 .map(|i| (&*i.item, &*i.text.front))
                 .collect();
-            images::locate(root, &items, diags)
+            self.pipeline.locate_images(&items, diags)
         };
         for (p, lead) in located.iter().zip(leads) {
             if let Some(Ok(input)) = self.sources.get_mut(p).map(|s| &mut s.parsed) {
@@ -351,7 +337,7 @@ impl Rebuilder {
     /// The output paths of the site's image files, and those of them not yet in the files,
     /// made (from the cache where it has them). Nothing changes until [`Self::apply_images`].
     fn images(&self, site: &Site) -> Result<(BTreeSet<String>, MemorySink), Diagnostics> {
-        let jobs = images::jobs(&site.entries);
+        let jobs = self.pipeline.image_jobs(site);
         let wanted: BTreeSet<String> = jobs.iter().flat_map(images::Job::outputs).map(str::to_string).collect();
         let fresh: Vec<images::Job<'_>> = jobs
             .into_iter()
@@ -361,7 +347,7 @@ impl Rebuilder {
             })
             .collect();
         let sink = MemorySink::default();
-        images::produce(&fresh, &images::Cache::new(&self.opts.root), &sink)?;
+        self.pipeline.make_images(&fresh, &sink)?;
         Ok((wanted, sink))
     }
 
@@ -385,9 +371,9 @@ impl Rebuilder {
         site: &Site,
         theme: &Theme,
         theme_changed: bool,
-        t: &mut crate::base::Timings,
+        t: &mut Timings,
     ) -> Result<Outcome, Diagnostics> {
-        let plan = render::plan(site);
+        let plan = self.pipeline.plan(site);
         t.lap("plan");
         let changed: Vec<&Planned> = plan
             .iter()
@@ -397,10 +383,13 @@ impl Rebuilder {
             .into_iter()
             .partition(|p| p.deferrable() && self.done.contains_key(p.key()));
         let sink = MemorySink::default();
-        let written = render::render_planned(site, theme, &sink, &now, &mut self.views).inspect_err(|_| {
-            // The views were moved into the failed render: start them again next time.
-            self.views = ViewCache::default();
-        })?;
+        let written = self
+            .pipeline
+            .render_planned(site, theme, &sink, &now, &mut self.views)
+            .inspect_err(|_| {
+                // The views were moved into the failed render: start them again next time.
+                self.views = ViewCache::default();
+            })?;
         t.lap("render");
         let mut outcome = Outcome {
             rendered: written.len(),
@@ -478,7 +467,7 @@ impl Rebuilder {
                 StaticSource::Disk(path) => match std::fs::read(path) {
                     Ok(bytes) => add.push((name.clone(), bytes)),
                     Err(e) => diags.push(Diagnostic::file_error(
-                        source::rel_to(&self.opts.root, path),
+                        source::rel_to(&self.pipeline.options().root, path),
                         format!("cannot read static file: {e}"),
                     )),
                 },

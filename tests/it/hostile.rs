@@ -8,7 +8,7 @@
 
 use crate::harness::*;
 use std::io::Read;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 /// Every hostile build ends within this, in a debug build.
@@ -26,11 +26,8 @@ struct Outcome {
 }
 
 fn spawn(site: &SiteTest, args: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_bulletin"))
-        .arg("--root")
-        .arg(site.root())
+    site.command()
         .args(args)
-        .current_dir(site.root())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -989,7 +986,7 @@ fn a_fifo_in_the_output_is_kept_without_hanging_the_build() {
     let site = good_site();
     run_bounded(&site, &["build"], DEADLINE).run.expect_status(0);
     let fifo = site.root().join("public/pipe");
-    let made = Command::new("mkfifo").arg(&fifo).status();
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
     if !made.is_ok_and(|s| s.success()) {
         eprintln!("note: no mkfifo here; skipped");
         return;
@@ -1161,22 +1158,12 @@ fn two_builds_at_once_do_not_spoil_each_other() {
 
 #[test]
 fn serve_refuses_encoded_traversal() {
+    use crate::harness::http::get;
     use bulletin::serve::{ServeOptions, Server};
-    use std::io::Write;
     let site = good_site().with("secret.txt", "root:x:0:0");
     let server = Server::start(ServeOptions::new(site.opts.clone()), "127.0.0.1:0".parse().unwrap()).unwrap();
     let addr = server.addr();
-    let get = |path: &str| -> (u16, String) {
-        let mut s = std::net::TcpStream::connect_timeout(&addr, DEADLINE).unwrap();
-        s.set_read_timeout(Some(DEADLINE)).unwrap();
-        write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).unwrap();
-        let raw = String::from_utf8_lossy(&raw).into_owned();
-        let status = raw.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-        (status, raw)
-    };
-    assert_eq!(get("/").0, 200);
+    assert_eq!(get(addr, "/").status, 200);
     for path in [
         "/%2E%2e/secret.txt",
         "/.%2e/secret.txt",
@@ -1197,9 +1184,9 @@ fn serve_refuses_encoded_traversal() {
         "/C:%5csecret.txt",
         "http://example.org/../secret.txt",
     ] {
-        let (status, raw) = get(path);
-        assert!(matches!(status, 400 | 404), "{path}: {status}");
-        assert!(!raw.contains("root:x"), "{path} served a file outside the site");
+        let r = get(addr, path);
+        assert!(matches!(r.status, 400 | 404), "{path}: {}", r.status);
+        assert!(!r.body.contains("root:x"), "{path} served a file outside the site");
     }
     server.stop();
 }

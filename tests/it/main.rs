@@ -1,6 +1,7 @@
 //! Bulletin's integration tests: one test binary (`cargo test --test it`), one module per
 //! feature, fixture sites in `tests/fixtures/`, and the [`harness`] that copies, builds and
-//! reads them back. See `tests/README.md` for how to add a test.
+//! reads them back (and talks to a running `serve`). [`architecture`] checks the layer rule
+//! on the text of src/. See `tests/README.md` for how to add a test.
 
 #![allow(
     clippy::unwrap_used,
@@ -11,6 +12,7 @@
 
 mod harness;
 
+mod architecture;
 mod base_url;
 mod determinism;
 mod drafts;
@@ -27,5 +29,8 @@ mod minimal;
 mod output;
 mod pagination;
 mod regions;
+mod scaffold;
+mod search;
+mod serve;
 mod snapshots;
 mod stats;

@@ -1,5 +1,5 @@
 // The JS query engine over real built indexes, against the Rust implementation of the same
-// algorithm (bulletin::search::search). tests/search.rs builds sites, writes the queries with
+// algorithm (bulletin::search::search). tests/it/search.rs builds sites, writes the queries with
 // the URLs Rust found ({dir, q, province, topic, urls}, `dir` being an output's search/
 // folder) to a JSON file and runs node with BULLETIN_SEARCH_EXPECT naming it; run alone, these
 // tests are skipped.
@@ -13,7 +13,7 @@ const require = createRequire(import.meta.url);
 const search = require('../../themes/default/static/search.js');
 
 const expectFile = process.env.BULLETIN_SEARCH_EXPECT;
-const skip = !expectFile ? 'needs built indexes (run through cargo test --test search)' : false;
+const skip = !expectFile ? 'needs built indexes (run through cargo test --test it search::)' : false;
 
 /** An engine reading the files under `dir` as the browser fetches them (a range as a server
  * honouring it sends it), logging each load with the bytes it took. */

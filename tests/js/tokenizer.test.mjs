@@ -1,5 +1,5 @@
 // The JS tokenizer, hash and doc-set decoder against the vectors the Rust indexer is checked
-// against too (tests/search.rs), so the two halves of the search agree.
+// against too (tests/it/search.rs), so the two halves of the search agree.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -1,38 +1,28 @@
 //! `bulletin init` and `bulletin new`, run as the real binary: what they write builds cleanly,
 //! and they never overwrite anything.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test helpers fail the test on any unexpected error"
-)]
-
+use crate::harness::{run_bulletin, Run};
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn bulletin(args: &[&str], root: Option<&Path>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_bulletin"));
-    cmd.args(args);
+/// Runs the binary with `args`, then `--root <root>` when given.
+fn bulletin(args: &[&str], root: Option<&Path>) -> Run {
+    let mut all: Vec<&str> = args.to_vec();
+    let root = root.map(|r| r.to_str().unwrap());
     if let Some(root) = root {
-        cmd.arg("--root").arg(root);
+        all.extend(["--root", root]);
     }
-    cmd.output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    run_bulletin(&all)
 }
 
 /// Builds the site at `root` and checks it did so with no diagnostics at all.
 fn builds_cleanly(root: &Path) -> String {
     let out = bulletin(&["build"], Some(root));
-    assert_eq!(out.status.code(), Some(0), "build failed: {}", text(&out.stderr));
-    assert_eq!(text(&out.stderr), "", "build printed diagnostics");
-    text(&out.stdout)
+    assert_eq!(out.status, 0, "build failed: {}", out.stderr);
+    assert_eq!(out.stderr, "", "build printed diagnostics");
+    out.stdout
 }
 
-fn init(dir: &Path, extra: &[&str]) -> Output {
+fn init(dir: &Path, extra: &[&str]) -> Run {
     let mut args = vec!["init", dir.to_str().unwrap()];
     args.extend_from_slice(extra);
     bulletin(&args, None)
@@ -43,8 +33,8 @@ fn init_makes_a_site_that_builds_with_no_warnings() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("site");
     let out = init(&dir, &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("site.yaml"));
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("site.yaml"));
     assert!(dir.join("site.yaml").is_file());
     assert!(!dir.join("themes").exists(), "the theme stays in the binary");
     let config = std::fs::read_to_string(dir.join("site.yaml")).unwrap();
@@ -66,15 +56,15 @@ fn init_makes_a_site_that_builds_with_no_warnings() {
     assert!(home.contains("重庆市总工会"));
     // Figures are traceable: the checker has nothing to say either.
     let check = bulletin(&["check"], Some(&dir));
-    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
-    assert_eq!(text(&check.stderr), "");
+    assert_eq!(check.status, 0, "{}", check.stderr);
+    assert_eq!(check.stderr, "");
 }
 
 #[test]
 fn init_into_an_existing_empty_folder_works() {
     let tmp = tempfile::tempdir().unwrap();
     let out = init(tmp.path(), &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.status, 0, "{}", out.stderr);
     builds_cleanly(tmp.path());
 }
 
@@ -83,7 +73,7 @@ fn init_with_theme_copy_writes_the_theme_out() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("site");
     let out = init(&dir, &["--theme-copy"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.status, 0, "{}", out.stderr);
     for f in ["templates/base.html", "templates/item.html", "i18n/zh-CN.yaml"] {
         assert!(dir.join("themes/default").join(f).is_file(), "{f}");
     }
@@ -103,8 +93,8 @@ fn init_refuses_a_non_empty_folder() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
     let out = init(tmp.path(), &[]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("not empty"), "{}", text(&out.stderr));
+    assert_eq!(out.status, 1);
+    assert!(out.stderr.contains("not empty"), "{}", out.stderr);
     assert!(!tmp.path().join("site.yaml").exists());
     assert_eq!(std::fs::read_to_string(tmp.path().join("notes.txt")).unwrap(), "mine");
 }
@@ -112,7 +102,7 @@ fn init_refuses_a_non_empty_folder() {
 fn new_site() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     let out = init(tmp.path(), &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.status, 0, "{}", out.stderr);
     tmp
 }
 
@@ -134,8 +124,8 @@ fn new_writes_an_item_that_builds_and_never_overwrites() {
     let site = new_site();
     let root = site.path();
     let out = bulletin(NEW, Some(root));
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let printed = text(&out.stdout);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let printed = out.stdout.clone();
     let path = Path::new(printed.trim());
     assert!(
         path.ends_with("content/2022/06/shan-dong-lai-xi-lao-mo-jiu-yi-ke-xiang-shou-you-zhen-fu-wu.md"),
@@ -163,12 +153,8 @@ fn new_writes_an_item_that_builds_and_never_overwrites() {
 
     std::fs::write(&path, format!("{written}正文已写。\n")).unwrap();
     let again = bulletin(NEW, Some(root));
-    assert_eq!(again.status.code(), Some(1));
-    assert!(
-        text(&again.stderr).contains("refusing to overwrite"),
-        "{}",
-        text(&again.stderr)
-    );
+    assert_eq!(again.status, 1);
+    assert!(again.stderr.contains("refusing to overwrite"), "{}", again.stderr);
     assert!(
         std::fs::read_to_string(&path).unwrap().ends_with("正文已写。\n"),
         "the file was left alone"
@@ -179,8 +165,8 @@ fn new_writes_an_item_that_builds_and_never_overwrites() {
 fn new_with_an_unknown_region_fails_with_a_hint() {
     let site = new_site();
     let out = bulletin(&["new", "标题", "--region", "山冬"], Some(site.path()));
-    assert_eq!(out.status.code(), Some(1));
-    let err = text(&out.stderr);
+    assert_eq!(out.status, 1);
+    let err = out.stderr.clone();
     assert!(err.contains("unknown region `山冬`"), "{err}");
     assert!(err.contains("hint: did you mean"), "{err}");
     assert!(err.contains("山东"), "{err}");
@@ -194,8 +180,8 @@ fn new_with_an_unknown_topic_fails_with_a_hint() {
         &["new", "标题", "--region", "山东", "--topic", "劳模"],
         Some(site.path()),
     );
-    assert_eq!(out.status.code(), Some(1));
-    let err = text(&out.stderr);
+    assert_eq!(out.status, 1);
+    let err = out.stderr.clone();
     assert!(
         err.contains("unknown topic `劳模`") && err.contains("劳模服务"),
         "{err}"
@@ -206,8 +192,8 @@ fn new_with_an_unknown_topic_fails_with_a_hint() {
 fn new_outside_a_site_fails() {
     let tmp = tempfile::tempdir().unwrap();
     let out = bulletin(&["new", "标题", "--region", "山东"], Some(tmp.path()));
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("site.yaml"));
+    assert_eq!(out.status, 1);
+    assert!(out.stderr.contains("site.yaml"));
 }
 
 #[test]
@@ -220,6 +206,6 @@ fn usage_errors_exit_2() {
         &["serve", "--port", "http"],
     ] {
         let out = bulletin(args, Some(site.path()));
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(out.status, 2, "{args:?}");
     }
 }

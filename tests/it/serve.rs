@@ -1,23 +1,16 @@
 //! `bulletin serve`: HTTP mapping, live rebuilds with reload events, the error overlay, path
 //! traversal, busy ports, draft marks, and the binary's printed URL. Every wait is bounded
-//! (`LIMIT`), so a broken server fails the test instead of hanging it.
+//! (`harness::http::LIMIT`), so a broken server fails the test instead of hanging it.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test helpers fail the test on any unexpected error"
-)]
-
+use crate::harness::http::*;
+use crate::harness::SiteTest;
 use bulletin::serve::{ServeOptions, Server, EVENTS_PATH};
 use bulletin::Options;
 use chrono::NaiveDate;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-const LIMIT: Duration = Duration::from_secs(10);
 
 const SITE_YAML: &str = "\
 title: 测试简报
@@ -37,186 +30,23 @@ fn item(title: &str, region: &str) -> String {
 /// The line of `region:` in [`item`].
 const REGION_LINE: usize = 4;
 
-fn site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("site.yaml"), SITE_YAML).unwrap();
-    write(dir.path(), ITEM, &item("第一版标题", "山东"));
-    dir
-}
-
-/// Writes `rel` under `root` in one step (a rename), as editors' tools often do, so the
-/// watcher never sees a half-written file.
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    let tmp = root.join(".write.tmp");
-    std::fs::write(&tmp, text).unwrap();
-    std::fs::rename(&tmp, &path).unwrap();
-}
-
-fn options(root: &Path) -> Options {
-    Options {
-        today: NaiveDate::from_ymd_opt(2022, 6, 25).unwrap(),
-        ..Options::new(root)
-    }
+/// The test site: [`SITE_YAML`] and one item, [`ITEM`], on 2022-06-25 (so that an item of
+/// 2022-07-01 is scheduled).
+fn site() -> SiteTest {
+    let mut site = SiteTest::with_config(SITE_YAML);
+    site.opts.today = NaiveDate::from_ymd_opt(2022, 6, 25).unwrap();
+    site.save(ITEM, &item("第一版标题", "山东"));
+    site
 }
 
 fn start(opts: Options) -> Server {
     Server::start(ServeOptions::new(opts), "127.0.0.1:0".parse().unwrap()).unwrap()
 }
 
-struct Response {
-    status: u16,
-    head: String,
-    body: String,
-}
-
-impl Response {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.head.lines().find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.eq_ignore_ascii_case(name).then(|| v.trim())
-        })
-    }
-}
-
-/// A raw HTTP/1.1 GET: the path goes on the wire exactly as given.
-fn get(addr: SocketAddr, path: &str) -> Response {
-    let mut s = TcpStream::connect_timeout(&addr, LIMIT).unwrap();
-    s.set_read_timeout(Some(LIMIT)).unwrap();
-    s.set_write_timeout(Some(LIMIT)).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let raw = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    Response {
-        status,
-        head: head.to_string(),
-        body: body.to_string(),
-    }
-}
-
-/// A raw HTTP/1.1 GET with extra request headers; the body as bytes, chunked framing removed.
-fn get_bytes(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> (u16, String, Vec<u8>) {
-    let mut s = TcpStream::connect_timeout(&addr, LIMIT).unwrap();
-    s.set_read_timeout(Some(LIMIT)).unwrap();
-    s.set_write_timeout(Some(LIMIT)).unwrap();
-    let extra: String = headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Connection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let end = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a header") + 4;
-    let head = String::from_utf8(raw[..end].to_vec()).unwrap();
-    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let mut body = raw[end..].to_vec();
-    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
-        let mut plain = Vec::new();
-        let mut rest = &body[..];
-        loop {
-            let eol = rest.windows(2).position(|w| w == b"\r\n").unwrap();
-            let size = usize::from_str_radix(std::str::from_utf8(&rest[..eol]).unwrap().trim(), 16).unwrap();
-            if size == 0 {
-                break;
-            }
-            plain.extend_from_slice(&rest[eol + 2..eol + 2 + size]);
-            rest = &rest[eol + 2 + size + 2..];
-        }
-        body = plain;
-    }
-    (status, head, body)
-}
-
-/// The value of header `name` in a response head.
-fn header_of<'a>(head: &'a str, name: &str) -> Option<&'a str> {
-    head.lines().find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        k.eq_ignore_ascii_case(name).then(|| v.trim())
-    })
-}
-
-/// Polls `f` until it holds, for at most `LIMIT`.
-fn eventually(what: &str, mut f: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !f() {
-        assert!(start.elapsed() < LIMIT, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// The generation a page was served at, from its reload script.
-fn since(page: &str) -> u64 {
-    let at = page.find("since=").expect("the reload script") + "since=".len();
-    page[at..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .unwrap()
-}
-
-/// A Server-Sent Events connection, read with a deadline.
-struct Events {
-    stream: TcpStream,
-    buf: String,
-}
-
-impl Events {
-    fn connect(addr: SocketAddr, since: u64) -> Events {
-        let mut stream = TcpStream::connect_timeout(&addr, LIMIT).unwrap();
-        write!(
-            stream,
-            "GET {EVENTS_PATH}?since={since} HTTP/1.1\r\nHost: {addr}\r\n\r\n"
-        )
-        .unwrap();
-        stream.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
-        let mut ev = Events {
-            stream,
-            buf: String::new(),
-        };
-        assert!(ev.read_until(|b| b.contains("\r\n\r\n")), "no event stream headers");
-        assert!(ev.buf.starts_with("HTTP/1.1 200"), "{}", ev.buf);
-        assert!(ev.buf.contains("text/event-stream"), "{}", ev.buf);
-        ev.buf = ev.buf.split_once("\r\n\r\n").unwrap().1.to_string();
-        ev
-    }
-
-    fn read_until(&mut self, done: impl Fn(&str) -> bool) -> bool {
-        let start = Instant::now();
-        let mut chunk = [0u8; 4096];
-        while !done(&self.buf) {
-            if start.elapsed() > LIMIT {
-                return false;
-            }
-            match self.stream.read(&mut chunk) {
-                Ok(0) => return false,
-                Ok(n) => self.buf.push_str(&String::from_utf8_lossy(&chunk[..n])),
-                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
-                Err(e) => panic!("event stream: {e}"),
-            }
-        }
-        true
-    }
-
-    /// Waits for the next `reload` event and consumes it.
-    fn reload(&mut self) {
-        let got = self.read_until(|b| b.contains("event: reload\ndata: ") && b.contains("\n\n"));
-        assert!(got, "no reload event within {LIMIT:?}; got {:?}", self.buf);
-        let at = self.buf.find("event: reload").unwrap();
-        let end = self.buf[at..].find("\n\n").unwrap() + at + 2;
-        self.buf.drain(..end);
-    }
-}
-
 #[test]
 fn serves_the_site_under_its_base_path() {
     let dir = site();
-    let server = start(options(dir.path()));
+    let server = start(dir.opts.clone());
     let addr = server.addr();
     assert_ne!(addr.port(), 0);
     assert_eq!(server.url(), format!("http://{addr}/bulletin/"));
@@ -262,7 +92,7 @@ fn serves_the_site_under_its_base_path() {
     assert_eq!(stats.status, 200);
     assert_eq!(stats.header("Content-Type"), Some("application/json; charset=utf-8"));
 
-    assert!(!dir.path().join("public").exists(), "serving never writes the output");
+    assert!(!dir.root().join("public").exists(), "serving never writes the output");
     server.stop();
     eventually("the port to close", || {
         TcpStream::connect_timeout(&addr, LIMIT).is_err()
@@ -272,7 +102,7 @@ fn serves_the_site_under_its_base_path() {
 #[test]
 fn path_traversal_is_refused() {
     let dir = site();
-    let server = start(options(dir.path()));
+    let server = start(dir.opts.clone());
     let addr = server.addr();
     for path in [
         "/../../etc/passwd",
@@ -301,20 +131,19 @@ fn path_traversal_is_refused() {
 #[test]
 fn edits_rebuild_reload_and_errors_show_over_the_last_good_site() {
     let dir = site();
-    let root = dir.path();
-    let server = start(options(root));
+    let server = start(dir.opts.clone());
     let addr = server.addr();
     let url = "/bulletin/news/2022/06/20/a/";
     let first = get(addr, url);
     let mut events = Events::connect(addr, since(&first.body));
 
     // An edit: rebuilt, every open page told to reload.
-    write(root, ITEM, &item("第二版标题", "山东"));
+    dir.save(ITEM, &item("第二版标题", "山东"));
     events.reload();
     eventually("the edited title", || get(addr, url).body.contains("第二版标题"));
 
     // A mistake: the last good site stays, with the problem (file:line) over every page.
-    write(root, ITEM, &item("第三版标题", "火星"));
+    dir.save(ITEM, &item("第三版标题", "火星"));
     events.reload();
     let place = format!("{ITEM}:{REGION_LINE}:");
     eventually("the error overlay", || {
@@ -333,7 +162,7 @@ fn edits_rebuild_reload_and_errors_show_over_the_last_good_site() {
     assert!(missing.body.contains(&place));
 
     // Fixed: the overlay is gone and the new text shows.
-    write(root, ITEM, &item("第四版标题", "山东"));
+    dir.save(ITEM, &item("第四版标题", "山东"));
     events.reload();
     eventually("the overlay to clear", || {
         let page = get(addr, url);
@@ -349,17 +178,16 @@ fn edits_rebuild_reload_and_errors_show_over_the_last_good_site() {
 #[test]
 fn a_change_that_alters_no_page_reloads_nothing() {
     let dir = site();
-    let root = dir.path();
-    let server = start(options(root));
+    let server = start(dir.opts.clone());
     let addr = server.addr();
     let url = "/bulletin/news/2022/06/20/a/";
     let first = get(addr, url);
     let mut events = Events::connect(addr, since(&first.body));
     // An editor's scratch file beside the item: a rebuild, but no page changes, so no reload
     // (one would make the page reload before the save that follows).
-    std::fs::write(root.join("content/2022/06/a.md.tmp"), "草稿").unwrap();
+    std::fs::write(dir.root().join("content/2022/06/a.md.tmp"), "草稿").unwrap();
     std::thread::sleep(Duration::from_millis(600));
-    write(root, ITEM, &item("保存后的标题", "山东"));
+    dir.save(ITEM, &item("保存后的标题", "山东"));
     events.reload();
     assert!(
         get(addr, url).body.contains("保存后的标题"),
@@ -371,11 +199,10 @@ fn a_change_that_alters_no_page_reloads_nothing() {
 #[test]
 fn diagnostics_in_the_overlay_are_escaped() {
     let dir = site();
-    let root = dir.path();
-    let server = start(options(root));
+    let server = start(dir.opts.clone());
     let addr = server.addr();
     let mut events = Events::connect(addr, server.generation());
-    write(root, ITEM, &item("标题", "<script>alert(1)</script>"));
+    dir.save(ITEM, &item("标题", "<script>alert(1)</script>"));
     events.reload();
     eventually("the error overlay", || {
         get(addr, "/bulletin/").body.contains("bulletin-errors")
@@ -389,15 +216,14 @@ fn diagnostics_in_the_overlay_are_escaped() {
 #[test]
 fn a_site_that_never_built_shows_its_problems_until_fixed() {
     let dir = site();
-    let root = dir.path();
-    write(root, ITEM, &item("标题", "火星"));
-    let server = start(options(root));
+    dir.save(ITEM, &item("标题", "火星"));
+    let server = start(dir.opts.clone());
     let addr = server.addr();
     let r = get(addr, "/bulletin/");
     assert_eq!(r.status, 503);
     assert!(r.body.contains(&format!("{ITEM}:{REGION_LINE}:")));
     assert!(r.body.contains(EVENTS_PATH));
-    write(root, ITEM, &item("修好了", "山东"));
+    dir.save(ITEM, &item("修好了", "山东"));
     eventually("the site to build", || {
         get(addr, "/bulletin/news/2022/06/20/a/").status == 200
     });
@@ -408,20 +234,23 @@ fn a_site_that_never_built_shows_its_problems_until_fixed() {
 #[test]
 fn new_folders_and_site_yaml_are_watched() {
     let dir = site();
-    let root = dir.path();
-    let server = start(options(root));
+    let server = start(dir.opts.clone());
     let addr = server.addr();
-    std::fs::create_dir(root.join("templates")).unwrap();
-    std::fs::write(root.join("templates/404.html"), "<html><body>自定义404</body></html>").unwrap();
+    std::fs::create_dir(dir.root().join("templates")).unwrap();
+    std::fs::write(
+        dir.root().join("templates/404.html"),
+        "<html><body>自定义404</body></html>",
+    )
+    .unwrap();
     eventually("a rebuild after templates/ appears", || {
         get(addr, "/bulletin/nowhere/").body.contains("自定义404")
     });
     // Later edits inside the new folder are seen too.
-    write(root, "templates/404.html", "<html><body>再改404</body></html>");
+    dir.save("templates/404.html", "<html><body>再改404</body></html>");
     eventually("the edited template", || {
         get(addr, "/bulletin/nowhere/").body.contains("再改404")
     });
-    write(root, "site.yaml", &SITE_YAML.replace("测试简报", "改名简报"));
+    dir.save("site.yaml", &SITE_YAML.replace("测试简报", "改名简报"));
     eventually("the new title", || get(addr, "/bulletin/").body.contains("改名简报"));
     server.stop();
 }
@@ -429,18 +258,15 @@ fn new_folders_and_site_yaml_are_watched() {
 #[test]
 fn drafts_and_scheduled_items_carry_a_mark() {
     let dir = site();
-    let root = dir.path();
-    write(
-        root,
+    dir.save(
         "content/2022/06/draft.md",
         "---\ntitle: 草稿稿件\ndate: 2022-06-21\nregion: 山东\nslug: draft\ndraft: true\n---\n正文。\n",
     );
-    write(
-        root,
+    dir.save(
         "content/2022/07/later.md",
         "---\ntitle: 以后的稿件\ndate: 2022-07-01\nregion: 山东\nslug: later\n---\n正文。\n",
     );
-    let plain = start(options(root));
+    let plain = start(dir.opts.clone());
     assert_eq!(get(plain.addr(), "/bulletin/news/2022/06/21/draft/").status, 404);
     assert_eq!(get(plain.addr(), "/bulletin/news/2022/07/01/later/").status, 404);
     plain.stop();
@@ -448,7 +274,7 @@ fn drafts_and_scheduled_items_carry_a_mark() {
     let all = start(Options {
         drafts: true,
         future: true,
-        ..options(root)
+        ..dir.opts.clone()
     });
     let draft = get(all.addr(), "/bulletin/news/2022/06/21/draft/");
     assert_eq!(draft.status, 200);
@@ -468,14 +294,14 @@ fn a_busy_port_moves_to_the_next_one() {
     let dir = site();
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let busy = taken.local_addr().unwrap();
-    let server = Server::start(ServeOptions::new(options(dir.path())), busy).unwrap();
+    let server = Server::start(ServeOptions::new(dir.opts.clone()), busy).unwrap();
     // Other tests running alongside may hold the ports just above, too.
     assert_eq!(server.skipped_ports().first(), Some(&busy.port()));
     assert!(server.addr().port() > busy.port() && server.addr().port() <= busy.port() + 10);
     assert_eq!(get(server.addr(), "/bulletin/").status, 200);
     server.stop();
 
-    let mut no_retry = ServeOptions::new(options(dir.path()));
+    let mut no_retry = ServeOptions::new(dir.opts.clone());
     no_retry.port_attempts = 0;
     let err = Server::start(no_retry, busy).unwrap_err();
     assert!(err.iter().any(|d| d.message.contains("in use")), "{err:?}");
@@ -483,8 +309,8 @@ fn a_busy_port_moves_to_the_next_one() {
 
 #[test]
 fn a_folder_without_site_yaml_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let err = Server::start(ServeOptions::new(options(dir.path())), "127.0.0.1:0".parse().unwrap()).unwrap_err();
+    let dir = SiteTest::empty();
+    let err = Server::start(ServeOptions::new(dir.opts.clone()), "127.0.0.1:0".parse().unwrap()).unwrap_err();
     assert!(err.iter().any(|d| d.path == Path::new("site.yaml")), "{err:?}");
 }
 
@@ -502,9 +328,8 @@ impl Drop for Child {
 fn the_binary_prints_its_url_and_serves() {
     let dir = site();
     let mut child = Child(
-        std::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(dir.path())
+        dir.command()
+            .args(["serve", "--port", "0"])
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -542,18 +367,23 @@ fn range_requests_get_the_bytes_asked_for() {
     let dir = site();
     // 40,000 bytes, more than one chunk of a whole-file answer.
     let data: Vec<u8> = (0..40_000u32).map(|i| (i * 7 % 251).to_le_bytes()[0]).collect();
-    std::fs::create_dir_all(dir.path().join("static")).unwrap();
-    std::fs::write(dir.path().join("static/data.bin"), &data).unwrap();
-    let server = start(options(dir.path()));
+    std::fs::create_dir_all(dir.root().join("static")).unwrap();
+    std::fs::write(dir.root().join("static/data.bin"), &data).unwrap();
+    let server = start(dir.opts.clone());
     let addr = server.addr();
     let url = "/bulletin/data.bin";
 
-    let (status, head, body) = get_bytes(addr, url, &[]);
+    let Response {
+        status,
+        head,
+        bytes: body,
+        ..
+    } = get_with(addr, url, &[]);
     assert_eq!(status, 200);
     assert_eq!(header_of(&head, "Accept-Ranges"), Some("bytes"));
     assert_eq!(body, data);
 
-    let part = |range: &str| get_bytes(addr, url, &[("Range", range)]);
+    let part = |range: &str| get_with(addr, url, &[("Range", range)]);
     for (range, first, last) in [
         ("bytes=100-199", 100, 199),
         ("bytes=39990-", 39_990, 39_999),
@@ -561,7 +391,12 @@ fn range_requests_get_the_bytes_asked_for() {
         ("bytes=39000-99999", 39_000, 39_999),
         ("bytes=0-0", 0, 0),
     ] {
-        let (status, head, body) = part(range);
+        let Response {
+            status,
+            head,
+            bytes: body,
+            ..
+        } = part(range);
         assert_eq!(status, 206, "{range}");
         assert_eq!(
             header_of(&head, "Content-Range"),
@@ -574,26 +409,37 @@ fn range_requests_get_the_bytes_asked_for() {
     }
 
     for range in ["bytes=40000-", "bytes=50000-60000", "bytes=-0"] {
-        let (status, head, _) = part(range);
+        let Response { status, head, .. } = part(range);
         assert_eq!(status, 416, "{range}");
         assert_eq!(header_of(&head, "Content-Range"), Some("bytes */40000"), "{range}");
     }
 
     // Several ranges, a malformed one, or an If-Range serve wouldn't check: the whole file.
     for range in ["bytes=0-1, 5-6", "bytes=oops", "bytes=9-3", "lines=1-2"] {
-        let (status, head, body) = part(range);
+        let Response {
+            status,
+            head,
+            bytes: body,
+            ..
+        } = part(range);
         assert_eq!(status, 200, "{range}");
         assert_eq!(header_of(&head, "Content-Range"), None, "{range}");
         assert_eq!(body, data, "{range}");
     }
-    let (status, _, body) = get_bytes(addr, url, &[("Range", "bytes=0-9"), ("If-Range", "\"x\"")]);
+    let Response {
+        status, bytes: body, ..
+    } = get_with(addr, url, &[("Range", "bytes=0-9"), ("If-Range", "\"x\"")]);
     assert_eq!((status, body.len()), (200, data.len()));
 
     // A search document pack, as the search page fetches it.
     let pack_url = "/bulletin/search/docs/0.json";
-    let (status, _, pack) = get_bytes(addr, pack_url, &[]);
+    let Response {
+        status, bytes: pack, ..
+    } = get_with(addr, pack_url, &[]);
     assert_eq!(status, 200);
-    let (status, _, first) = get_bytes(addr, pack_url, &[("Range", "bytes=0-9")]);
+    let Response {
+        status, bytes: first, ..
+    } = get_with(addr, pack_url, &[("Range", "bytes=0-9")]);
     assert_eq!((status, first.as_slice()), (206, &pack[..10]));
     server.stop();
 }
@@ -605,10 +451,10 @@ fn resized_lead_images_are_served() {
     image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(600, 400, image::Rgb([200, 30, 30])))
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
         .unwrap();
-    std::fs::write(dir.path().join("content/2022/06/a.png"), &png).unwrap();
+    std::fs::write(dir.root().join("content/2022/06/a.png"), &png).unwrap();
     let text = item("第一版标题", "山东").replacen("slug: a\n", "slug: a\nimage: a.png\nimage_alt: 红色\n", 1);
-    write(dir.path(), ITEM, &text);
-    let server = start(options(dir.path()));
+    dir.save(ITEM, &text);
+    let server = start(dir.opts.clone());
     let addr = server.addr();
     let page = get(addr, "/bulletin/news/2022/06/20/a/");
     let at = page.body.find("srcset=\"").expect("a srcset") + "srcset=\"".len();
@@ -618,7 +464,12 @@ fn resized_lead_images_are_served() {
     for c in candidates {
         let (url, _) = c.rsplit_once(' ').unwrap();
         let url = url.replace("&#x2F;", "/");
-        let (status, head, body) = get_bytes(addr, &url, &[]);
+        let Response {
+            status,
+            head,
+            bytes: body,
+            ..
+        } = get_with(addr, &url, &[]);
         assert_eq!(status, 200, "{url}");
         assert_eq!(header_of(&head, "Content-Type"), Some("image/png"));
         let img = image::load_from_memory(&body).unwrap();

@@ -5,6 +5,9 @@
 //!
 //! Paths given to [`SiteTest::page`] and friends are site paths as in the contract's URL table
 //! (`/regions/shaanxi/`, `/stats/stats.json`), without the base_url's sub-path.
+//!
+//! [`http`] holds the clients for a running `bulletin serve`. `benches/incremental.rs`
+//! includes this module too (by `#[path]`), so every helper here has one copy.
 
 use bulletin::base::diagnostic::Diagnostics;
 use bulletin::{Built, Options};
@@ -13,6 +16,8 @@ use scraper::{Html, Selector};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+pub mod http;
 
 /// The day every library build treats as today, so no test depends on the clock.
 pub fn today() -> NaiveDate {
@@ -85,6 +90,16 @@ impl SiteTest {
         std::fs::write(path, text).unwrap();
     }
 
+    /// Writes a file in one step (a new file renamed over the old), as editors often do, so
+    /// that a watching `serve` never sees it half-written.
+    pub fn save(&self, rel: &str, text: &str) {
+        let path = self.root().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let tmp = self.root().join(".save.tmp");
+        std::fs::write(&tmp, text).unwrap();
+        std::fs::rename(&tmp, &path).unwrap();
+    }
+
     /// The site folder.
     pub fn root(&self) -> &Path {
         &self.opts.root
@@ -109,20 +124,18 @@ impl SiteTest {
         bulletin::build(&self.opts)
     }
 
-    /// Runs the real binary with `--root <site>` followed by `args`.
+    /// Runs the real binary with `--root <site>` followed by `args`, in the site folder.
     pub fn run(&self, args: &[&str]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_bulletin"))
-            .arg("--root")
-            .arg(self.root())
-            .args(args)
-            .current_dir(self.root())
-            .output()
-            .unwrap();
-        Run {
-            status: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(out.stdout).unwrap(),
-            stderr: String::from_utf8(out.stderr).unwrap(),
-        }
+        let mut cmd = self.command();
+        cmd.args(args);
+        Run::of(&mut cmd)
+    }
+
+    /// The real binary with `--root <site>`, in the site folder, ready for more arguments.
+    pub fn command(&self) -> Command {
+        let mut cmd = bulletin_command();
+        cmd.arg("--root").arg(self.root()).current_dir(self.root());
+        cmd
     }
 
     /// The output file a site path names: `/x/` → `x/index.html`, `/x.xml` → `x.xml`.
@@ -336,7 +349,27 @@ pub struct Diag {
     pub hint: Option<String>,
 }
 
+/// The real `bulletin` binary, built by cargo for this test run.
+pub fn bulletin_command() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_bulletin"))
+}
+
+/// Runs the real binary with exactly `args` (no `--root`), in the current folder.
+pub fn run_bulletin(args: &[&str]) -> Run {
+    Run::of(bulletin_command().args(args))
+}
+
 impl Run {
+    /// Runs `cmd` to its end and collects what it did.
+    pub fn of(cmd: &mut Command) -> Run {
+        let out = cmd.output().unwrap();
+        Run {
+            status: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+        }
+    }
+
     /// Panics unless the exit status is `code`, showing the output.
     pub fn expect_status(&self, code: i32) -> &Run {
         assert_eq!(

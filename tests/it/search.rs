@@ -7,19 +7,17 @@
 //!   contain them;
 //! - Latin and number tokens, title-over-body ranking, escaping, on small inline sites;
 //! - `tests/js/vectors.json` against the Rust tokenizer (node checks the JS one against it);
-//! - `node --test tests/js/` when node is installed, with the JS engine run over the indexes
-//!   built here and compared with the Rust results.
+//! - `node --test tests/js/`, with the JS engine run over the indexes built here and compared
+//!   with the Rust results. Without node the test says loudly that it did not run, and fails
+//!   when `CI` is set (`.ci/run` sets it, and runs `node --test tests/js/` itself too).
 //!
-//! Independent of the `it` suite's harness: sites are written under `CARGO_TARGET_TMPDIR`.
+//! Sites are written under `CARGO_TARGET_TMPDIR`, so that the example and the corpus are
+//! built once for every test of the module. The timing of a large index is a benchmark:
+//! `benches/search_index.rs`.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::cast_possible_truncation,
-    reason = "tests fail by panicking, with the message saying why; index sizes are small"
-)]
+#![allow(clippy::cast_possible_truncation, reason = "index sizes are small")]
 
+use crate::harness::{copy_dir, repo_root, today};
 use bulletin::render::search::{self, Filters};
 use bulletin::site::Site;
 use bulletin::Options;
@@ -29,10 +27,6 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
-
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// A fresh folder for a site under the target's temporary folder.
 fn site_dir(name: &str) -> PathBuf {
@@ -46,21 +40,8 @@ fn site_dir(name: &str) -> PathBuf {
 
 fn options(root: &Path) -> Options {
     Options {
-        today: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        today: today(),
         ..Options::new(root)
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
     }
 }
 
@@ -765,7 +746,18 @@ fn node_tests_pass_and_the_js_engine_agrees_with_rust() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !node_ok {
-        println!("note: node is not on PATH; skipping `node --test tests/js/`");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "node is not on PATH, and CI is set: the JavaScript tests (tests/js/) must run in CI"
+        );
+        // Straight to stderr, past the test harness's capture (which takes only the print
+        // macros), so that a passing `cargo test` still says it.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "\nWARNING: node is not on PATH: the JavaScript tests (tests/js/) DID NOT RUN. \
+             Install Node.js 20 or newer and run `cargo test --test it search::` again.\n"
+        );
         return;
     }
     let mut cases = Vec::new();
@@ -829,160 +821,4 @@ fn node_tests_pass_and_the_js_engine_agrees_with_rust() {
         stdout.contains("# skipped 0"),
         "the engine tests should have run:\n{stdout}"
     );
-}
-
-// ---------------------------------------------------------------- measurements
-
-/// Time, files and first-query downloads of the index of a large site:
-/// `BULLETIN_SEARCH_BENCH=target/bench-corpus/10000/site cargo test --release --test search -- --ignored --nocapture`
-/// (the corpus of `scripts/bench.sh 10000`, or `python3 bench/gen_corpus.py --articles 10000 --out DIR`);
-/// `BULLETIN_SEARCH_BENCH_RUNS` timed builds (7) after one warm-up.
-#[test]
-#[ignore = "needs a generated corpus in BULLETIN_SEARCH_BENCH"]
-fn measure_a_large_site() {
-    let Ok(root) = std::env::var("BULLETIN_SEARCH_BENCH") else {
-        println!("set BULLETIN_SEARCH_BENCH to a site folder");
-        return;
-    };
-    let runs: usize = std::env::var("BULLETIN_SEARCH_BENCH_RUNS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(7);
-    let site = bulletin::load(&options(Path::new(&root))).unwrap().site;
-    let mut files = search::files(&site);
-    let (mut cpu, mut wall) = (Vec::new(), Vec::new());
-    for _ in 0..runs.max(1) {
-        let (t, c) = (std::time::Instant::now(), cpu_seconds());
-        let again = search::files(&site);
-        wall.push(t.elapsed().as_secs_f64());
-        cpu.push(cpu_seconds() - c);
-        assert!(again == files, "two builds of the index differ");
-        files = again;
-    }
-    let mean = cpu.iter().sum::<f64>() / cpu.len() as f64;
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        (v[v.len() / 2], v[0])
-    };
-    let ((cpu_median, cpu_min), (wall_median, _)) = (median(&mut cpu), median(&mut wall));
-    println!(
-        "items: {}; rayon threads: {}",
-        site.entries.len(),
-        rayon::current_num_threads()
-    );
-    println!(
-        "search::files CPU (user+sys, all threads, 10 ms ticks): {mean:.3} s mean of {} builds \
-         (median {cpu_median:.2}, best {cpu_min:.2}); wall {wall_median:.3} s median",
-        cpu.len()
-    );
-    let kind = |p: &str| -> &str {
-        if p.starts_with("search/index/") {
-            "index shards"
-        } else if p.ends_with(".offsets.json") {
-            "docs offsets"
-        } else if p.starts_with("search/docs/") {
-            "docs packs"
-        } else {
-            "meta"
-        }
-    };
-    let mut kinds: std::collections::BTreeMap<&str, (usize, usize, usize)> = Default::default();
-    for (p, b) in &files {
-        let k = kinds.entry(kind(p)).or_default();
-        *k = (k.0 + 1, k.1 + b.len(), k.2.max(b.len()));
-    }
-    for (k, (n, bytes, largest)) in &kinds {
-        println!("  {k}: {n} files, {bytes} bytes (largest {largest})");
-    }
-    let total: usize = files.iter().map(|(_, b)| b.len()).sum();
-    println!("files: {}, {total} bytes", files.len());
-
-    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("search/bench");
-    if out.exists() {
-        std::fs::remove_dir_all(&out).unwrap();
-    }
-    let (t, c) = (std::time::Instant::now(), cpu_seconds());
-    {
-        use rayon::prelude::*;
-        files.par_iter().for_each(|(path, bytes)| {
-            let p = out.join(path);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, bytes).unwrap();
-        });
-    }
-    println!(
-        "writing them: {:.3} s wall, {:.3} s CPU",
-        t.elapsed().as_secs_f64(),
-        cpu_seconds() - c
-    );
-
-    // What the script downloads for a first page: meta.json, the shard of each term, and for
-    // each document shown its pack's offsets and its byte range (phrase checks that fail fetch
-    // a few more documents, not counted).
-    let dir = out.join("search");
-    let len = |rel: &str| std::fs::metadata(dir.join(rel)).unwrap().len() as usize;
-    let meta: Value = serde_json::from_slice(&std::fs::read(dir.join("meta.json")).unwrap()).unwrap();
-    let (shards, per_file) = (
-        meta["shards"].as_u64().unwrap() as usize,
-        meta["per_file"].as_u64().unwrap() as u32,
-    );
-    let meta_bytes = len("meta.json");
-    let mut worst = 0;
-    for q in [
-        "劳模",
-        "工会",
-        "骑手",
-        "外卖骑手",
-        "技能培训",
-        "疗休养",
-        "职工书屋",
-        "碑林区",
-        "劳",
-    ] {
-        let t = std::time::Instant::now();
-        let hits = search::search(&dir, q, &Filters::default()).unwrap();
-        let took = t.elapsed().as_secs_f64();
-        let terms: BTreeSet<usize> = search::parse_query(q)
-            .iter()
-            .flat_map(|p| p.terms.iter().map(|t| search::shard_of(t, shards)))
-            .collect();
-        let shard_bytes: usize = terms.iter().map(|k| len(&format!("index/{k}.json"))).sum();
-        let page = &hits[..hits.len().min(search::PAGE)];
-        let packs: BTreeSet<u32> = page.iter().map(|h| h.id / per_file).collect();
-        let offsets_bytes: usize = packs.iter().map(|b| len(&format!("docs/{b}.offsets.json"))).sum();
-        let doc_bytes: usize = page
-            .iter()
-            .map(|h| {
-                let (b, i) = ((h.id / per_file) as usize, (h.id % per_file) as usize);
-                let at: Vec<usize> =
-                    serde_json::from_slice(&std::fs::read(dir.join(format!("docs/{b}.offsets.json"))).unwrap())
-                        .unwrap();
-                at[i + 1] - 1 - at[i]
-            })
-            .sum();
-        let sum = meta_bytes + shard_bytes + offsets_bytes + doc_bytes;
-        worst = worst.max(sum);
-        println!(
-            "{q}: {} results; first page: meta {meta_bytes} + {} shard(s) {shard_bytes} + {} offsets {offsets_bytes} + {} documents {doc_bytes} = {:.1} KB (Rust query of all results {took:.3} s)",
-            hits.len(),
-            terms.len(),
-            packs.len(),
-            page.len(),
-            sum as f64 / 1000.0
-        );
-    }
-    println!("largest first page: {:.1} KB", worst as f64 / 1000.0);
-}
-
-/// CPU time of this process so far (user + system, every thread), in seconds, from /proc
-/// (clock ticks of 10 ms); 0 elsewhere.
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
-    // After the command: state is field 3, utime 14 and stime 15 (1-based over the whole line).
-    let ticks: f64 = [11, 12]
-        .iter()
-        .filter_map(|&i| fields.get(i)?.parse::<f64>().ok())
-        .sum();
-    ticks / 100.0
 }

@@ -1,8 +1,7 @@
 //! Benchmark of incremental rebuilds (issues #4 and #6), run by `scripts/bench.sh`:
 //!
 //! ```sh
-//! BULLETIN_BENCH_SITE=target/bench-corpus/10000/site \
-//!     cargo test --release --test bench_incremental -- --ignored --nocapture
+//! BULLETIN_BENCH_SITE=target/bench-corpus/10000/site cargo bench --bench incremental
 //! ```
 //!
 //! It copies the site to a temporary folder, then (1) through the library, times rebuilding
@@ -10,7 +9,8 @@
 //! index, open data) afterwards; (2) through `bulletin serve`, times from saving a file to the
 //! reload event reaching an open page (the watcher's debounce included), and checks that the
 //! page then served has the edit. Timings are printed, never asserted: they belong here, not
-//! in `cargo test`.
+//! in `cargo test`. The site copy and the HTTP and event-stream clients are the test suite's
+//! (`tests/it/harness/`).
 
 #![allow(
     clippy::unwrap_used,
@@ -19,11 +19,15 @@
     reason = "a benchmark fails loudly on any unexpected error"
 )]
 
+#[path = "../tests/it/harness/mod.rs"]
+#[allow(dead_code, reason = "the benchmark uses a few of the test harness's helpers")]
+mod harness;
+
 use bulletin::serve::rebuild::{Changes, Rebuilder};
-use bulletin::serve::{ServeOptions, Server, EVENTS_PATH};
+use bulletin::serve::{ServeOptions, Server};
 use bulletin::Options;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use harness::http::{get, Events};
+use harness::{copy_dir, SiteTest};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -33,18 +37,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const RUNS: usize = 9;
 
-fn copy_tree(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let rel = e.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else if e.file_type().is_file() {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
+/// How long one save may take to reach the event stream (a large site, a slow machine).
+const RELOAD_LIMIT: Duration = Duration::from_secs(60);
 
 /// The item files, sorted.
 fn items(root: &Path) -> Vec<PathBuf> {
@@ -171,29 +165,6 @@ fn library(root: &Path, files: &[PathBuf]) {
     }
 }
 
-/// Opens the reload event stream and reads past its header.
-fn events(addr: std::net::SocketAddr) -> BufReader<TcpStream> {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    write!(s, "GET {EVENTS_PATH} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
-    let mut r = BufReader::new(s);
-    let mut line = String::new();
-    while !line.starts_with("retry:") {
-        line.clear();
-        r.read_line(&mut line).unwrap();
-    }
-    r
-}
-
-fn get(addr: std::net::SocketAddr, path: &str) -> String {
-    let mut s = TcpStream::connect(addr).unwrap();
-    // HTTP/1.0: no chunked framing, whose size lines could split the text looked for.
-    write!(s, "GET {path} HTTP/1.0\r\nHost: x\r\n\r\n").unwrap();
-    let mut out = Vec::new();
-    s.read_to_end(&mut out).unwrap();
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 fn serve(root: &Path, files: &[PathBuf]) {
     // Each item's URL, from a full load.
     let loaded = bulletin::load(&Options::new(root.to_path_buf())).unwrap();
@@ -213,7 +184,7 @@ fn serve(root: &Path, files: &[PathBuf]) {
     let mut times = Vec::new();
     for k in 0..RUNS {
         let path = &files[(files.len() - 1) * k / (RUNS - 1).max(1)];
-        let mut stream = events(addr);
+        let mut events = Events::connect_within(addr, server.generation(), RELOAD_LIMIT);
         // Saved as editors do: a new file renamed over the old.
         let mut text = std::fs::read_to_string(path).unwrap();
         let marker = format!("服务模式第{k}次修改");
@@ -222,18 +193,14 @@ fn serve(root: &Path, files: &[PathBuf]) {
         std::fs::write(&tmp, text).unwrap();
         let t = Instant::now();
         std::fs::rename(&tmp, path).unwrap();
-        let mut line = String::new();
-        while !line.starts_with("event: reload") {
-            line.clear();
-            stream.read_line(&mut line).unwrap();
-        }
+        events.reload();
         times.push(t.elapsed());
         let page = format!("{base}{}", urls[path]);
-        let got = get(addr, &page);
+        let got = get(addr, &page).body;
         assert!(
             got.contains(&marker),
             "the page {page} lacks the edit: {}",
-            &got[..got.len().min(300)]
+            got.chars().take(300).collect::<String>()
         );
         // Let the deferred files finish before the next edit.
         std::thread::sleep(Duration::from_millis(1500));
@@ -247,17 +214,20 @@ fn serve(root: &Path, files: &[PathBuf]) {
     server.stop();
 }
 
-#[test]
-#[ignore = "a benchmark: set BULLETIN_BENCH_SITE and run with --ignored --nocapture"]
-fn incremental_rebuild() {
+fn main() {
     let Ok(site) = std::env::var("BULLETIN_BENCH_SITE") else {
-        panic!("set BULLETIN_BENCH_SITE to a site folder (scripts/bench.sh does)");
+        eprintln!("set BULLETIN_BENCH_SITE to a site folder (scripts/bench.sh does), e.g.");
+        eprintln!("  BULLETIN_BENCH_SITE=target/bench-corpus/10000/site cargo bench --bench incremental");
+        std::process::exit(2);
     };
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().canonicalize().unwrap();
-    copy_tree(Path::new(&site), &root);
-    let files = items(&root);
+    // A temporary copy: the edits never touch the corpus. The clock is the real one, as for
+    // `bulletin serve`.
+    let mut copy = SiteTest::empty();
+    copy.opts = Options::new(copy.root().to_path_buf());
+    copy_dir(Path::new(&site), copy.root());
+    let root = copy.root();
+    let files = items(root);
     println!("site: {site}, {} items", files.len());
-    library(&root, &files);
-    serve(&root, &files);
+    library(root, &files);
+    serve(root, &files);
 }

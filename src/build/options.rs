@@ -1,0 +1,51 @@
+//! What a build, check or serve is asked to do, and where its site and output are.
+
+use crate::content::config::Config;
+use crate::output;
+use std::path::{Path, PathBuf};
+
+/// What a build or check is asked to do.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The site folder (holding site.yaml).
+    pub root: PathBuf,
+    /// Overrides `output_dir`.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url`.
+    pub base_url: Option<String>,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Include items dated after today.
+    pub future: bool,
+    /// The day that counts as today (tests pin it).
+    pub today: chrono::NaiveDate,
+}
+
+impl Options {
+    /// Defaults for the site at `root`, today being the local date.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Options {
+            root: root.into(),
+            output: None,
+            base_url: None,
+            drafts: false,
+            future: false,
+            today: chrono::Local::now().date_naive(),
+        }
+    }
+}
+
+/// The output folder for these options and config.
+pub fn output_dir(opts: &Options, config: &Config) -> PathBuf {
+    output::resolve(&opts.root, &configured_output(opts, config))
+}
+
+/// The output folder as given: `--output`, else site.yaml's `output_dir`.
+pub(crate) fn configured_output(opts: &Options, config: &Config) -> PathBuf {
+    opts.output.clone().unwrap_or_else(|| config.output_dir.clone())
+}
+
+/// The site root from a `--root` argument: the folder itself, made absolute.
+pub fn root_from(arg: &Path) -> PathBuf {
+    arg.canonicalize().unwrap_or_else(|_| arg.to_path_buf())
+}

@@ -1,0 +1,247 @@
+//! The steps of a build, one method each, in the order they run: configure, discover, read
+//! and parse, locate lead images, assemble, check, load the theme, make the images, render
+//! into a sink. `build` and `check` run them once over everything; serve's rebuilder runs the
+//! same steps with a cache (it reads again only the files that changed, keeps the items it
+//! read before, reuses the last site's bodies and views, renders only the pages that changed).
+//!
+//! Every call into content/, site/, output/images and render/ that a command makes goes
+//! through here, so that a change to one of them is followed in one place.
+
+use super::options::{configured_output, Options};
+use crate::base::diagnostic::{Diagnostic, Diagnostics};
+use crate::base::Timings;
+use crate::content::config::{self, Config};
+use crate::content::image::LeadImage;
+use crate::content::item::{self, Item};
+use crate::content::source::{self, SourceFile};
+use crate::output::{self, images, Sink};
+use crate::render::theme::{self, Theme};
+use crate::render::{self, Planned, ViewCache};
+use crate::site::checks::{conflicts, traceability};
+use crate::site::{Input, Selection, Site};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A site loaded and checked, with the warnings met on the way.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The assembled site.
+    pub site: Site,
+    /// Warnings (the load had no errors).
+    pub warnings: Diagnostics,
+}
+
+/// What a content file parsed to: its item, or every problem found in it.
+pub(crate) type Parsed = Result<item::Parsed, Vec<Diagnostic>>;
+
+/// The items the assemble step starts from.
+pub(crate) enum Items<'a> {
+    /// Items just read (a build or a check).
+    Read(Vec<Input>),
+    /// Items kept between rebuilds, with the last site: the rendered bodies of its entries
+    /// whose source and links are unchanged are taken instead of rendered again.
+    Kept(Vec<Input>, Option<&'a Site>),
+}
+
+/// The steps of a build for one set of [`Options`]; see the module documentation.
+#[derive(Clone, Debug)]
+pub(crate) struct Pipeline {
+    opts: Options,
+    /// A one-shot build: each item's Markdown is freed once rendered, its sources once checked.
+    release: bool,
+}
+
+impl Pipeline {
+    /// The steps for a check, a load or serve: the site stays whole.
+    pub(crate) fn new(opts: Options) -> Pipeline {
+        Pipeline { opts, release: false }
+    }
+
+    /// The steps for a one-shot build, which frees what it no longer needs as it goes.
+    pub(crate) fn one_shot(opts: Options) -> Pipeline {
+        Pipeline { opts, release: true }
+    }
+
+    /// The options the steps run with.
+    pub(crate) fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    /// Reads, validates and assembles the whole site, collecting every problem: the steps up
+    /// to the checks, over every content file.
+    pub(crate) fn load(&self, t: &mut Timings) -> Result<Loaded, Diagnostics> {
+        let config = self.configure()?;
+        t.lap("config");
+        let mut diags = Diagnostics::new();
+        let paths = self.discover(&mut diags);
+        t.lap("discover");
+        let (parsed, read_diags) = self.read(&config, &paths, item::source_hash);
+        diags.extend(read_diags);
+        let mut items = Vec::with_capacity(parsed.len());
+        for (hash, p) in parsed {
+            match p {
+                Ok(p) => items.push((hash, p)),
+                Err(ds) => diags.extend(ds),
+            }
+        }
+        t.lap("read, parse");
+        let leads = {
+            let located: Vec<(&Item, &str)> = items.iter().map(|(_, p)| (&p.item, &*p.text.front)).collect();
+            self.locate_images(&located, &mut diags)
+        };
+        let items: Vec<Input> = items
+            .into_iter()
+            .zip(leads)
+            .map(|((hash, p), lead)| Input {
+                item: Arc::new(p.item),
+                text: p.text,
+                lead: lead.map(Arc::new),
+                hash,
+            })
+            .collect();
+        if diags.has_errors() {
+            diags.sort();
+            return Err(diags);
+        }
+        let mut site = self.assemble(config, Items::Read(items))?;
+        t.lap("markdown, stats");
+        self.check_site(&site, &mut diags);
+        diags.sort();
+        t.lap("figure checks");
+        if self.release {
+            site.release_sources();
+        }
+        Ok(Loaded { site, warnings: diags })
+    }
+
+    /// Loads site.yaml and applies the options that override it (`--base-url`).
+    pub(crate) fn configure(&self) -> Result<Config, Diagnostics> {
+        let mut config = config::load(&self.opts.root)?;
+        if let Some(url) = &self.opts.base_url {
+            let url = if url.ends_with('/') {
+                url.clone()
+            } else {
+                format!("{url}/")
+            };
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(
+                    Diagnostic::file_error("--base-url", format!("`{url}` is not an absolute http(s) URL")).into(),
+                );
+            }
+            config.base_url = url;
+        }
+        Ok(config)
+    }
+
+    /// Lists the content files (absolute paths, sorted); problems met on the way go to `diags`.
+    pub(crate) fn discover(&self, diags: &mut Diagnostics) -> Vec<PathBuf> {
+        let (paths, found) = source::discover(&self.opts.root);
+        diags.extend(found);
+        paths
+    }
+
+    /// Reads and parses `paths` in parallel, each text dropped once parsed. `with` makes what
+    /// the caller keeps of each file beside its item (serve: its path and date). Returns the
+    /// parsed files in order, and the files that could not be read.
+    pub(crate) fn read<X: Send>(
+        &self,
+        config: &Config,
+        paths: &[PathBuf],
+        with: impl Fn(&SourceFile) -> X + Sync,
+    ) -> (Vec<(X, Parsed)>, Diagnostics) {
+        source::read_each(&self.opts.root, paths, |f| (with(&f), item::parse(&f, config)))
+    }
+
+    /// Finds the items' local lead images: their sizes, hashes and planned variants. A missing
+    /// or broken image is an error in `diags`.
+    pub(crate) fn locate_images(&self, items: &[(&Item, &str)], diags: &mut Diagnostics) -> Vec<Option<LeadImage>> {
+        images::locate(&self.opts.root, items, diags)
+    }
+
+    /// Assembles the site (Markdown, groups, statistics); errors come sorted.
+    pub(crate) fn assemble(&self, config: Config, items: Items<'_>) -> Result<Site, Diagnostics> {
+        let sel = Selection {
+            drafts: self.opts.drafts,
+            future: self.opts.future,
+            today: self.opts.today,
+        };
+        let site = match items {
+            Items::Read(items) => Site::assemble(config, items, sel),
+            Items::Kept(items, previous) => {
+                let previous = previous.map(Site::reusable).unwrap_or_default();
+                Site::assemble_reusing(config, items, sel, &previous)
+            }
+        };
+        site.map_err(|mut d| {
+            d.sort();
+            d
+        })
+    }
+
+    /// The whole-site checks: figure traceability, conflicting figures, lead-image warnings.
+    pub(crate) fn check_site(&self, site: &Site, diags: &mut Diagnostics) {
+        diags.extend(traceability(site));
+        diags.extend(conflicts(site));
+        diags.extend(images::warnings(&site.entries));
+    }
+
+    /// The output folder as given (`--output`, else `output_dir`), refused when writing there
+    /// could harm the site.
+    pub(crate) fn output(&self, config: &Config) -> Result<PathBuf, Diagnostics> {
+        let out = configured_output(&self.opts, config);
+        output::check_output_dir(&self.opts.root, &out)?;
+        Ok(out)
+    }
+
+    /// Compiles the templates (site's over theme's) and lists the static files.
+    pub(crate) fn theme(&self, config: &Config) -> Result<Theme, Diagnostics> {
+        theme::load(&self.opts.root, config)
+    }
+
+    /// The lead-image files the site shows: variants to make, originals to copy.
+    pub(crate) fn image_jobs<'s>(&self, site: &'s Site) -> Vec<images::Job<'s>> {
+        images::jobs(&site.entries)
+    }
+
+    /// Writes the jobs' image files into `sink`, from the image cache where it has them.
+    pub(crate) fn make_images(
+        &self,
+        jobs: &[images::Job<'_>],
+        sink: &dyn Sink,
+    ) -> Result<images::Produced, Diagnostics> {
+        images::produce(jobs, &images::Cache::new(&self.opts.root), sink)
+    }
+
+    /// Checks that every job's image can be made (decoding those the cache lacks); writes nothing.
+    pub(crate) fn verify_images(&self, jobs: &[images::Job<'_>]) -> Result<(), Diagnostics> {
+        images::verify(jobs, &self.opts.root)
+    }
+
+    /// Renders every page into `sink`; returns the number of files written. A one-shot build
+    /// frees each body once its page is written.
+    pub(crate) fn render(&self, site: &mut Site, theme: &Theme, sink: &dyn Sink) -> Result<usize, Diagnostics> {
+        if self.release {
+            render::render_site_releasing(site, theme, sink)
+        } else {
+            render::render_site(site, theme, sink)
+        }
+    }
+
+    /// Every page (and feed, and set of files) of the site, with the fingerprint of what it shows.
+    pub(crate) fn plan(&self, site: &Site) -> Vec<Planned> {
+        render::plan(site)
+    }
+
+    /// Renders the `chosen` pages into `sink`, reusing (and refreshing) the views in `views`;
+    /// returns each page's key and the paths it wrote.
+    pub(crate) fn render_planned(
+        &self,
+        site: &Site,
+        theme: &Theme,
+        sink: &dyn Sink,
+        chosen: &[&Planned],
+        views: &mut ViewCache,
+    ) -> Result<Vec<(String, Vec<String>)>, Diagnostics> {
+        render::render_planned(site, theme, sink, chosen, views)
+    }
+}

@@ -1,0 +1,40 @@
+//! A news item's page (item.html): the item in full, with its body, figures and structured
+//! data, and links to its neighbours in its bulletin.
+
+use crate::base::diagnostic::Diagnostic;
+use crate::output::Sink;
+use crate::render::context::ItemPage;
+use crate::render::renderer::Renderer;
+use crate::render::view::{LinkView, PageKind};
+use crate::site::urls;
+
+/// The page of entry `i`.
+pub(crate) fn page(r: &Renderer, i: usize, sink: &dyn Sink) -> Result<usize, Diagnostic> {
+    let site = r.site;
+    let e = &site.entries[i];
+    let item = r.item_view(e, Some(r.body_html(i)));
+    let (prev, next) = r.neighbours(i);
+    let mut crumbs = vec![r.home_crumb()];
+    crumbs.push(LinkView {
+        label: e.item.region.province.short.clone(),
+        url: site.urls.link(&urls::region(&e.item.region.province.slug)),
+    });
+    let mut meta = r.meta(
+        PageKind::Item,
+        e.item.headline.title.clone(),
+        e.summary.clone(),
+        &e.path,
+        None,
+        crumbs,
+    );
+    meta.image = item.image.as_ref().map(|i| r.absolute_url(&i.src));
+    meta.published = Some(item.datetime.clone());
+    meta.modified = item.updated_datetime.clone();
+    meta.jsonld = Some(crate::render::seo::news_article(site, e, meta.image.as_deref()));
+    let body = ItemPage {
+        item: &item,
+        prev,
+        next,
+    };
+    r.page("item.html", &e.path, meta, body, sink)
+}

@@ -1,0 +1,453 @@
+//! The plan of a render: every file the site is made of ([`Job`], the contract's URL table),
+//! each job's key (its first output path) and the fingerprint of everything it shows, so that
+//! serve renders again only the pages whose fingerprint changed; and the [`ViewCache`] of
+//! entry views kept between such renders.
+
+use crate::render::view::{CardView, ItemView};
+use crate::site::urls;
+use crate::site::{Entry, Site};
+use rayon::prelude::*;
+
+/// Items per feed.
+pub(crate) const FEED_ITEMS: usize = 20;
+
+/// One file to produce.
+#[derive(Clone, Debug)]
+pub(crate) enum Job {
+    Item(usize),
+    Home(usize),
+    Regions,
+    Region(usize, usize),
+    Topics,
+    Topic(usize, usize),
+    Bulletins,
+    Bulletin(usize),
+    Archives,
+    Archive(usize),
+    Stats,
+    NotFound,
+    Feed(FeedOf),
+    Sitemap,
+    NewsSitemap,
+    Corrections,
+    Robots,
+    StatsData,
+    Search,
+    SearchIndex,
+}
+
+/// Whose feed a [`Job::Feed`] is.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum FeedOf {
+    Site,
+    Region(usize),
+    Topic(usize),
+}
+
+/// How many pages a list of `n` items takes (one at least, for an empty list).
+pub(crate) fn pages(n: usize, per_page: usize) -> usize {
+    n.div_ceil(per_page.max(1)).max(1)
+}
+
+/// Every job of `site`, in the order they are best started.
+pub(crate) fn jobs(site: &Site) -> Vec<Job> {
+    let per = site.config.per_page;
+    // The long single jobs come first: left for last, one of them would run alone on one core
+    // while the others sit idle.
+    let mut jobs = vec![
+        Job::SearchIndex,
+        Job::Stats,
+        Job::StatsData,
+        Job::Feed(FeedOf::Site),
+        Job::Sitemap,
+        Job::NewsSitemap,
+        Job::Search,
+        Job::NotFound,
+        Job::Corrections,
+        Job::Robots,
+    ];
+    jobs.extend((0..site.entries.len()).map(Job::Item));
+    jobs.extend((1..=pages(site.entries.len(), per)).map(Job::Home));
+    jobs.push(Job::Regions);
+    for (i, p) in site.provinces.iter().enumerate() {
+        jobs.extend((1..=pages(p.entries.len(), per)).map(|n| Job::Region(i, n)));
+        jobs.push(Job::Feed(FeedOf::Region(i)));
+    }
+    jobs.push(Job::Topics);
+    for (i, t) in site.topics.iter().enumerate() {
+        jobs.extend((1..=pages(t.entries.len(), per)).map(|n| Job::Topic(i, n)));
+        jobs.push(Job::Feed(FeedOf::Topic(i)));
+    }
+    jobs.push(Job::Bulletins);
+    jobs.extend((0..site.bulletins.len()).map(Job::Bulletin));
+    jobs.push(Job::Archives);
+    jobs.extend((0..site.months.len()).map(Job::Archive));
+    jobs
+}
+
+/// One page or file set of the site with a fingerprint of everything it shows: a page whose
+/// fingerprint did not change since the last render need not be rendered again (serve).
+#[derive(Clone, Debug)]
+pub struct Planned {
+    pub(crate) job: Job,
+    pub(crate) key: String,
+    fingerprint: u64,
+}
+
+impl Planned {
+    /// Names the job: its (first) output path.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// Everything the job's output depends on, hashed (the theme and site.yaml aside).
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
+    /// Whether the job is costly and read only by some pages (the search index, the open data
+    /// files), so that serve may make it after reloading the browser.
+    pub fn deferrable(&self) -> bool {
+        matches!(self.job, Job::SearchIndex | Job::StatsData)
+    }
+}
+
+/// Every job of `site`, with its key and fingerprint.
+pub fn plan(site: &Site) -> Vec<Planned> {
+    let prints = Prints::of(site);
+    jobs(site)
+        .into_par_iter()
+        .map(|job| Planned {
+            key: key(site, &job),
+            fingerprint: prints.job(site, &job),
+            job,
+        })
+        .collect()
+}
+
+/// The list form and card of entries of an earlier render, by entry fingerprint. Valid only
+/// for the same theme and site.yaml.
+#[derive(Debug, Default)]
+pub struct ViewCache {
+    pub(crate) views: crate::base::FastMap<u64, (ItemView, CardView)>,
+}
+
+/// A job's key: its first output path.
+pub(crate) fn key(site: &Site, job: &Job) -> String {
+    let u = |first: String, n: usize| urls::page(&first, n);
+    match *job {
+        Job::Item(i) => site.entries[i].path.clone(),
+        Job::Home(n) => u(String::new(), n),
+        Job::Regions => urls::REGIONS.into(),
+        Job::Region(i, n) => u(urls::region(&site.provinces[i].province.slug), n),
+        Job::Topics => urls::TOPICS.into(),
+        Job::Topic(i, n) => u(urls::topic(&site.topics[i].topic.slug), n),
+        Job::Bulletins => urls::BULLETINS.into(),
+        Job::Bulletin(i) => urls::bulletin(site.bulletins[i].date),
+        Job::Archives => urls::ARCHIVE.into(),
+        Job::Archive(i) => urls::archive(site.months[i].month.0, site.months[i].month.1),
+        Job::Stats => urls::STATS.into(),
+        Job::NotFound => "404.html".into(),
+        Job::Feed(FeedOf::Site) => urls::FEED.into(),
+        Job::Feed(FeedOf::Region(i)) => urls::feed_of(&urls::region(&site.provinces[i].province.slug)),
+        Job::Feed(FeedOf::Topic(i)) => urls::feed_of(&urls::topic(&site.topics[i].topic.slug)),
+        Job::Sitemap => "sitemap.xml".into(),
+        Job::NewsSitemap => urls::NEWS_SITEMAP.into(),
+        Job::Corrections => urls::CORRECTIONS.into(),
+        Job::Robots => "robots.txt".into(),
+        Job::StatsData => "stats/stats.json".into(),
+        Job::Search => urls::SEARCH.into(),
+        Job::SearchIndex => format!("{}meta.json", crate::render::search::DIR),
+    }
+}
+
+/// Fingerprints shared by many jobs, computed once per plan.
+struct Prints {
+    /// The statistics and what they are computed from.
+    stats: u64,
+    /// Per province group, what the statistics on its first page are computed from: the
+    /// bulletins and today, and each figure counted for it with its item's statistics
+    /// fingerprint. An item's edit re-renders the pages of the provinces it counts for, not
+    /// all of them.
+    province_stats: Vec<u64>,
+    /// Per topic group, the same for the figures of its items.
+    topic_stats: Vec<u64>,
+    /// The overall total of each metric (the home pages' side box).
+    totals: u64,
+    /// How many items each province and topic has (the home, index and search pages).
+    counts: u64,
+    /// The bulletins and their sizes.
+    bulletins: u64,
+    /// The months and their sizes.
+    months: u64,
+    /// Every entry, for the search index.
+    all: u64,
+    /// Every page and its date, for the sitemap.
+    sitemap: u64,
+    /// Every entry's index, in order: the home pages' list.
+    every: Vec<usize>,
+}
+
+/// [`Prints::province_stats`] and [`Prints::topic_stats`]: one pass over the contributions,
+/// each hashed into the province it counts for and the topics of its item, as the first pages'
+/// `subject_stats` filter them.
+fn subject_prints(site: &Site, bulletins: u64) -> (Vec<u64>, Vec<u64>) {
+    use std::hash::{Hash, Hasher};
+    let start = || {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        (bulletins, site.today).hash(&mut h);
+        h
+    };
+    let mut provinces: Vec<_> = site.provinces.iter().map(|_| start()).collect();
+    let mut topics: Vec<_> = site.topics.iter().map(|_| start()).collect();
+    let province_at = positions(site.provinces.iter().map(|g| g.province.slug.as_str()));
+    let topic_at = positions(site.topics.iter().map(|g| g.topic.slug.as_str()));
+    for ms in &site.stats.metrics {
+        for c in &ms.contributions {
+            let Some(e) = site.entries.get(c.item) else { continue };
+            let print = (ms.metric.key.as_str(), c.figure, e.stats_fingerprint);
+            if let Some(&p) = province_at.get(c.province.slug.as_str()) {
+                print.hash(&mut provinces[p]);
+            }
+            for t in &e.item.topics {
+                if let Some(&i) = topic_at.get(t.slug.as_str()) {
+                    print.hash(&mut topics[i]);
+                }
+            }
+        }
+    }
+    let done = |hs: Vec<xxhash_rust::xxh3::Xxh3>| hs.iter().map(Hasher::finish).collect();
+    (done(provinces), done(topics))
+}
+
+/// Each slug's position in its list.
+fn positions<'a>(slugs: impl Iterator<Item = &'a str>) -> crate::base::FastMap<&'a str, usize> {
+    slugs.enumerate().map(|(i, s)| (s, i)).collect()
+}
+
+/// Hashes what `f` feeds it.
+fn hash_of(f: impl FnOnce(&mut xxhash_rust::xxh3::Xxh3)) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    f(&mut h);
+    std::hash::Hasher::finish(&h)
+}
+
+impl Prints {
+    fn of(site: &Site) -> Prints {
+        use std::hash::Hash;
+        let bulletins = hash_of(|h| {
+            for b in &site.bulletins {
+                (b.date, b.entries.len()).hash(h);
+            }
+        });
+        let months = hash_of(|h| {
+            for m in &site.months {
+                (m.month, m.entries.len()).hash(h);
+            }
+        });
+        let counts = hash_of(|h| {
+            for g in &site.provinces {
+                (g.province.slug.as_str(), g.entries.len(), g.reported.len()).hash(h);
+            }
+            for g in &site.topics {
+                (g.topic.slug.as_str(), g.topic.name.as_str(), g.entries.len()).hash(h);
+            }
+        });
+        let stats = hash_of(|h| {
+            (bulletins, site.today).hash(h);
+            for e in site.entries.iter().filter(|e| !e.item.figures.is_empty()) {
+                e.stats_fingerprint.hash(h);
+            }
+            for g in &site.topics {
+                g.topic.slug.hash(h);
+            }
+        });
+        let (province_stats, topic_stats) = subject_prints(site, bulletins);
+        let totals = hash_of(|h| {
+            for ms in &site.stats.metrics {
+                ms.metric.key.hash(h);
+                ms.total
+                    .as_ref()
+                    .map(|t| (t.value, t.approximate, t.sources.len()))
+                    .hash(h);
+            }
+        });
+        let all = hash_of(|h| {
+            for e in &site.entries {
+                e.fingerprint.hash(h);
+            }
+        });
+        let sitemap = hash_of(|h| jobs_paths(site).hash(h));
+        Prints {
+            every: (0..site.entries.len()).collect(),
+            stats,
+            province_stats,
+            topic_stats,
+            totals,
+            counts,
+            bulletins,
+            months,
+            all,
+            sitemap,
+        }
+    }
+
+    /// The fingerprint of `job`: a hash of what its output shows.
+    fn job(&self, site: &Site, job: &Job) -> u64 {
+        use std::hash::Hash;
+        let per = site.config.per_page.max(1);
+        let cards = |h: &mut xxhash_rust::xxh3::Xxh3, idx: &[usize]| {
+            for &j in idx {
+                site.entries[j].card_fingerprint.hash(h);
+            }
+        };
+        hash_of(|h| {
+            key(site, job).hash(h);
+            match *job {
+                Job::Item(i) => {
+                    site.entries[i].fingerprint.hash(h);
+                    let (prev, next) = neighbour_ids(site, i);
+                    for n in [prev, next] {
+                        n.map(|j| site.entries[j].card_fingerprint).hash(h);
+                    }
+                }
+                Job::Home(n) => {
+                    (n, pages(self.every.len(), per), self.counts).hash(h);
+                    cards(h, page_of(&self.every, n, per));
+                    if n == 1 {
+                        // The totals and the map.
+                        (self.totals, self.stats).hash(h);
+                        if let Some(b) = site.bulletins.first() {
+                            b.date.hash(h);
+                            cards(h, &b.entries);
+                        }
+                    }
+                }
+                Job::Region(i, n) => {
+                    let g = &site.provinces[i];
+                    (n, g.entries.len()).hash(h);
+                    cards(h, page_of(&g.entries, n, per));
+                    if n == 1 {
+                        self.province_stats[i].hash(h);
+                        cards(h, &g.reported);
+                    }
+                }
+                Job::Topic(i, n) => {
+                    let g = &site.topics[i];
+                    (n, g.entries.len(), g.topic.name.as_str()).hash(h);
+                    cards(h, page_of(&g.entries, n, per));
+                    if n == 1 {
+                        self.topic_stats[i].hash(h);
+                    }
+                }
+                Job::Regions | Job::Topics | Job::Search => self.counts.hash(h),
+                Job::Bulletins => self.bulletins.hash(h),
+                Job::Bulletin(i) => {
+                    self.bulletins.hash(h);
+                    cards(h, &site.bulletins[i].entries);
+                }
+                Job::Archives => self.months.hash(h),
+                Job::Archive(i) => {
+                    self.months.hash(h);
+                    cards(h, &site.months[i].entries);
+                }
+                Job::Stats | Job::StatsData => self.stats.hash(h),
+                Job::Feed(of) => {
+                    for j in feed_entries(site, of) {
+                        site.entries[j].fingerprint.hash(h);
+                    }
+                }
+                Job::Sitemap => self.sitemap.hash(h),
+                Job::NewsSitemap => {
+                    site.today.hash(h);
+                    for e in &site.entries {
+                        if e.item.date.date >= site.today - chrono::Days::new(2) {
+                            e.fingerprint.hash(h);
+                        }
+                    }
+                }
+                Job::Corrections => {
+                    for e in site.entries.iter().filter(|e| !e.item.corrections.is_empty()) {
+                        e.card_fingerprint.hash(h);
+                    }
+                }
+                Job::SearchIndex => (self.all, self.counts).hash(h),
+                Job::Robots | Job::NotFound => {}
+            }
+        })
+    }
+}
+
+/// The items of a feed: the newest [`FEED_ITEMS`] of its list.
+pub(crate) fn feed_entries(site: &Site, of: FeedOf) -> Vec<usize> {
+    match of {
+        FeedOf::Site => (0..site.entries.len().min(FEED_ITEMS)).collect(),
+        FeedOf::Region(i) => site.provinces[i].entries.iter().take(FEED_ITEMS).copied().collect(),
+        FeedOf::Topic(i) => site.topics[i].entries.iter().take(FEED_ITEMS).copied().collect(),
+    }
+}
+
+/// The part of `idx` on page `n` (from 1) of `per` items.
+fn page_of(idx: &[usize], n: usize, per: usize) -> &[usize] {
+    let start = (n.saturating_sub(1) * per).min(idx.len());
+    &idx[start..(start + per).min(idx.len())]
+}
+
+/// The items before and after entry `i` in its bulletin.
+pub(crate) fn neighbour_ids(site: &Site, i: usize) -> (Option<usize>, Option<usize>) {
+    let e = &site.entries[i];
+    let Some(b) = site.bulletins.iter().find(|b| b.date == e.item.bulletin) else {
+        return (None, None);
+    };
+    match b.entries.iter().position(|&j| j == i) {
+        Some(p) => (
+            p.checked_sub(1).and_then(|q| b.entries.get(q)).copied(),
+            b.entries.get(p + 1).copied(),
+        ),
+        None => (None, None),
+    }
+}
+
+/// Every HTML page path of the site, for the sitemap.
+pub(crate) fn jobs_paths(site: &Site) -> Vec<(String, Option<String>)> {
+    let per = site.config.per_page;
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    out.push((String::new(), site.entries.first().map(lastmod)));
+    for e in &site.entries {
+        out.push((e.path.clone(), Some(lastmod(e))));
+    }
+    for n in 2..=pages(site.entries.len(), per) {
+        out.push((urls::page("", n), None));
+    }
+    out.push((urls::REGIONS.into(), None));
+    for g in &site.provinces {
+        let first = urls::region(&g.province.slug);
+        for n in 1..=pages(g.entries.len(), per) {
+            out.push((urls::page(&first, n), None));
+        }
+    }
+    out.push((urls::TOPICS.into(), None));
+    for g in &site.topics {
+        let first = urls::topic(&g.topic.slug);
+        for n in 1..=pages(g.entries.len(), per) {
+            out.push((urls::page(&first, n), None));
+        }
+    }
+    out.push((urls::BULLETINS.into(), None));
+    for b in &site.bulletins {
+        out.push((urls::bulletin(b.date), None));
+    }
+    out.push((urls::ARCHIVE.into(), None));
+    for m in &site.months {
+        out.push((urls::archive(m.month.0, m.month.1), None));
+    }
+    out.push((urls::STATS.into(), None));
+    out.push((urls::CORRECTIONS.into(), None));
+    out.push((urls::SEARCH.into(), None));
+    out
+}
+
+/// The sitemap's `lastmod` of an item.
+fn lastmod(e: &Entry) -> String {
+    e.item.updated.unwrap_or(e.item.date).time.to_rfc3339()
+}
