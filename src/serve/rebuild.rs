@@ -44,6 +44,9 @@ pub struct Changes {
 /// A file's date and size.
 type Stamp = (SystemTime, u64);
 
+/// A content file just read again: its full path, date and size, and source hash.
+type Reread = (PathBuf, Option<Stamp>, u64);
+
 /// A content file as last read: its size and date, and what it parsed to: the item, its text,
 /// its lead image and its source hash, as the assembly takes them.
 #[derive(Debug)]
@@ -277,7 +280,7 @@ impl Rebuilder {
             images_again = true;
         }
         let root = &root;
-        let fresh: Vec<((PathBuf, Option<Stamp>, u64), Parsed)> = {
+        let fresh: Vec<(Reread, Parsed)> = {
             let (files, read_diags) = self.pipeline.read(config, &stale, |f| {
                 let full = root.join(&f.path);
                 let stamp = stamp(&full);

@@ -9,7 +9,7 @@ use std::ops::Range;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, OffsetIter, Tag, TagEnd};
 
 use super::anchors::{is_safe_dest, HeadingIds};
-use super::{Link, MarkdownOptions, Resolved};
+use super::body::{Link, MarkdownOptions, Resolved};
 
 /// An event on its way to the HTML writer, or the place of `<!-- more -->`.
 enum Item<'a> {
