@@ -28,10 +28,12 @@ topics:
 
 fn config() -> &'static Config {
     static CONFIG: OnceLock<Config> = OnceLock::new();
-    CONFIG.get_or_init(|| match bulletin::content::config::parse(SITE_YAML, Path::new("site.yaml")) {
-        Ok(c) => c,
-        Err(d) => panic!("the fuzz site.yaml does not parse: {d:?}"),
-    })
+    CONFIG.get_or_init(
+        || match bulletin::content::config::parse(SITE_YAML, Path::new("site.yaml")) {
+            Ok(c) => c,
+            Err(d) => panic!("the fuzz site.yaml does not parse: {d:?}"),
+        },
+    )
 }
 
 /// A content file: bytes → UTF-8 text → front matter and body → validated item.
@@ -244,4 +246,54 @@ fn check_markup(html: &str) {
 
 fn dec(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap_or_default()
+}
+
+/// Every escaping routine of `bulletin::base::escape` on any text (lossy UTF-8 of the input).
+///
+/// - `escape_html`: no `<`, `>`, `"` or `'` survive, and every `&` starts one of the five entities;
+/// - `escape_xml`: no markup character and none of the characters XML 1.0 forbids;
+/// - `escape_json_markup` and `push_json_str`: the output parses back (serde_json) to the same
+///   text and holds no `<`, `>` or `&`;
+/// - `csv_cell`: a cell never starts with a formula character unless it is a plain number, and
+///   a quoted cell reads back as the text (with its apostrophe, where one was added).
+pub fn escape(data: &[u8]) {
+    use bulletin::base::escape::{csv_cell, escape_html, escape_json_markup, escape_xml, push_json_str};
+    let text = String::from_utf8_lossy(data);
+    let html = escape_html(&text);
+    assert!(!html.contains(['<', '>', '"', '\'']), "{html:?}");
+    for (i, _) in html.match_indices('&') {
+        let rest = &html[i..];
+        assert!(
+            ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"]
+                .iter()
+                .any(|e| rest.starts_with(e)),
+            "bare & in {html:?}"
+        );
+    }
+    let xml = escape_xml(&text);
+    assert!(!xml.contains(['<', '>', '"', '\'']), "{xml:?}");
+    assert!(
+        !xml.chars()
+            .any(|c| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}'),
+        "{xml:?}"
+    );
+    let mut json = String::new();
+    push_json_str(&mut json, &text);
+    assert!(!json.contains(['<', '>', '&']), "{json:?}");
+    assert_eq!(serde_json::from_str::<String>(&json).ok().as_deref(), Some(&*text));
+    let marked = escape_json_markup(serde_json::to_vec(&*text).unwrap_or_default());
+    assert!(!marked.iter().any(|b| matches!(b, b'<' | b'>' | b'&')));
+    assert_eq!(serde_json::from_slice::<String>(&marked).ok().as_deref(), Some(&*text));
+    let cell = csv_cell(&text);
+    let inner = match cell.strip_prefix('"').and_then(|c| c.strip_suffix('"')) {
+        Some(q) if cell.len() >= 2 => q.replace("\"\"", "\""),
+        _ => cell.clone(),
+    };
+    if inner.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        assert!(inner.parse::<rust_decimal::Decimal>().is_ok(), "formula cell {cell:?}");
+    }
+    assert!(
+        inner == *text || inner.strip_prefix('\'') == Some(&*text),
+        "{cell:?} for {text:?}"
+    );
 }

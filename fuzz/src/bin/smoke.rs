@@ -188,11 +188,12 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let iterations: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let seed: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(0x5eed);
-    let targets: [(&str, fn(&[u8])); 4] = [
+    let targets: [(&str, fn(&[u8])); 5] = [
         ("front_matter", bulletin_fuzz::front_matter),
         ("figure", bulletin_fuzz::figure),
         ("region", bulletin_fuzz::region),
         ("markdown", bulletin_fuzz::markdown),
+        ("escape", bulletin_fuzz::escape),
     ];
     let started = Instant::now();
     for (t, (name, check)) in targets.iter().enumerate() {
