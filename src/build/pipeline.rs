@@ -34,15 +34,6 @@ pub struct Loaded {
 /// What a content file parsed to: its item, or every problem found in it.
 pub(crate) type Parsed = Result<item::Parsed, Vec<Diagnostic>>;
 
-/// The items the assemble step starts from.
-pub(crate) enum Items<'a> {
-    /// Items just read (a build or a check).
-    Read(Vec<Input>),
-    /// Items kept between rebuilds, with the last site: the rendered bodies of its entries
-    /// whose source and links are unchanged are taken instead of rendered again.
-    Kept(Vec<Input>, Option<&'a Site>),
-}
-
 /// The steps of a build for one set of [`Options`]; see the module documentation.
 #[derive(Clone, Debug)]
 pub(crate) struct Pipeline {
@@ -103,7 +94,7 @@ impl Pipeline {
             diags.sort();
             return Err(diags);
         }
-        let mut site = self.assemble(config, Items::Read(items))?;
+        let mut site = self.assemble(config, items, None)?;
         t.lap("markdown, stats");
         self.check_site(&site, &mut diags);
         diags.sort();
@@ -158,20 +149,22 @@ impl Pipeline {
         images::locate(&self.opts.root, items, diags)
     }
 
-    /// Assembles the site (Markdown, groups, statistics); errors come sorted.
-    pub(crate) fn assemble(&self, config: Config, items: Items<'_>) -> Result<Site, Diagnostics> {
+    /// Assembles the site (Markdown, groups, statistics); errors come sorted. With the `previous`
+    /// site (serve's rebuilds), the bodies of entries whose source and links are unchanged are
+    /// taken from it instead of rendered again.
+    pub(crate) fn assemble(
+        &self,
+        config: Config,
+        items: Vec<Input>,
+        previous: Option<&Site>,
+    ) -> Result<Site, Diagnostics> {
         let sel = Selection {
             drafts: self.opts.drafts,
             future: self.opts.future,
             today: self.opts.today,
         };
-        let site = match items {
-            Items::Read(items) => Site::assemble(config, items, sel),
-            Items::Kept(items, previous) => {
-                let previous = previous.map(Site::reusable).unwrap_or_default();
-                Site::assemble_reusing(config, items, sel, &previous)
-            }
-        };
+        let previous = previous.map(Site::reusable).unwrap_or_default();
+        let site = Site::assemble_reusing(config, items, sel, &previous);
         site.map_err(|mut d| {
             d.sort();
             d

@@ -16,7 +16,7 @@
 
 use crate::base::diagnostic::{Diagnostic, Diagnostics};
 use crate::base::{FastMap, FastSet, Timings};
-use crate::build::pipeline::{Items, Parsed, Pipeline};
+use crate::build::pipeline::{Parsed, Pipeline};
 use crate::build::Options;
 use crate::content::config::Config;
 use crate::content::item;
@@ -182,7 +182,7 @@ impl Rebuilder {
             .values()
             .filter_map(|s| s.parsed.as_ref().ok().cloned())
             .collect();
-        let site = self.pipeline.assemble(config, Items::Kept(items, self.site.as_ref()))?;
+        let site = self.pipeline.assemble(config, items, self.site.as_ref())?;
         t.lap("assemble, stats");
         self.pipeline.check_site(&site, &mut diags);
         t.lap("figure checks");
