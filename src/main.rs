@@ -24,6 +24,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = bulletin::root_from(&cli.root);
     let started = Instant::now();
+    let is_build = matches!(cli.command, Command::Build { .. });
     let result = match cli.command {
         Command::Build {
             output,
@@ -139,8 +140,14 @@ fn main() -> ExitCode {
             report(&diags, cli.format, &root);
             if cli.format == Format::Text {
                 let errors = diags.iter().filter(|d| d.is_error()).count();
+                // A failed build may have filled its staging folder, never the output.
+                let outcome = if is_build {
+                    "the output is unchanged"
+                } else {
+                    "nothing was written"
+                };
                 eprintln!(
-                    "error: {errors} problem{} found; nothing was written",
+                    "error: {errors} problem{} found; {outcome}",
                     if errors == 1 { "" } else { "s" }
                 );
             }

@@ -1,31 +1,31 @@
-//! The output folder, changed only by a build that succeeded: pages go into a staging folder
-//! beside the output and are moved in at the end, so a failed or killed build leaves the
-//! previous site as it was.
+//! The output folder, changed only by a build that succeeded, and then in one step: the whole
+//! new tree is made in a staging folder beside the output (`.public.staging`) and the two
+//! folders trade places (see [`super::swap`]). A reader, a deploy or a web server sees the old
+//! site or the new one, never a mix, whenever the build fails or is killed.
 //!
-//! A first build renames its staging folder into place. A rebuild stages only the files whose
-//! bytes differ from the output (the manifest keeps each file's hash, size and date), then moves
-//! them in: unchanged files are never rewritten, which saves the file system's work on every
-//! rebuild and lets a deploy send only what changed.
+//! Making the whole tree costs little: a file whose bytes did not change (the manifest keeps
+//! each file's hash, size and date) is a hard link to the output's file, not a copy, so a
+//! rebuild writes only what changed. After the swap the staging folder holds the previous
+//! tree, which the next build brings up to date instead of deleting (deleting thousands of
+//! files takes longer than rendering them).
 //!
 //! Bulletin never deletes a file it did not create: the manifest lists what builds wrote, and
-//! files found in the output that no build made (a `CNAME` placed by hand, say) stay where they
-//! are and are reported.
+//! files found in the output that no build made (a `CNAME` placed by hand, say) are carried
+//! into the new tree and reported.
 
 use crate::base::diagnostic::{Diagnostic, Diagnostics};
+use crate::output::manifest::{list_entries, read_manifest, write_manifest, Kind, Listing, Manifest, Record, MANIFEST};
 use crate::output::sink::Sink;
 use crate::output::sink::{safe_relative, StaticSource};
-use rayon::prelude::*;
+use crate::output::swap;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::fs::Metadata;
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
-/// The list of files the build created, kept in the output folder.
-pub const MANIFEST: &str = ".bulletin-manifest";
-/// How many bytes of changed files a rebuild keeps in memory, to write over the old files in
-/// place at the end (no new inode, no rename); beyond that they are staged on disk.
-const HOLD_BYTES: usize = 256 << 20;
-
-/// Marks a staging folder as ours, so a stale one may be removed.
+/// Marks a staging folder as ours while a build fills it (removed just before the swap, when
+/// the manifest claims the folder instead).
 const STAGING_MARK: &str = ".bulletin-staging";
 
 /// Checks that `output` is a safe place to write: not `/`, not the site root or any folder
@@ -102,61 +102,45 @@ pub fn resolve(root: &Path, output: &Path) -> PathBuf {
     real
 }
 
-/// What the manifest knows of one file the build made: enough to tell, without reading it,
-/// that the file in the output still holds exactly what a new build would write (together
-/// with its date: a file changed by hand after the last build is newer than the manifest).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Record {
-    /// xxh3 of the bytes.
-    hash: u64,
-    size: u64,
-}
-
-/// The files an earlier build made, with their records (none for an older manifest, or for a
-/// file whose move into place an interrupted build may not have finished).
-type Manifest = HashMap<String, Option<Record>>;
-
 /// One file of this build, as [`Sink::write`] saw it.
 #[derive(Clone, Copy, Debug)]
 struct Written {
     record: Record,
-    /// Whether it differs from the output: written to the staging folder, to be moved in.
+    /// Whether its bytes were written anew (not linked to the output's file).
     changed: bool,
 }
 
-/// How the build meets the output folder.
-enum Mode {
-    /// There is no output yet: the staging folder becomes it.
-    Fresh,
-    /// An output exists: only files that changed are staged, and moved in once all succeeded;
-    /// unchanged files keep their inode and date, so a deploy (rsync) sends only what changed.
-    Update {
-        previous: Manifest,
-        /// When the previous build finished: its files are no newer.
-        finished: Option<std::time::SystemTime>,
-        /// The output's listing, taken while pages render (nothing changes the output then).
-        listing: Option<std::thread::JoinHandle<Listing>>,
-    },
+/// What the build knows of the output it replaces.
+struct Previous {
+    manifest: Manifest,
+    /// When the previous build finished: its files are no newer.
+    finished: Option<std::time::SystemTime>,
+    /// The output's listing, taken while pages render (nothing changes the output then).
+    listing: Option<std::thread::JoinHandle<Listing>>,
 }
 
 /// A build in progress: the staging folder and what has been written to it.
 pub struct Staging {
+    /// The staging folder, `.NAME.staging` beside the output.
     dir: PathBuf,
+    /// The output folder.
     target: PathBuf,
-    mode: Mode,
+    /// The name the portable swap moves the old output to for an instant.
+    aside: PathBuf,
+    /// The output this build replaces (None for a first build).
+    previous: Option<Previous>,
+    /// What the staging folder held before this build wrote anything.
+    before: Vec<(String, Kind)>,
     written: Mutex<HashMap<String, Written>>,
-    /// Changed files kept in memory (update mode), and their total size.
-    held: Mutex<Vec<(String, Vec<u8>)>>,
-    held_bytes: std::sync::atomic::AtomicUsize,
-    /// Folders already created, so each is made once however many files it holds.
+    /// Folders of the staging folder known to be real folders (made or checked by this build).
     folders: Mutex<HashSet<PathBuf>>,
     /// Held from begin to commit, so that two builds into one output take turns.
     _lock: Option<std::fs::File>,
-    committed: bool,
 }
 
 impl Staging {
-    /// Creates a fresh staging folder beside `target`, removing stale ones of killed builds.
+    /// Opens (or creates) the staging folder beside `target`, repairing what a killed build
+    /// left behind.
     pub fn begin(target: &Path) -> Result<Staging, Diagnostic> {
         let parent = target.parent().unwrap_or(Path::new("."));
         let name = target
@@ -166,38 +150,46 @@ impl Staging {
             .map_err(|e| Diagnostic::file_error(parent, format!("cannot create the output's parent folder: {e}")))?;
         let lock = lock_folder(parent);
         remove_stale(parent, &name);
-        let dir = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        if dir.exists() {
-            let _ = std::fs::remove_dir_all(&dir);
-        }
-        std::fs::create_dir(&dir)
-            .map_err(|e| Diagnostic::file_error(&dir, format!("cannot create the staging folder: {e}")))?;
-        std::fs::write(dir.join(STAGING_MARK), b"")
-            .map_err(|e| Diagnostic::file_error(&dir, format!("cannot write: {e}")))?;
+        let dir = parent.join(format!(".{name}.staging"));
+        let aside = parent.join(format!(".{name}.old"));
+        swap::recover(&dir, target, &aside).map_err(|e| {
+            Diagnostic::file_error(
+                &aside,
+                format!("cannot put back the output an interrupted build moved aside: {e}"),
+            )
+            .with_hint("rename this folder back to the output's name, then build again")
+        })?;
+        claim(&dir)?;
         // An empty folder (made by hand, or left by a tool) is as good as none.
         if target.is_dir() && std::fs::read_dir(target).is_ok_and(|mut d| d.next().is_none()) {
             let _ = std::fs::remove_dir(target);
         }
-        let mode = if std::fs::symlink_metadata(target).is_ok() {
+        let previous = if std::fs::symlink_metadata(target).is_ok() {
+            refuse_mount_point(target, parent)?;
             let listed = target.to_path_buf();
-            Mode::Update {
-                previous: read_manifest(target),
+            Some(Previous {
+                manifest: read_manifest(target),
                 finished: std::fs::metadata(target.join(MANIFEST)).and_then(|m| m.modified()).ok(),
                 listing: Some(std::thread::spawn(move || list_entries(&listed))),
-            }
+            })
         } else {
-            Mode::Fresh
+            None
         };
+        // Taken before anything is written, so that whatever this build does not write again
+        // is known and removed before the swap. Unreadable places cannot hold a stale page
+        // that the build would not notice: it writes its own folders afresh.
+        let (before, _) = list_entries(&dir);
+        std::fs::write(dir.join(STAGING_MARK), b"")
+            .map_err(|e| Diagnostic::file_error(&dir, format!("cannot write: {e}")))?;
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
-            mode,
+            aside,
+            previous,
+            before,
             written: Mutex::new(HashMap::new()),
-            held: Mutex::new(Vec::new()),
-            held_bytes: std::sync::atomic::AtomicUsize::new(0),
             folders: Mutex::new(HashSet::new()),
             _lock: lock,
-            committed: false,
         })
     }
 
@@ -225,58 +217,104 @@ impl Staging {
         }
     }
 
-    /// Whether `rel`, about to be written with `hash` and `size`, is already in the output as is.
-    fn unchanged(&self, rel: &str, hash: u64, size: u64) -> Option<Record> {
-        let Mode::Update { previous, finished, .. } = &self.mode else {
-            return None;
-        };
-        let rec = (*previous.get(rel)?)?;
+    /// Whether `rel`, about to be written with `hash` and `size`, is already in the output as
+    /// is; with the output file's metadata.
+    fn unchanged(&self, rel: &str, hash: u64, size: u64) -> Option<(Record, Metadata)> {
+        let previous = self.previous.as_ref()?;
+        let rec = (*previous.manifest.get(rel)?)?;
         if rec.hash != hash || rec.size != size {
             return None;
         }
         let meta = std::fs::symlink_metadata(self.target.join(rel)).ok()?;
-        let untouched = meta.modified().ok().zip(*finished).is_some_and(|(m, f)| m <= f);
-        (meta.is_file() && meta.len() == size && untouched).then_some(rec)
+        let untouched = meta.modified().ok().zip(previous.finished).is_some_and(|(m, f)| m <= f);
+        (meta.is_file() && meta.len() == size && untouched).then_some((rec, meta))
     }
 
-    /// Keeps a changed file in memory when this is a rebuild and the budget allows.
-    fn hold(&self, rel: &str, bytes: &[u8]) -> bool {
-        use std::sync::atomic::Ordering;
-        if !matches!(self.mode, Mode::Update { .. }) {
-            return false;
-        }
-        if self.held_bytes.fetch_add(bytes.len(), Ordering::Relaxed) + bytes.len() > HOLD_BYTES {
-            self.held_bytes.fetch_sub(bytes.len(), Ordering::Relaxed);
-            return false;
-        }
-        match self.held.lock() {
-            Ok(mut h) => {
-                h.push((rel.to_string(), bytes.to_vec()));
-                true
-            }
-            Err(_) => false,
-        }
-    }
-
-    /// Creates the folder of `full` unless this build already did.
-    fn make_parent(&self, full: &Path) -> Result<(), Diagnostic> {
-        let Some(parent) = full.parent() else { return Ok(()) };
+    /// Makes the folders of `rel` inside the staging folder real folders, replacing whatever
+    /// else is at their names (the staging folder is wholly ours) and never following a link.
+    fn make_parents(&self, rel: &str) -> Result<(), Diagnostic> {
+        let Some(parent) = Path::new(rel).parent() else {
+            return Ok(());
+        };
         if self.folders.lock().is_ok_and(|f| f.contains(parent)) {
             return Ok(());
         }
-        std::fs::create_dir_all(parent)
-            .map_err(|e| Diagnostic::file_error(parent, format!("cannot create folder: {e}")))?;
-        if let Ok(mut f) = self.folders.lock() {
-            f.insert(parent.to_path_buf());
+        let mut at = PathBuf::new();
+        for part in parent.components() {
+            at.push(part);
+            if self.folders.lock().is_ok_and(|f| f.contains(&at)) {
+                continue;
+            }
+            let full = self.dir.join(&at);
+            let cannot = |e: std::io::Error| Diagnostic::file_error(&full, format!("cannot create folder: {e}"));
+            match std::fs::symlink_metadata(&full) {
+                Ok(m) if m.is_dir() => {}
+                Ok(_) => {
+                    std::fs::remove_file(&full).map_err(cannot)?;
+                    make_folder(&full).map_err(cannot)?;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => make_folder(&full).map_err(cannot)?,
+                Err(e) => return Err(cannot(e)),
+            }
+            if let Ok(mut f) = self.folders.lock() {
+                f.insert(at.clone());
+            }
         }
         Ok(())
     }
 
-    /// Puts the new output in place once the whole build succeeded. A first build renames the
-    /// staging folder into place; a rebuild moves in the files that changed and removes the
-    /// files of earlier builds that this one no longer makes. Files in the output that no build
-    /// made are left where they are (and reported); one in the way of a new page fails the build
-    /// before anything is touched.
+    /// Removes whatever the staging folder holds at `rel` (left by an earlier build), so a new
+    /// file can be made there. A folder this build made is not in the way of a stale entry: it
+    /// is a clash between two of this build's paths.
+    fn clear(&self, rel: &str) -> Result<(), Diagnostic> {
+        let full = self.dir.join(rel);
+        let cannot = |e: std::io::Error| Diagnostic::file_error(&full, format!("cannot write: {e}"));
+        match std::fs::symlink_metadata(&full) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(cannot(e)),
+            Ok(m) if m.is_dir() => {
+                if self.folders.lock().is_ok_and(|f| f.contains(Path::new(rel))) {
+                    return Err(cannot(std::io::Error::other(
+                        "this build also writes files inside this path",
+                    )));
+                }
+                std::fs::remove_dir_all(&full).map_err(cannot)
+            }
+            Ok(_) => std::fs::remove_file(&full).map_err(cannot),
+        }
+    }
+
+    /// Writes `bytes` as a new file at `rel`. Never into an existing file: that inode may be
+    /// the output's own (a hard link made by an earlier build).
+    fn create(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.clear(rel)?;
+        let full = self.dir.join(rel);
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&full)
+            .and_then(|mut f| f.write_all(bytes))
+            .map_err(|e| Diagnostic::file_error(&full, format!("cannot write: {e}")))
+    }
+
+    /// Makes `rel` in the staging folder the output's own file (a hard link), unless it is
+    /// already; where links cannot be made, writes `bytes`.
+    fn link_live(&self, rel: &str, live: &Metadata, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let full = self.dir.join(rel);
+        if same_file(live, &full) {
+            return Ok(());
+        }
+        self.clear(rel)?;
+        if std::fs::hard_link(self.target.join(rel), &full).is_ok() {
+            return Ok(());
+        }
+        self.create(rel, bytes)
+    }
+
+    /// Puts the new output in place once the whole build succeeded: files in the output that
+    /// no build made are carried into the staging folder (one in the way of a new page fails
+    /// the build first), whatever an earlier tree left there is removed, the tree is made
+    /// durable, and the two folders trade places. Until the swap the output is untouched.
     pub fn commit(mut self) -> Result<Diagnostics, Diagnostics> {
         let written = std::mem::take(
             &mut *self
@@ -284,173 +322,187 @@ impl Staging {
                 .lock()
                 .map_err(|_| Diagnostic::file_error(&self.dir, "internal error: lock poisoned"))?,
         );
-        let warnings = match std::mem::replace(&mut self.mode, Mode::Fresh) {
-            Mode::Fresh => {
-                write_manifest(&self.dir, &written)?;
-                let _ = std::fs::remove_file(self.dir.join(STAGING_MARK));
-                std::fs::rename(&self.dir, &self.target).map_err(|e| {
-                    Diagnostic::file_error(&self.target, format!("cannot put the new output in place: {e}"))
-                })?;
-                Diagnostics::new()
+        let mut warnings = Diagnostics::new();
+        let mut carried: HashSet<String> = HashSet::new();
+        if let Some(previous) = self.previous.as_mut() {
+            let listing = previous
+                .listing
+                .take()
+                .and_then(|h| h.join().ok())
+                .unwrap_or_else(|| list_entries(&self.target));
+            let (kept, hand) = check_hand_placed(&self.target, &previous.manifest, &written, listing)?;
+            warnings = kept;
+            for (rel, kind) in hand {
+                self.carry(&rel, kind)?;
+                carried.insert(rel);
             }
-            Mode::Update { previous, listing, .. } => {
-                let listing = listing
-                    .and_then(|h| h.join().ok())
-                    .unwrap_or_else(|| list_entries(&self.target));
-                let warnings = self.check_hand_placed(&previous, &written, listing)?;
-                self.move_in(&previous, &written)?;
-                let _ = std::fs::remove_dir_all(&self.dir);
-                warnings
-            }
+        }
+        self.remove_leftovers(&written, &carried);
+        let records = written.iter().map(|(rel, w)| (rel, w.record));
+        write_manifest(&self.dir, records)
+            .map_err(|e| Diagnostic::file_error(&self.dir, format!("cannot write the manifest: {e}")))?;
+        let new_files: Vec<PathBuf> = if cfg!(target_os = "linux") {
+            Vec::new()
+        } else {
+            written
+                .iter()
+                .filter(|(_, w)| w.changed)
+                .map(|(rel, _)| self.dir.join(rel))
+                .chain(std::iter::once(self.dir.join(MANIFEST)))
+                .collect()
         };
-        self.committed = true;
+        // The mark goes before the flush, so that the flushed tree is the one swapped in.
+        let _ = std::fs::remove_file(self.dir.join(STAGING_MARK));
+        swap::make_durable(&self.dir, new_files.iter().map(PathBuf::as_path))
+            .map_err(|e| Diagnostic::file_error(&self.dir, format!("cannot make the new output durable: {e}")))?;
+        let swapped = if self.previous.is_some() {
+            swap::exchange(&self.dir, &self.target, &self.aside)
+        } else {
+            std::fs::rename(&self.dir, &self.target)
+        };
+        swapped.map_err(|e| {
+            Diagnostic::file_error(&self.target, format!("cannot put the new output in place: {e}"))
+                .with_hint("the previous output is unchanged")
+        })?;
+        if let Some(parent) = self.target.parent() {
+            swap::sync_folder(parent);
+        }
         Ok(warnings)
     }
 
-    /// Reports the files of the output no build made, and fails when one is in the way of (or
-    /// holds, as a symlinked folder would) a file of this build.
-    fn check_hand_placed(
-        &self,
-        previous: &Manifest,
-        written: &HashMap<String, Written>,
-        (found, unreadable): Listing,
-    ) -> Result<Diagnostics, Diagnostics> {
-        let mut warnings = Diagnostics::new();
-        let mut clashes = Diagnostics::new();
-        for (path, e) in unreadable {
-            clashes.push(
-                Diagnostic::file_error(path, format!("cannot look into the output folder: {e}"))
-                    .with_hint("bulletin must see what it did not create, so as never to overwrite it"),
-            );
+    /// Carries an entry of the output that no build made into the new tree, as what it is.
+    fn carry(&self, rel: &str, kind: Kind) -> Result<(), Diagnostic> {
+        let from = self.target.join(rel);
+        let to = self.dir.join(rel);
+        let cannot = |e: std::io::Error| {
+            Diagnostic::file_error(&from, format!("cannot keep this file in the new output: {e}"))
+                .with_hint("bulletin keeps files it did not create; make it readable, or move it out of the output")
+        };
+        self.make_parents(rel)?;
+        if kind == Kind::EmptyDir {
+            return match std::fs::symlink_metadata(&to) {
+                Ok(m) if m.is_dir() => Ok(()),
+                _ => {
+                    self.clear(rel)?;
+                    make_folder(&to).map_err(cannot)
+                }
+            };
         }
-        let hand: HashMap<&str, Kind> = found
-            .iter()
-            .filter(|(rel, _)| {
-                !previous.contains_key(rel)
-                    && rel
-                        .strip_prefix(MANIFEST)
-                        .is_none_or(|rest| !rest.is_empty() && rest != ".tmp")
-            })
-            .map(|(rel, kind)| (rel.as_str(), *kind))
-            .collect();
-        let mut in_the_way: BTreeSet<&str> = BTreeSet::new();
-        // A file of ours replaced by a link or a special file: never write through it.
-        for (rel, kind) in &found {
-            if *kind != Kind::File && previous.contains_key(rel) && written.contains_key(rel) {
-                in_the_way.insert(rel.as_str());
-            }
+        let meta = std::fs::symlink_metadata(&from).map_err(cannot)?;
+        if same_file(&meta, &to) {
+            return Ok(());
         }
-        for rel in written.keys() {
-            let blocked = std::iter::once(rel.as_str())
-                .chain(rel.match_indices('/').map(|(i, _)| &rel[..i]))
-                .find(|p| hand.contains_key(p));
-            if let Some(p) = blocked {
-                in_the_way.insert(p);
-            }
+        self.clear(rel)?;
+        #[cfg(unix)]
+        if kind == Kind::Symlink {
+            // Made anew rather than linked: a hard link to a symlink is not portable.
+            let points_to = std::fs::read_link(&from).map_err(cannot)?;
+            return std::os::unix::fs::symlink(points_to, &to).map_err(cannot);
         }
-        for (rel, _) in &found {
-            if !hand.contains_key(rel.as_str()) && !in_the_way.contains(rel.as_str()) {
-                continue;
-            }
-            let path = self.target.join(rel);
-            if in_the_way.contains(rel.as_str()) {
-                clashes.push(
-                    Diagnostic::file_error(path, "a file not made by bulletin is in the way of a generated page")
-                        .with_hint("move or rename it; bulletin does not overwrite files it did not create"),
-                );
-            } else {
-                warnings.push(
-                    Diagnostic::warning(path, 0, 0, "kept a file that bulletin did not create").with_hint(
-                        "files placed in the output by hand are kept; put them in static/ to have them copied",
-                    ),
-                );
-            }
-        }
-        if clashes.has_errors() {
-            Err(clashes)
-        } else {
-            Ok(warnings)
+        match std::fs::hard_link(&from, &to) {
+            Ok(()) => Ok(()),
+            Err(_) if kind == Kind::File => std::fs::copy(&from, &to).map(drop).map_err(cannot),
+            Err(e) => Err(cannot(e)),
         }
     }
 
-    /// Moves the changed files into the output and removes the files earlier builds made that
-    /// this one does not. The manifest first lists both, so that a build killed halfway leaves
-    /// an output whose every generated file the next build still knows as its own.
-    fn move_in(&self, previous: &Manifest, written: &HashMap<String, Written>) -> Result<(), Diagnostic> {
-        let mut intent: HashMap<String, Written> = written.clone();
-        for w in intent.values_mut() {
-            if w.changed {
-                w.record.hash = 0;
-                w.record.size = u64::MAX;
+    /// Removes from the staging folder what an earlier tree left there and this build neither
+    /// wrote nor carried, then the folders that emptied. Failures only leave a stale entry in
+    /// a place this build made anew, so they are not errors.
+    fn remove_leftovers(&self, written: &HashMap<String, Written>, carried: &HashSet<String>) {
+        let mut emptied: BTreeSet<&str> = BTreeSet::new();
+        for (rel, kind) in &self.before {
+            let ours = rel == MANIFEST || rel == STAGING_MARK || rel.starts_with(&format!("{MANIFEST}."));
+            if ours || written.contains_key(rel) || carried.contains(rel) {
+                continue;
             }
-        }
-        let stale: Vec<&String> = previous
-            .keys()
-            .filter(|rel| !written.contains_key(*rel) && safe_relative(rel).is_some())
-            .collect();
-        for rel in &stale {
-            intent.insert(
-                (*rel).clone(),
-                Written {
-                    record: Record {
-                        hash: 0,
-                        size: u64::MAX,
-                    },
-                    changed: true,
-                },
-            );
-        }
-        write_manifest(&self.target, &intent)?;
-
-        let changed: Vec<&String> = written.iter().filter(|(_, w)| w.changed).map(|(r, _)| r).collect();
-        let folders: BTreeSet<&Path> = changed
-            .iter()
-            .filter_map(|rel| Path::new(rel.as_str()).parent())
-            .collect();
-        for f in folders {
-            let dir = self.target.join(f);
-            if !dir.is_dir() {
-                std::fs::create_dir_all(&dir)
-                    .map_err(|e| Diagnostic::file_error(&dir, format!("cannot create folder: {e}")))?;
-            }
-        }
-        let held = std::mem::take(
-            &mut *self
-                .held
-                .lock()
-                .map_err(|_| Diagnostic::file_error(&self.dir, "internal error: lock poisoned"))?,
-        );
-        let in_memory: HashSet<&str> = held.iter().map(|(rel, _)| rel.as_str()).collect();
-        // Renames across folders take a file-system-wide lock: one after the other.
-        for rel in changed.iter().filter(|rel| !in_memory.contains(rel.as_str())) {
-            let to = self.target.join(rel);
-            std::fs::rename(self.dir.join(rel), &to)
-                .map_err(|e| Diagnostic::file_error(&to, format!("cannot put the new file in place: {e}")))?;
-        }
-        // Files held in memory overwrite the old ones in place, keeping their inodes.
-        held.par_iter().try_for_each(|(rel, bytes)| {
-            let to = self.target.join(rel);
-            std::fs::write(&to, bytes).map_err(|e| Diagnostic::file_error(&to, format!("cannot write: {e}")))
-        })?;
-        let mut emptied: BTreeSet<PathBuf> = BTreeSet::new();
-        for rel in stale {
-            let path = self.target.join(rel);
-            // Only what is still a file or link of ours: never follow into a folder.
-            if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir()) && std::fs::remove_file(&path).is_ok() {
-                let mut up = Path::new(rel.as_str()).parent();
-                while let Some(p) = up.filter(|p| !p.as_os_str().is_empty()) {
-                    emptied.insert(p.to_path_buf());
-                    up = p.parent();
+            let full = self.dir.join(rel);
+            let removed = match kind {
+                Kind::EmptyDir => std::fs::remove_dir(&full),
+                _ => std::fs::remove_file(&full),
+            };
+            if removed.is_ok() {
+                let mut up = rel.rfind('/').map(|i| &rel[..i]);
+                while let Some(p) = up {
+                    emptied.insert(p);
+                    up = p.rfind('/').map(|i| &p[..i]);
                 }
             }
         }
+        let mut emptied: Vec<&str> = emptied.into_iter().filter(|p| !carried.contains(*p)).collect();
         // Deepest first; a folder that still holds anything stays.
-        let mut emptied: Vec<PathBuf> = emptied.into_iter().collect();
-        emptied.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
+        emptied.sort_by_key(|p| std::cmp::Reverse(p.matches('/').count()));
         for dir in emptied {
-            let _ = std::fs::remove_dir(self.target.join(dir));
+            let _ = std::fs::remove_dir(self.dir.join(dir));
         }
-        write_manifest(&self.target, written)
+    }
+}
+
+/// Reports the files of the output no build made, and fails when one is in the way of (or
+/// holds, as a symlinked folder would) a file of this build. Returns the warnings and the
+/// entries to carry into the new tree.
+fn check_hand_placed(
+    target: &Path,
+    previous: &Manifest,
+    written: &HashMap<String, Written>,
+    (found, unreadable): Listing,
+) -> Result<(Diagnostics, Vec<(String, Kind)>), Diagnostics> {
+    let mut warnings = Diagnostics::new();
+    let mut clashes = Diagnostics::new();
+    for (path, e) in unreadable {
+        clashes.push(
+            Diagnostic::file_error(path, format!("cannot look into the output folder: {e}"))
+                .with_hint("bulletin must see what it did not create, so as never to overwrite it"),
+        );
+    }
+    let hand: HashMap<&str, Kind> = found
+        .iter()
+        .filter(|(rel, _)| {
+            !previous.contains_key(rel)
+                && rel
+                    .strip_prefix(MANIFEST)
+                    .is_none_or(|rest| !rest.is_empty() && rest != ".tmp")
+        })
+        .map(|(rel, kind)| (rel.as_str(), *kind))
+        .collect();
+    let mut in_the_way: BTreeSet<&str> = BTreeSet::new();
+    // A file of ours replaced by a link or a special file: someone put it there on purpose.
+    for (rel, kind) in &found {
+        if *kind != Kind::File && previous.contains_key(rel) && written.contains_key(rel) {
+            in_the_way.insert(rel.as_str());
+        }
+    }
+    for rel in written.keys() {
+        let blocked = std::iter::once(rel.as_str())
+            .chain(rel.match_indices('/').map(|(i, _)| &rel[..i]))
+            .find(|p| hand.contains_key(p));
+        if let Some(p) = blocked {
+            in_the_way.insert(p);
+        }
+    }
+    let mut carry = Vec::new();
+    for (rel, kind) in &found {
+        if !hand.contains_key(rel.as_str()) && !in_the_way.contains(rel.as_str()) {
+            continue;
+        }
+        let path = target.join(rel);
+        if in_the_way.contains(rel.as_str()) {
+            clashes.push(
+                Diagnostic::file_error(path, "a file not made by bulletin is in the way of a generated page")
+                    .with_hint("move or rename it; bulletin does not overwrite files it did not create"),
+            );
+        } else {
+            warnings.push(
+                Diagnostic::warning(path, 0, 0, "kept a file that bulletin did not create")
+                    .with_hint("files placed in the output by hand are kept; put them in static/ to have them copied"),
+            );
+            carry.push((rel.clone(), *kind));
+        }
+    }
+    if clashes.has_errors() {
+        Err(clashes)
+    } else {
+        Ok((warnings, carry))
     }
 }
 
@@ -460,18 +512,12 @@ impl Sink for Staging {
             .ok_or_else(|| Diagnostic::file_error(path, "refusing to write outside the output folder"))?;
         let hash = xxhash_rust::xxh3::xxh3_64(bytes);
         let size = bytes.len() as u64;
-        let entry = if let Some(record) = self.unchanged(&rel, hash, size) {
+        self.make_parents(&rel)?;
+        let entry = if let Some((record, live)) = self.unchanged(&rel, hash, size) {
+            self.link_live(&rel, &live, bytes)?;
             Written { record, changed: false }
-        } else if self.hold(&rel, bytes) {
-            Written {
-                record: Record { hash, size },
-                changed: true,
-            }
         } else {
-            let full = self.dir.join(&rel);
-            self.make_parent(&full)?;
-            let cannot = |e: std::io::Error| Diagnostic::file_error(&full, format!("cannot write: {e}"));
-            std::fs::write(&full, bytes).map_err(cannot)?;
+            self.create(&rel, bytes)?;
             Written {
                 record: Record { hash, size },
                 changed: true,
@@ -484,12 +530,76 @@ impl Sink for Staging {
     }
 }
 
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.dir);
+/// Makes one folder; one made meanwhile by another thread of this build is as good.
+fn make_folder(full: &Path) -> std::io::Result<()> {
+    match std::fs::create_dir(full) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            if std::fs::symlink_metadata(full).is_ok_and(|m| m.is_dir()) {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        }
+        other => other,
+    }
+}
+
+/// Whether `path` is the very file `meta` describes (a hard link to it).
+fn same_file(meta: &Metadata, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::symlink_metadata(path).is_ok_and(|m| m.dev() == meta.dev() && m.ino() == meta.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (meta, path);
+        false
+    }
+}
+
+/// Makes sure `dir` is a staging folder of ours: created when missing; an existing one must
+/// be a real folder that is empty or carries our mark or manifest (a swapped-out output).
+fn claim(dir: &Path) -> Result<(), Diagnostic> {
+    let not_ours = |why: &str| {
+        Diagnostic::file_error(dir, format!("cannot use this name for the staging folder: {why}"))
+            .with_hint("bulletin builds the new output here before swapping it in; move this away")
+    };
+    match std::fs::symlink_metadata(dir) {
+        Ok(m) if m.is_dir() => {
+            let empty = std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none());
+            if empty || dir.join(STAGING_MARK).exists() || dir.join(MANIFEST).exists() {
+                Ok(())
+            } else {
+                Err(not_ours("it holds files bulletin did not make"))
+            }
+        }
+        Ok(_) => Err(not_ours("it is not a folder")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir(dir)
+            .map_err(|e| Diagnostic::file_error(dir, format!("cannot create the staging folder: {e}"))),
+        Err(e) => Err(not_ours(&e.to_string())),
+    }
+}
+
+/// Refuses an output folder that is a mount point: the new tree, made beside it, could not be
+/// swapped in by a rename across file systems.
+fn refuse_mount_point(target: &Path, parent: &Path) -> Result<(), Diagnostic> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let dev = |p: &Path| std::fs::metadata(p).map(|m| m.dev()).ok();
+        if let (Some(t), Some(p)) = (dev(target), dev(parent)) {
+            if t != p {
+                return Err(Diagnostic::file_error(
+                    target,
+                    "cannot replace the output folder in one step: it is a mount point",
+                )
+                .with_hint("set `output_dir:` (or --output) to a folder inside it, such as `public/site`"));
+            }
         }
     }
+    let _ = (target, parent);
+    Ok(())
 }
 
 /// Takes an exclusive lock on `folder` (the output's parent) for as long as the file lives.
@@ -501,119 +611,6 @@ fn lock_folder(folder: &Path) -> Option<std::fs::File> {
     let f = std::fs::File::open(folder).ok()?;
     f.lock().ok()?;
     Some(f)
-}
-
-/// The first line of a manifest with records; older manifests list bare paths.
-const MANIFEST_HEADER: &str = "# bulletin manifest 2: xxh3 size path";
-
-/// Reads the manifest of the output `dir` (empty when there is none).
-fn read_manifest(dir: &Path) -> Manifest {
-    let Ok(text) = std::fs::read_to_string(dir.join(MANIFEST)) else {
-        return Manifest::new();
-    };
-    let mut lines = text.lines().peekable();
-    let with_records = lines.peek() == Some(&MANIFEST_HEADER);
-    if with_records {
-        lines.next();
-    }
-    lines
-        .filter_map(|line| {
-            if !with_records {
-                return Some((line.to_string(), None));
-            }
-            let mut parts = line.splitn(3, ' ');
-            let (hash, size, path) = (parts.next()?, parts.next()?, parts.next()?);
-            let record = Record {
-                hash: u64::from_str_radix(hash, 16).ok()?,
-                size: size.parse().ok()?,
-            };
-            // A record of an unfinished move never matches: the file is written again.
-            let known = record.size != u64::MAX;
-            Some((path.to_string(), known.then_some(record)))
-        })
-        .collect()
-}
-
-/// Writes the manifest of `files` into `dir`, through a temporary file so it is whole or absent.
-fn write_manifest(dir: &Path, files: &HashMap<String, Written>) -> Result<(), Diagnostic> {
-    let mut rows: Vec<(&String, &Written)> = files.iter().collect();
-    rows.sort_by(|a, b| a.0.cmp(b.0));
-    let mut text = String::with_capacity(rows.len() * 80 + MANIFEST_HEADER.len() + 1);
-    text.push_str(MANIFEST_HEADER);
-    text.push('\n');
-    for (path, w) in rows {
-        let r = w.record;
-        text.push_str(&format!("{:016x} {} {path}\n", r.hash, r.size));
-    }
-    let tmp = dir.join(format!("{MANIFEST}.tmp"));
-    std::fs::write(&tmp, text)
-        .and_then(|()| std::fs::rename(&tmp, dir.join(MANIFEST)))
-        .map_err(|e| Diagnostic::file_error(dir, format!("cannot write the manifest: {e}")))
-}
-
-/// What a hand-placed entry of the old output is, to carry it over as what it is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    File,
-    Symlink,
-    EmptyDir,
-    /// A FIFO, socket or device: copying would block or make no sense.
-    Special,
-}
-
-/// What [`list_entries`] finds: entries with their kind, and places it could not read.
-type Listing = (Vec<(String, Kind)>, Vec<(PathBuf, std::io::Error)>);
-
-/// Every entry of `dir` but its folders that hold something: `/`-separated path and kind, and
-/// the places that could not be read.
-fn list_entries(dir: &Path) -> Listing {
-    let mut found = Vec::new();
-    let mut unreadable = Vec::new();
-    // A folder is listed before what it holds, so it is empty when the next entry is not
-    // deeper: no second read of every folder to find out.
-    let mut open_dir: Option<(String, usize)> = None;
-    for entry in walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .follow_links(false)
-        .sort_by_file_name()
-    {
-        let e = match entry {
-            Ok(e) => e,
-            Err(err) => {
-                let path = err.path().unwrap_or(dir).to_path_buf();
-                // A folder that cannot be read is not known to be empty.
-                open_dir = None;
-                let io = err
-                    .into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("cannot be listed"));
-                unreadable.push((path, io));
-                continue;
-            }
-        };
-        if let Some((path, depth)) = open_dir.take() {
-            if e.depth() <= depth {
-                found.push((path, Kind::EmptyDir));
-            }
-        }
-        let Ok(rel) = e.path().strip_prefix(dir) else { continue };
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        let t = e.file_type();
-        let kind = if t.is_file() {
-            Kind::File
-        } else if t.is_symlink() {
-            Kind::Symlink
-        } else if t.is_dir() {
-            open_dir = Some((rel, e.depth()));
-            continue;
-        } else {
-            Kind::Special
-        };
-        found.push((rel, kind));
-    }
-    if let Some((path, _)) = open_dir {
-        found.push((path, Kind::EmptyDir));
-    }
-    (found, unreadable)
 }
 
 /// Whether the process that named a staging folder may still be writing to it. Only Linux can
@@ -628,6 +625,8 @@ fn still_running(pid: &str) -> bool {
     cfg!(target_os = "linux") && Path::new("/proc").join(pid).exists()
 }
 
+/// Removes what builds of older versions left beside the output: staging folders named
+/// after their process (`.NAME.tmp-PID`) and outputs being deleted (`.NAME.old-PID`).
 fn remove_stale(parent: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(parent) else { return };
     let tmp = format!(".{name}.tmp-");

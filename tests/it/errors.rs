@@ -18,7 +18,11 @@ fn one_error(files: &[(&str, &str)]) -> Diag {
     let t = site(files);
     let run = t.run(&["build"]);
     run.expect_status(1);
-    assert!(run.stderr.contains("nothing was written"), "stderr:\n{}", run.stderr);
+    assert!(
+        run.stderr.contains("the output is unchanged"),
+        "stderr:\n{}",
+        run.stderr
+    );
     assert!(!t.root().join("public").exists(), "a failed first build writes nothing");
     let d = run.error();
     // The exact contract form, first line of stderr: `path:line:column: error: message`,
@@ -266,7 +270,7 @@ fn every_problem_of_every_file_in_one_run_sorted() {
     assert!(
         run.stderr
             .trim_end()
-            .ends_with("error: 5 problems found; nothing was written"),
+            .ends_with("error: 5 problems found; the output is unchanged"),
         "{}",
         run.stderr
     );

@@ -13,6 +13,7 @@
 mod harness;
 
 mod architecture;
+mod atomic;
 mod base_url;
 mod determinism;
 mod drafts;

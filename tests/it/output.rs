@@ -4,11 +4,13 @@
 
 use crate::harness::*;
 
-/// The entries of the site root, sorted: staging folders must not be left behind.
+/// The names in the site folder, sorted, but for the staging folder (`.public.staging`, which
+/// keeps the previous tree for the next build): nothing else may be left behind.
 fn root_entries(site: &SiteTest) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(site.root())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != ".public.staging")
         .collect();
     names.sort();
     names
