@@ -297,3 +297,74 @@ pub fn escape(data: &[u8]) {
         "{cell:?} for {text:?}"
     );
 }
+
+/// A whole `site.yaml` through `config::parse`.
+///
+/// - every diagnostic names `site.yaml` at a line that exists (1 ≤ line ≤ lines), column ≥ 1:
+///   an editor can always jump to the problem;
+/// - a parsed config has a `base_url` that is an absolute http(s) URL ending in `/`, without
+///   query, fragment, white space or control characters, so it cannot spread into every URL.
+pub fn site_yaml(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let lines = text.split('\n').count();
+    match bulletin::content::config::parse(&text, Path::new("site.yaml")) {
+        Ok(config) => {
+            let url = &config.base_url;
+            assert!(
+                url.starts_with("https://") || url.starts_with("http://"),
+                "base_url {url:?}"
+            );
+            assert!(url.ends_with('/'), "base_url {url:?}");
+            assert!(
+                !url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '?' || c == '#'),
+                "base_url {url:?}"
+            );
+        }
+        Err(diags) => {
+            assert!(!diags.is_empty());
+            for d in diags {
+                assert_eq!(d.path, Path::new("site.yaml"), "{d}");
+                assert!(
+                    d.line >= 1 && d.line <= lines,
+                    "line out of the file ({lines} lines): {d}"
+                );
+                assert!(d.column >= 1, "{d}");
+            }
+        }
+    }
+}
+
+/// The search tokenizer: what the indexer and the query make of the same text.
+///
+/// - folding keeps one character for one, in UTF-16 too, so positions in a normalized text are
+///   positions in the original;
+/// - every index term is non-empty, a CJK term is one or two characters, a word at most
+///   `MAX_WORD` characters;
+/// - every term of a query typed from the text itself is among the text's index terms: whatever
+///   a reader copies out of an item finds that item.
+pub fn search_query(data: &[u8]) {
+    use bulletin::render::search::{index_terms, is_cjk, normalize, parse_query, MAX_WORD};
+    let text = String::from_utf8_lossy(data);
+    let norm = normalize(&text);
+    assert_eq!(norm.chars().count(), text.chars().count(), "{text:?}");
+    assert_eq!(norm.encode_utf16().count(), text.encode_utf16().count(), "{text:?}");
+    let terms = index_terms(&text);
+    for t in &terms {
+        let n = t.chars().count();
+        assert!(n >= 1, "empty term of {text:?}");
+        if t.chars().all(is_cjk) {
+            assert!(n <= 2, "{t:?} of {text:?}");
+        } else {
+            assert!(n <= MAX_WORD, "{t:?} of {text:?}");
+        }
+    }
+    for part in parse_query(&text) {
+        for t in &part.terms {
+            assert!(
+                terms.binary_search(t).is_ok(),
+                "query term {t:?} of {:?} is not indexed for {text:?}",
+                part.phrase
+            );
+        }
+    }
+}
