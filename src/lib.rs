@@ -16,6 +16,10 @@
 //!
 //! Library functions return [`Diagnostics`]; only the binary prints them and exits.
 
+// Library items are `pub(crate)` unless the binary, tests/ or fuzz/ use them (ARCHITECTURE.md);
+// the lint is here, not in Cargo.toml, because the test and bench crates are binaries.
+#![warn(unreachable_pub)]
+
 pub mod base;
 pub mod build;
 pub mod content;

@@ -95,7 +95,14 @@ pub fn new_item(root: &Path, req: &NewItem) -> Result<PathBuf, Diagnostics> {
 }
 
 /// The text of a new item: front matter with every field an editor usually fills, commented.
-pub fn item_text(title: &str, region: &str, topics: &[&str], date: NaiveDate, slug: &str, config: &Config) -> String {
+pub(crate) fn item_text(
+    title: &str,
+    region: &str,
+    topics: &[&str],
+    date: NaiveDate,
+    slug: &str,
+    config: &Config,
+) -> String {
     let topics = topics.iter().map(|t| quote(t)).collect::<Vec<_>>().join(", ");
     let metric = config.metrics.first().map_or("members_joined", |m| m.key.as_str());
     let unit = config.metrics.first().map_or("人", |m| m.unit.as_str());

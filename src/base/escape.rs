@@ -12,7 +12,7 @@ pub fn escape_html(input: &str) -> String {
 }
 
 /// Appends `input` escaped as [`escape_html`] does.
-pub fn escape_html_into(out: &mut String, input: &str) {
+pub(crate) fn escape_html_into(out: &mut String, input: &str) {
     // Copies the runs between special bytes whole: most text (all Chinese) has none, and the
     // five are ASCII, so byte positions are always character boundaries.
     let mut start = 0;

@@ -3,10 +3,10 @@
 
 pub mod diagnostic;
 pub mod escape;
-pub mod fastmap;
+pub(crate) mod fastmap;
 pub mod slug;
-pub mod timings;
-pub mod yaml;
+pub(crate) mod timings;
+pub(crate) mod yaml;
 
-pub use fastmap::{FastMap, FastSet};
-pub use timings::Timings;
+pub(crate) use fastmap::{FastMap, FastSet};
+pub(crate) use timings::Timings;

@@ -8,7 +8,7 @@ const MAX_LEN: usize = 60;
 
 /// Turns any text into a lowercase ASCII slug: Han characters as pinyin syllables, other
 /// letters and digits kept, everything else a single `-`.
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let mut ascii = String::with_capacity(text.len() * 2);
     for (ch, py) in text.chars().zip(text.to_pinyin()) {
         match py {

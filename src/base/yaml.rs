@@ -14,7 +14,7 @@ use yaml_rust2::parser::{Event, Parser};
 
 /// One step of a path into a YAML document: a mapping key or a sequence index.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Seg {
+pub(crate) enum Seg {
     /// A key of a mapping.
     Key(String),
     /// A position in a sequence, from 0.
@@ -46,21 +46,21 @@ enum Frame {
 
 /// The 1-based (line, column) in `yaml` of the key at `path` (of the item, for a sequence index).
 /// Returns `None` when the path does not exist or the text does not parse.
-pub fn locate(yaml: &str, path: &[Seg]) -> Option<(usize, usize)> {
+pub(crate) fn locate(yaml: &str, path: &[Seg]) -> Option<(usize, usize)> {
     // Only called when a problem is reported, so one full walk is cheap enough.
     positions(yaml).get(path).copied()
 }
 
 /// How deep collections may nest: serde_yaml's own recursion limit (the root mapping counts).
-pub const MAX_DEPTH: usize = 128;
+pub(crate) const MAX_DEPTH: usize = 128;
 
 /// Front matter is read by serde_yaml only up to this size when yaml_rust2 finds it broken,
 /// since then [`shape`] could not vouch for its nesting.
-pub const MAX_UNCHECKED_BYTES: usize = 16 * 1024;
+pub(crate) const MAX_UNCHECKED_BYTES: usize = 16 * 1024;
 
 /// What a first, linear reading of a YAML text found.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Shape {
+pub(crate) enum Shape {
     /// It parses and nests at most [`MAX_DEPTH`] levels.
     Fine,
     /// A collection at this 1-based (line, column) is nested deeper than [`MAX_DEPTH`].
@@ -73,7 +73,7 @@ pub enum Shape {
 /// to say: every collection starts at an indicator of its own (`[`, `{`, a block sequence's `-`,
 /// a mapping's `:` or `?`), so fewer indicators than levels rule the depth out. Nearly every
 /// front matter passes, and skips the second reading.
-pub fn surely_shallow(yaml: &str) -> bool {
+pub(crate) fn surely_shallow(yaml: &str) -> bool {
     yaml.len() <= MAX_UNCHECKED_BYTES
         && yaml
             .bytes()
@@ -84,7 +84,7 @@ pub fn surely_shallow(yaml: &str) -> bool {
 
 /// Reads `yaml` once with yaml_rust2 (linear time, aliases not expanded) and reports whether
 /// it nests too deeply for serde_yaml to read it safely.
-pub fn shape(yaml: &str) -> Shape {
+pub(crate) fn shape(yaml: &str) -> Shape {
     let mut parser = Parser::new_from_str(yaml);
     let mut depth = 0usize;
     loop {
@@ -126,7 +126,7 @@ fn current_path(stack: &[Frame]) -> Vec<Seg> {
 /// found in one pass: for asking about many paths (one per figure) without re-reading the text
 /// each time. Keeps what was found before a syntax error; the first of repeated keys wins;
 /// stops below [`MAX_DEPTH`] levels.
-pub fn positions(yaml: &str) -> HashMap<Vec<Seg>, (usize, usize)> {
+pub(crate) fn positions(yaml: &str) -> HashMap<Vec<Seg>, (usize, usize)> {
     let mut parser = Parser::new_from_str(yaml);
     let mut stack: Vec<Frame> = Vec::new();
     let mut found = HashMap::new();
@@ -184,7 +184,7 @@ pub fn positions(yaml: &str) -> HashMap<Vec<Seg>, (usize, usize)> {
 /// serde reports as a duplicate): its text, its 1-based (line, column), and the line of the
 /// first occurrence. Only plain keys are compared; None when there is no repeat or the text
 /// does not parse.
-pub fn duplicate_key(yaml: &str) -> Option<(String, (usize, usize), usize)> {
+pub(crate) fn duplicate_key(yaml: &str) -> Option<(String, (usize, usize), usize)> {
     // For each open collection: the keys seen (mappings only), and whether a key is next.
     enum Open {
         Map {
@@ -268,7 +268,7 @@ fn skip_node(parser: &mut Parser<std::str::Chars<'_>>) -> Option<()> {
 /// quoted scalar at line 2 column 9"), that place is where the editor's mistake is, so it
 /// wins over the place where the parser gave up (often the end of the text); except for a
 /// tab, which is the mistake itself. The same holds for a flow collection being parsed.
-pub fn split_error(err: &serde_yaml::Error) -> (String, Option<(usize, usize)>) {
+pub(crate) fn split_error(err: &serde_yaml::Error) -> (String, Option<(usize, usize)>) {
     let text = err.to_string();
     let mut message = String::with_capacity(text.len());
     let mut positions = Vec::new();
@@ -307,7 +307,7 @@ pub fn split_error(err: &serde_yaml::Error) -> (String, Option<(usize, usize)>) 
 /// Turns a 1-based (line, column) of serde_yaml into one of the text as editors count lines.
 /// libyaml, under serde_yaml, also breaks lines at U+0085, U+2028 and U+2029, which editors
 /// (and yaml_rust2) do not; the text is expected with LF line ends only.
-pub fn text_position(yaml: &str, (line, column): (usize, usize)) -> (usize, usize) {
+pub(crate) fn text_position(yaml: &str, (line, column): (usize, usize)) -> (usize, usize) {
     if !yaml.contains(['\u{85}', '\u{2028}', '\u{2029}']) {
         return (line, column);
     }
@@ -340,7 +340,7 @@ pub fn text_position(yaml: &str, (line, column): (usize, usize)) -> (usize, usiz
 
 /// Pulls the field name out of serde's "unknown field `x`, expected one of …" message,
 /// with the expected names, so that callers can suggest the nearest.
-pub fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
+pub(crate) fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
     // serde_yaml prefixes nested errors with their path (`byline: unknown field …`).
     let start = message.find("unknown field `")? + "unknown field `".len();
     let rest = &message[start..];

@@ -209,7 +209,7 @@ pub(crate) struct Located<'a> {
 
 impl<'a> Located<'a> {
     /// `yaml`, whose first line is line `first_line` of the file at `path`.
-    pub fn new(yaml: &'a str, first_line: usize, path: &'a Path) -> Self {
+    pub(crate) fn new(yaml: &'a str, first_line: usize, path: &'a Path) -> Self {
         Located {
             yaml,
             first_line,
@@ -219,7 +219,7 @@ impl<'a> Located<'a> {
     }
 
     /// File (line, column) of the key at `path`; the first front matter line when not found.
-    pub fn at(&self, path: &[Seg]) -> (usize, usize) {
+    pub(crate) fn at(&self, path: &[Seg]) -> (usize, usize) {
         match self.index.get_or_init(|| yaml::positions(self.yaml)).get(path) {
             Some(&(l, c)) => (l + self.first_line - 1, c),
             None => (self.first_line.saturating_sub(1).max(1), 1),
@@ -227,7 +227,7 @@ impl<'a> Located<'a> {
     }
 
     /// An error at the key `path`.
-    pub fn error(&self, path: &[Seg], message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn error(&self, path: &[Seg], message: impl Into<String>) -> Diagnostic {
         let (l, c) = self.at(path);
         Diagnostic::error(self.path, l, c, message)
     }

@@ -23,13 +23,14 @@ fn syntaxes() -> &'static SyntaxSet {
 }
 
 /// Whether the syntax set has been loaded in this process.
-pub fn is_loaded() -> bool {
+#[cfg(test)]
+fn is_loaded() -> bool {
     SYNTAXES.get().is_some()
 }
 
 /// `code` as `<pre class="code" data-lang="…"><code>` with `hl-` classed spans, or escaped plain `<pre><code>` for an unknown or empty `lang`.
 #[must_use]
-pub fn highlight(code: &str, lang: &str) -> String {
+pub(crate) fn highlight(code: &str, lang: &str) -> String {
     let lang = lang.trim();
     if lang.is_empty() {
         return plain(code);
@@ -55,35 +56,6 @@ pub fn highlight(code: &str, lang: &str) -> String {
     out.push_str("</code></pre>");
     out
 }
-
-/// The stylesheet for the `hl-` classes, light with a `prefers-color-scheme: dark` variant.
-#[must_use]
-pub fn css() -> &'static str {
-    // Every colour keeps at least 4.5:1 (WCAG AA) against its block's
-    // background: light on #f6f8fa, dark on #161b22.
-    CSS
-}
-
-const CSS: &str = "\
-pre.code{background:#f6f8fa;color:#1f2328;padding:.75em 1em;overflow-x:auto;line-height:1.45}
-.code .hl-comment{color:#57606a;font-style:italic}
-.code .hl-string{color:#0a3069}
-.code .hl-keyword{color:#cf222e}
-.code .hl-storage.hl-type{color:#953800}
-.code .hl-constant.hl-numeric{color:#0550ae}
-.code .hl-entity.hl-name.hl-function{color:#6639ba}
-.code .hl-punctuation{color:#424a53}
-@media (prefers-color-scheme: dark){
-pre.code{background:#161b22;color:#e6edf3}
-.code .hl-comment{color:#8b949e}
-.code .hl-string{color:#a5d6ff}
-.code .hl-keyword{color:#ff7b72}
-.code .hl-storage.hl-type{color:#ffa657}
-.code .hl-constant.hl-numeric{color:#79c0ff}
-.code .hl-entity.hl-name.hl-function{color:#d2a8ff}
-.code .hl-punctuation{color:#c9d1d9}
-}
-";
 
 fn plain(code: &str) -> String {
     let mut out = String::with_capacity(code.len() + code.len() / 8 + 24);
@@ -144,23 +116,6 @@ mod tests {
         let mut out = String::new();
         crate::base::escape::escape_html_into(&mut out, "a\"b'c<d>e&f");
         assert_eq!(out, "a&quot;b&#39;c&lt;d&gt;e&amp;f");
-    }
-
-    #[test]
-    fn css_has_both_schemes() {
-        let css = css();
-        for class in [
-            ".hl-comment",
-            ".hl-string",
-            ".hl-keyword",
-            ".hl-constant.hl-numeric",
-            ".hl-entity.hl-name.hl-function",
-            ".hl-storage.hl-type",
-            ".hl-punctuation",
-        ] {
-            assert_eq!(css.matches(class).count(), 2, "{class}");
-        }
-        assert!(css.contains("@media (prefers-color-scheme: dark)"));
     }
 
     const CHILD_ENV: &str = "BULLETIN_HIGHLIGHT_LAZY_CHILD";

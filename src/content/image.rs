@@ -7,12 +7,12 @@ use serde::Serialize;
 use std::path::PathBuf;
 
 /// The widths (CSS pixels) of the variants: each one narrower than the original is made.
-pub const WIDTHS: [u32; 3] = [480, 960, 1440];
+pub(crate) const WIDTHS: [u32; 3] = [480, 960, 1440];
 /// The output folder of variants and of the images published from `content/`.
-pub const OUTPUT_DIR: &str = "img";
+pub(crate) const OUTPUT_DIR: &str = "img";
 /// Images with more pixels than this are served as they are, never decoded: a guard against
 /// decompression bombs (a small file that claims 50,000 × 50,000 pixels).
-pub const MAX_PIXELS: u64 = 64_000_000;
+pub(crate) const MAX_PIXELS: u64 = 64_000_000;
 
 /// What Bulletin can do with an image file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -75,7 +75,7 @@ pub struct Variant {
 
 /// The variants an image of `kind`, hashed `digest`, `size` pixels large, gets: one per width
 /// of [`WIDTHS`] narrower than the original, none when it is not resized or too large.
-pub fn plan(kind: Kind, digest: u64, (width, height): (u32, u32)) -> Vec<Variant> {
+pub(crate) fn plan(kind: Kind, digest: u64, (width, height): (u32, u32)) -> Vec<Variant> {
     let Some((_, ext)) = kind.encoding() else {
         return Vec::new();
     };
@@ -103,6 +103,6 @@ fn scaled(height: u32, to: u32, from: u32) -> u32 {
 }
 
 /// Whether an image of this size is beyond [`MAX_PIXELS`].
-pub fn too_large((width, height): (u32, u32)) -> bool {
+pub(crate) fn too_large((width, height): (u32, u32)) -> bool {
     u64::from(width) * u64::from(height) > MAX_PIXELS
 }

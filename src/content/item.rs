@@ -537,7 +537,7 @@ fn validate(
 
 /// xxh3 of a source file's path and text: an incremental rebuild keeps it with what the file
 /// parsed to, and the same hash means the same item.
-pub fn source_hash(file: &SourceFile) -> u64 {
+pub(crate) fn source_hash(file: &SourceFile) -> u64 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     h.update(file.path.to_string_lossy().as_bytes());
     h.update(&[0]);

@@ -3,9 +3,9 @@
 
 pub mod config;
 pub mod figure;
-pub mod frontmatter;
-pub mod highlight;
-pub mod image;
+pub(crate) mod frontmatter;
+pub(crate) mod highlight;
+pub(crate) mod image;
 pub mod item;
 pub mod markdown;
 pub mod region;

@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 const DATA: &str = include_str!("../data/regions.tsv");
 
 /// Slug of the national level (全国).
-pub const NATIONAL_SLUG: &str = "quanguo";
+pub(crate) const NATIONAL_SLUG: &str = "quanguo";
 
 /// Characters skipped between the province and the locality (`山东·莱西`, `山东: 莱西`).
 const SEPARATORS: &[char] = &[
@@ -174,7 +174,7 @@ pub struct UnknownRegion {
 
 impl UnknownRegion {
     /// The hint shown with the error: the nearest names, or what a region looks like.
-    pub fn hint(&self) -> String {
+    pub(crate) fn hint(&self) -> String {
         if self.nearest.is_empty() {
             "a region starts with a province-level name (山东, 山东省, shandong), 全国 or 新疆生产建设兵团".to_string()
         } else {
@@ -226,20 +226,14 @@ pub fn registry() -> &'static Registry {
 
 impl Registry {
     /// Every province, in data-file order.
-    pub fn provinces(&self) -> &[Province] {
+    pub(crate) fn provinces(&self) -> &[Province] {
         &self.provinces
     }
 
     /// The province with this exact slug.
-    pub fn by_slug(&self, slug: &str) -> Option<&Province> {
+    #[cfg(test)]
+    fn by_slug(&self, slug: &str) -> Option<&Province> {
         self.provinces.iter().find(|p| p.slug == slug)
-    }
-
-    /// The national level (全国).
-    pub fn national(&self) -> &Province {
-        // The data file always has 全国 (a test checks it); the built-in row only keeps this
-        // function panic-free should the file ever lose it.
-        self.by_slug(NATIONAL_SLUG).unwrap_or_else(|| builtin_national())
     }
 
     /// Reads a `region` value: the longest known spelling at the start, then the locality.
@@ -417,20 +411,6 @@ fn parse_row(line: &str, order: usize) -> Option<Province> {
             .map(str::to_owned)
             .collect(),
         order,
-    })
-}
-
-/// 全国, for `Registry::national` should the data file ever lack it.
-fn builtin_national() -> &'static Province {
-    static NATIONAL: OnceLock<Province> = OnceLock::new();
-    NATIONAL.get_or_init(|| Province {
-        slug: NATIONAL_SLUG.to_owned(),
-        short: "全国".to_owned(),
-        name: "全国".to_owned(),
-        area: Area::National,
-        name_en: "National".to_owned(),
-        aliases: Vec::new(),
-        order: 0,
     })
 }
 
@@ -627,8 +607,11 @@ mod tests {
         let national = registry().parse("全国").unwrap();
         assert!(national.is_national());
         assert_eq!(national.display(), "全国");
-        assert_eq!(registry().national().slug, "quanguo");
-        assert!(std::ptr::eq(registry().national(), national.province));
+        assert_eq!(national.province.slug, NATIONAL_SLUG);
+        assert!(std::ptr::eq(
+            registry().by_slug(NATIONAL_SLUG).unwrap(),
+            national.province
+        ));
     }
 
     #[test]
@@ -706,8 +689,6 @@ mod tests {
         assert_eq!(slugs, ["shandong", "hainan"]);
         assert_eq!(rows.get(1).map(|p| p.order), Some(1));
         assert!(rows.iter().all(|p| p.aliases.is_empty()));
-        let empty = Registry::from_text("");
-        assert_eq!(empty.national().slug, "quanguo");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 /// Files larger than this are refused rather than read (a news item is a few KiB).
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A content file's text, read and normalised.
 #[derive(Clone, Debug)]
@@ -22,7 +22,7 @@ pub struct SourceFile {
 }
 
 /// Lists every Markdown file under `root/content`, sorted, and the problems met on the way.
-pub fn discover(root: &Path) -> (Vec<PathBuf>, Diagnostics) {
+pub(crate) fn discover(root: &Path) -> (Vec<PathBuf>, Diagnostics) {
     let content = root.join("content");
     let mut files = Vec::new();
     let mut diags = Diagnostics::new();
@@ -121,20 +121,19 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 }
 
 /// `path` relative to `root` when below it.
-pub fn rel_to(root: &Path, path: &Path) -> PathBuf {
+pub(crate) fn rel_to(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root)
         .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
-}
-
-/// Reads the files in parallel; each either becomes a [`SourceFile`] or a diagnostic.
-pub fn read_all(root: &Path, paths: &[PathBuf]) -> (Vec<SourceFile>, Diagnostics) {
-    read_each(root, paths, |f| f)
 }
 
 /// Reads every file in `paths` in parallel and hands each to `f` as soon as it is read, so
 /// that a large site's texts are never all in memory at once (100,000 items are 500 MB of
 /// text); returns what `f` made, in order, and the files that could not be read.
-pub fn read_each<T: Send>(root: &Path, paths: &[PathBuf], f: impl Fn(SourceFile) -> T + Sync) -> (Vec<T>, Diagnostics) {
+pub(crate) fn read_each<T: Send>(
+    root: &Path,
+    paths: &[PathBuf],
+    f: impl Fn(SourceFile) -> T + Sync,
+) -> (Vec<T>, Diagnostics) {
     let content = root.join("content");
     let results: Vec<Result<T, Diagnostic>> = paths.par_iter().map(|p| read_one(root, &content, p).map(&f)).collect();
     let mut made = Vec::with_capacity(results.len());

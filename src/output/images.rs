@@ -34,15 +34,15 @@ use std::io::Cursor;
 use std::path::{Component, Path, PathBuf};
 
 /// Bulletin's cache folder in the site root; `output::check_output_dir` refuses an output in it.
-pub const CACHE_ROOT: &str = ".bulletin-cache";
+pub(crate) const CACHE_ROOT: &str = ".bulletin-cache";
 /// The cache of resized images, relative to the site root. Never inside the output; safe to
 /// delete at any time (the next build makes what it needs again).
 pub const CACHE_DIR: &str = ".bulletin-cache/images";
 /// Part of every cache key: raise it when resizing or encoding changes, so old copies are not
 /// reused (they stay in an older `v*` folder until the cache is deleted).
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 /// Image files larger than this are refused unread.
-pub const MAX_FILE_BYTES: u64 = 64 << 20;
+pub(crate) const MAX_FILE_BYTES: u64 = 64 << 20;
 /// JPEG quality of the variants: indistinguishable from the source at the sizes shown.
 const JPEG_QUALITY: u8 = 82;
 /// What a decoder may allocate, whatever the header says.
@@ -80,7 +80,7 @@ struct Found {
 /// plans its variants: one record per item, None for an item without an image or with a URL.
 /// A local image that does not exist or is not an image is an error at the item's `image`
 /// line. Each file is read once, in parallel.
-pub fn locate(root: &Path, items: &[(&Item, &str)], diags: &mut Diagnostics) -> Vec<Option<LeadImage>> {
+pub(crate) fn locate(root: &Path, items: &[(&Item, &str)], diags: &mut Diagnostics) -> Vec<Option<LeadImage>> {
     let resolved: Vec<Option<Result<(PathBuf, bool), Diagnostic>>> = items
         .par_iter()
         .map(|&(it, front)| {
@@ -206,7 +206,7 @@ fn read(path: &Path) -> Result<Found, String> {
 }
 
 /// What can be done with an image file, from its bytes.
-pub fn classify(bytes: &[u8]) -> Kind {
+pub(crate) fn classify(bytes: &[u8]) -> Kind {
     match image::guess_format(bytes) {
         Ok(ImageFormat::Jpeg) => Kind::Jpeg,
         Ok(ImageFormat::Png) if !png_animated(bytes) => Kind::Png,
@@ -268,7 +268,7 @@ fn swaps_axes(o: Orientation) -> bool {
 }
 
 /// Warnings about lead images too large to be resized, each at its item's `image` line.
-pub fn warnings(entries: &[Entry]) -> Vec<Diagnostic> {
+pub(crate) fn warnings(entries: &[Entry]) -> Vec<Diagnostic> {
     entries
         .iter()
         .filter_map(|e| {
@@ -295,7 +295,7 @@ pub fn warnings(entries: &[Entry]) -> Vec<Diagnostic> {
 /// One picture to publish: its variants and the copies of the file itself, made once however
 /// many items show it.
 #[derive(Debug)]
-pub struct Job<'a> {
+pub(crate) struct Job<'a> {
     /// The first item showing it: problems are reported at its `image` line.
     item: &'a Path,
     /// The item's `image:`, as written.
@@ -307,7 +307,7 @@ pub struct Job<'a> {
 
 impl Job<'_> {
     /// Every output path this job writes.
-    pub fn outputs(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn outputs(&self) -> impl Iterator<Item = &str> {
         self.originals
             .iter()
             .copied()
@@ -317,7 +317,7 @@ impl Job<'_> {
 
 /// The pictures the published `entries` show, one job per distinct file content (by hash), in
 /// hash order; the first entry showing a picture is the one problems are reported at.
-pub fn jobs(entries: &[Entry]) -> Vec<Job<'_>> {
+pub(crate) fn jobs(entries: &[Entry]) -> Vec<Job<'_>> {
     let mut by_digest: BTreeMap<u64, Job<'_>> = BTreeMap::new();
     for e in entries {
         let (Some(image), Some(lead)) = (&e.item.image, e.lead.as_deref()) else {
@@ -342,14 +342,14 @@ pub fn jobs(entries: &[Entry]) -> Vec<Job<'_>> {
 /// Where resized images are kept between builds: `.bulletin-cache/images/v<VERSION>/` in the
 /// site folder, one file per variant, named as in the output.
 #[derive(Clone, Debug)]
-pub struct Cache {
+pub(crate) struct Cache {
     dir: PathBuf,
     writable: bool,
 }
 
 impl Cache {
     /// The cache of the site at `root`.
-    pub fn new(root: &Path) -> Cache {
+    pub(crate) fn new(root: &Path) -> Cache {
         Cache {
             dir: root.join(CACHE_DIR).join(format!("v{VERSION}")),
             writable: true,
@@ -357,16 +357,11 @@ impl Cache {
     }
 
     /// The same cache, read but never written (`check` writes nothing).
-    pub fn read_only(root: &Path) -> Cache {
+    pub(crate) fn read_only(root: &Path) -> Cache {
         Cache {
             writable: false,
             ..Cache::new(root)
         }
-    }
-
-    /// The folder of this version's files.
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 
     fn file(&self, v: &Variant) -> PathBuf {
@@ -403,7 +398,7 @@ impl Cache {
 
 /// What [`produce`] did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Produced {
+pub(crate) struct Produced {
     /// Files written to the sink.
     pub files: usize,
     /// Variants decoded, resized and encoded (not found in the cache).
@@ -413,7 +408,7 @@ pub struct Produced {
 /// Writes every job's files to `sink`: variants from the cache, or else made (each picture
 /// decoded once, its widths resized in parallel) and put in the cache; originals copied.
 /// A picture that cannot be decoded is an error at the `image` line of its first item.
-pub fn produce(jobs: &[Job<'_>], cache: &Cache, sink: &dyn Sink) -> Result<Produced, Diagnostics> {
+pub(crate) fn produce(jobs: &[Job<'_>], cache: &Cache, sink: &dyn Sink) -> Result<Produced, Diagnostics> {
     let results: Vec<Result<Produced, Diagnostic>> = jobs.par_iter().map(|j| produce_one(j, cache, sink)).collect();
     let mut diags = Diagnostics::new();
     let mut total = Produced::default();
@@ -436,7 +431,7 @@ pub fn produce(jobs: &[Job<'_>], cache: &Cache, sink: &dyn Sink) -> Result<Produ
 
 /// Decodes and resizes what the cache lacks without writing anything (for `check`): the
 /// same problems as a build, found the same way.
-pub fn verify(jobs: &[Job<'_>], cache_of: &Path) -> Result<(), Diagnostics> {
+pub(crate) fn verify(jobs: &[Job<'_>], cache_of: &Path) -> Result<(), Diagnostics> {
     produce(jobs, &Cache::read_only(cache_of), &Discard).map(|_| ())
 }
 
@@ -525,7 +520,7 @@ fn limits() -> Limits {
 /// Decodes an image of `kind` (EXIF orientation applied) and makes one copy per `(width,
 /// height)` target, in the same format: Lanczos3 resampling, the ICC profile kept, JPEG at
 /// quality 82. Pure: the same bytes give the same copies.
-pub fn resize(bytes: &[u8], kind: Kind, targets: &[(u32, u32)]) -> Result<Vec<Vec<u8>>, image::ImageError> {
+pub(crate) fn resize(bytes: &[u8], kind: Kind, targets: &[(u32, u32)]) -> Result<Vec<Vec<u8>>, image::ImageError> {
     let Some((format, _)) = kind.encoding() else {
         return Ok(Vec::new());
     };

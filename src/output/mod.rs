@@ -3,11 +3,12 @@
 //! resized, cached).
 
 pub mod images;
-pub mod manifest;
-pub mod sink;
-pub mod staging;
-pub mod swap;
+pub(crate) mod manifest;
+pub(crate) mod sink;
+pub(crate) mod staging;
+pub(crate) mod swap;
 
 pub use manifest::MANIFEST;
-pub use sink::{safe_relative, MemorySink, Sink, StaticSource};
-pub use staging::{check_output_dir, resolve, Staging};
+pub use sink::safe_relative;
+pub(crate) use sink::{MemorySink, Sink, StaticSource};
+pub(crate) use staging::{check_output_dir, resolve, Staging};

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 /// Where a static file comes from.
 #[derive(Clone, Debug)]
-pub enum StaticSource {
+pub(crate) enum StaticSource {
     /// A file inside the binary.
     Embedded(&'static [u8]),
     /// A file on disk.
@@ -15,14 +15,14 @@ pub enum StaticSource {
 }
 
 /// Where rendered files go: a staging folder on disk, or memory for `check` and tests.
-pub trait Sink: Sync {
+pub(crate) trait Sink: Sync {
     /// Stores `bytes` at `path`, relative to the output root (`news/…/index.html`).
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
 }
 
 /// Collects pages in memory instead of writing them (for `check` and tests).
 #[derive(Default)]
-pub struct MemorySink {
+pub(crate) struct MemorySink {
     /// Path → bytes.
     pub files: Mutex<std::collections::BTreeMap<String, Vec<u8>>>,
 }

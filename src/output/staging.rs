@@ -30,7 +30,7 @@ const STAGING_MARK: &str = ".bulletin-staging";
 
 /// Checks that `output` is a safe place to write: not `/`, not the site root or any folder
 /// holding it, not inside content/, templates/, themes/, static/ or the cache.
-pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
+pub(crate) fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let out = resolve(&root, output);
     let refuse = |why: &str| {
@@ -64,7 +64,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
 }
 
 /// An absolute, `..`-free form of `output` (relative to `root`), resolving symlinks of the part that exists.
-pub fn resolve(root: &Path, output: &Path) -> PathBuf {
+pub(crate) fn resolve(root: &Path, output: &Path) -> PathBuf {
     let joined = if output.is_absolute() {
         output.to_path_buf()
     } else {
@@ -120,7 +120,7 @@ struct Previous {
 }
 
 /// A build in progress: the staging folder and what has been written to it.
-pub struct Staging {
+pub(crate) struct Staging {
     /// The staging folder, `.NAME.staging` beside the output.
     dir: PathBuf,
     /// The output folder.
@@ -141,7 +141,7 @@ pub struct Staging {
 impl Staging {
     /// Opens (or creates) the staging folder beside `target`, repairing what a killed build
     /// left behind.
-    pub fn begin(target: &Path) -> Result<Staging, Diagnostic> {
+    pub(crate) fn begin(target: &Path) -> Result<Staging, Diagnostic> {
         let parent = target.parent().unwrap_or(Path::new("."));
         let name = target
             .file_name()
@@ -194,7 +194,7 @@ impl Staging {
     }
 
     /// Copies the theme's and site's static files (site over theme, already merged).
-    pub fn copy_statics<'a>(
+    pub(crate) fn copy_statics<'a>(
         &self,
         statics: impl IntoIterator<Item = (&'a String, &'a StaticSource)>,
     ) -> Result<(), Diagnostics> {
@@ -315,7 +315,7 @@ impl Staging {
     /// no build made are carried into the staging folder (one in the way of a new page fails
     /// the build first), whatever an earlier tree left there is removed, the tree is made
     /// durable, and the two folders trade places. Until the swap the output is untouched.
-    pub fn commit(mut self) -> Result<Diagnostics, Diagnostics> {
+    pub(crate) fn commit(mut self) -> Result<Diagnostics, Diagnostics> {
         let written = std::mem::take(
             &mut *self
                 .written

@@ -12,7 +12,7 @@ use std::fmt::Write;
 
 /// One bar or point: a label, its value and how the value reads.
 #[derive(Clone, Debug)]
-pub struct Datum {
+pub(crate) struct Datum {
     /// Province, month…
     pub label: String,
     /// The value.
@@ -74,7 +74,7 @@ fn open_svg(out: &mut String, id: &str, width: u32, height: u32, title: &str, de
 }
 
 /// A horizontal bar chart, largest first as given.
-pub fn bars(id: &str, title: &str, desc: &str, data: &[Datum]) -> String {
+pub(crate) fn bars(id: &str, title: &str, desc: &str, data: &[Datum]) -> String {
     let row = 28u32;
     let bar_h = 18.0;
     let pad = 6.0;
@@ -165,7 +165,7 @@ fn month_labels(x: &dyn Fn(usize) -> f64, widths: &[f64], gap: f64) -> Vec<usize
 }
 
 /// A line over time (oldest first), for running totals.
-pub fn line(id: &str, title: &str, desc: &str, data: &[Datum]) -> String {
+pub(crate) fn line(id: &str, title: &str, desc: &str, data: &[Datum]) -> String {
     let (width, height) = (CHART_WIDTH, 220u32);
     let (left, right, top, bottom) = (8.0, 8.0, 30.0, 34.0);
     let max = data.iter().map(|d| f(d.value)).fold(0.0_f64, f64::max);
@@ -244,7 +244,7 @@ pub fn line(id: &str, title: &str, desc: &str, data: &[Datum]) -> String {
 }
 
 /// Where each division sits on the tile grid: (slug, column, row).
-pub const TILES: &[(&str, u32, u32)] = &[
+pub(crate) const TILES: &[(&str, u32, u32)] = &[
     ("heilongjiang", 7, 0),
     ("neimenggu", 4, 1),
     ("beijing", 5, 1),
@@ -284,7 +284,7 @@ pub const TILES: &[(&str, u32, u32)] = &[
 
 /// One tile of the map.
 #[derive(Clone, Debug)]
-pub struct Tile {
+pub(crate) struct Tile {
     /// Province slug (placed by [`TILES`]).
     pub slug: String,
     /// Short name shown on the tile.
@@ -296,7 +296,7 @@ pub struct Tile {
 }
 
 /// A tile-grid map shaded by value in five steps; tiles with a page link to it.
-pub fn tile_map(id: &str, title: &str, desc: &str, tiles: &[Tile]) -> String {
+pub(crate) fn tile_map(id: &str, title: &str, desc: &str, tiles: &[Tile]) -> String {
     let size = 64.0;
     let gap = 4.0;
     let inner = size - 6.0;

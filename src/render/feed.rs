@@ -10,7 +10,7 @@ fn updated(e: &Entry) -> String {
 }
 
 /// An Atom feed at `path` of the entries `list` (indexes into the site's entries, newest first).
-pub fn atom(site: &Site, path: &str, title: &str, list: &[usize]) -> String {
+pub(crate) fn atom(site: &Site, path: &str, title: &str, list: &[usize]) -> String {
     let u = &site.urls;
     let entries: Vec<&Entry> = site.pick(list).collect();
     let feed_updated = entries
@@ -101,7 +101,7 @@ pub fn atom(site: &Site, path: &str, title: &str, list: &[usize]) -> String {
 }
 
 /// The sitemap of `pages` (output paths with an optional lastmod).
-pub fn sitemap(site: &Site, pages: &[(String, Option<String>)]) -> String {
+pub(crate) fn sitemap(site: &Site, pages: &[(String, Option<String>)]) -> String {
     let mut x = String::with_capacity(128 + pages.len() * 128);
     x.push_str(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

@@ -7,7 +7,7 @@ use crate::site::urls::Urls;
 
 /// The template view of a lead image: its URL, and when it is one of the site's files (`lead`,
 /// as found on disk) its size and `srcset`.
-pub fn view(i: &Image, lead: Option<&LeadImage>, u: &Urls) -> ImageView {
+pub(crate) fn view(i: &Image, lead: Option<&LeadImage>, u: &Urls) -> ImageView {
     let src = match lead.and_then(|l| l.published.as_deref()) {
         Some(p) => u.link(p),
         None if i.src.contains("://") || i.src.starts_with('/') => i.src.clone(),

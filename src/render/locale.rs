@@ -26,7 +26,7 @@ fn month_en(m: u32) -> &'static str {
 }
 
 /// A date as the paper prints it: 2022年6月20日, or June 20, 2022.
-pub fn date(lang: Language, d: NaiveDate) -> String {
+pub(crate) fn date(lang: Language, d: NaiveDate) -> String {
     match lang {
         Language::ZhCn => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
         Language::En => format!("{} {}, {}", month_en(d.month()), d.day(), d.year()),
@@ -34,7 +34,7 @@ pub fn date(lang: Language, d: NaiveDate) -> String {
 }
 
 /// A month: 2022年6月, or June 2022.
-pub fn month(lang: Language, year: i32, m: u32) -> String {
+pub(crate) fn month(lang: Language, year: i32, m: u32) -> String {
     match lang {
         Language::ZhCn => format!("{year}年{m}月"),
         Language::En => format!("{} {year}", month_en(m)),
@@ -42,7 +42,7 @@ pub fn month(lang: Language, year: i32, m: u32) -> String {
 }
 
 /// How an aggregate rule reads in a table header: 累计 / 最新 / 最高.
-pub fn aggregate(lang: Language, a: Aggregate) -> &'static str {
+pub(crate) fn aggregate(lang: Language, a: Aggregate) -> &'static str {
     match (lang, a) {
         (Language::ZhCn, Aggregate::Sum) => "累计",
         (Language::ZhCn, Aggregate::Latest) => "最新",
@@ -55,7 +55,7 @@ pub fn aggregate(lang: Language, a: Aggregate) -> &'static str {
 
 /// The byline on one line, as printed: 记者 朱欣 通讯员 田甜 实习生 谢迅; photographers
 /// follow their names (戚良鹏 张婷 摄).
-pub fn byline(lang: Language, b: &Byline) -> String {
+pub(crate) fn byline(lang: Language, b: &Byline) -> String {
     let (rep, cor, int, pho) = match lang {
         Language::ZhCn => ("记者", "通讯员", "实习生", "摄"),
         Language::En => ("Reporter", "Correspondent", "Intern", "Photo:"),

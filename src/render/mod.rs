@@ -5,24 +5,23 @@
 //! strings, dates and numbers as the paper writes them, feeds and sitemaps, SEO metadata,
 //! open data (JSON, CSV) and the search index.
 
-pub mod chart;
+pub(crate) mod chart;
 pub(crate) mod context;
-pub mod feed;
-pub mod image;
+pub(crate) mod feed;
+pub(crate) mod image;
 pub(crate) mod item_views;
 pub(crate) mod list_views;
-pub mod locale;
-pub mod opendata;
+pub(crate) mod locale;
+pub(crate) mod opendata;
 pub(crate) mod pages;
 pub(crate) mod plan;
 pub(crate) mod renderer;
 pub(crate) mod run;
 pub mod search;
-pub mod seo;
+pub(crate) mod seo;
 pub(crate) mod stat_views;
-pub mod theme;
-pub mod view;
+pub(crate) mod theme;
+pub(crate) mod view;
 
-pub use plan::{plan, Planned, ViewCache};
-pub use renderer::to_json;
-pub use run::{render_planned, render_site, render_site_releasing};
+pub(crate) use plan::{plan, Planned, ViewCache};
+pub(crate) use run::{render_planned, render_site, render_site_releasing};

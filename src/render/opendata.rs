@@ -80,7 +80,7 @@ fn running(t: &Total, unit: &str) -> ValueJson {
 }
 
 /// The files to write: (path, bytes).
-pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
     let metrics: Vec<MetricJson> = site
         .stats
         .metrics

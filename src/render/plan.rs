@@ -88,7 +88,7 @@ pub(crate) fn jobs(site: &Site) -> Vec<Job> {
 /// One page or file set of the site with a fingerprint of everything it shows: a page whose
 /// fingerprint did not change since the last render need not be rendered again (serve).
 #[derive(Clone, Debug)]
-pub struct Planned {
+pub(crate) struct Planned {
     pub(crate) job: Job,
     pub(crate) key: String,
     fingerprint: u64,
@@ -96,24 +96,24 @@ pub struct Planned {
 
 impl Planned {
     /// Names the job: its (first) output path.
-    pub fn key(&self) -> &str {
+    pub(crate) fn key(&self) -> &str {
         &self.key
     }
 
     /// Everything the job's output depends on, hashed (the theme and site.yaml aside).
-    pub fn fingerprint(&self) -> u64 {
+    pub(crate) fn fingerprint(&self) -> u64 {
         self.fingerprint
     }
 
     /// Whether the job is costly and read only by some pages (the search index, the open data
     /// files), so that serve may make it after reloading the browser.
-    pub fn deferrable(&self) -> bool {
+    pub(crate) fn deferrable(&self) -> bool {
         matches!(self.job, Job::SearchIndex | Job::StatsData)
     }
 }
 
 /// Every job of `site`, with its key and fingerprint.
-pub fn plan(site: &Site) -> Vec<Planned> {
+pub(crate) fn plan(site: &Site) -> Vec<Planned> {
     let prints = Prints::of(site);
     jobs(site)
         .into_par_iter()
@@ -128,7 +128,7 @@ pub fn plan(site: &Site) -> Vec<Planned> {
 /// The list form and card of entries of an earlier render, by entry fingerprint. Valid only
 /// for the same theme and site.yaml.
 #[derive(Debug, Default)]
-pub struct ViewCache {
+pub(crate) struct ViewCache {
     pub(crate) views: crate::base::FastMap<u64, (ItemView, CardView)>,
 }
 

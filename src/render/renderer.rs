@@ -351,8 +351,3 @@ fn empty_card() -> CardView {
         title: String::new(),
     }
 }
-
-/// Serializes a view for debugging and tests.
-pub fn to_json<T: Serialize>(v: &T) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_default()
-}

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use std::sync::{Arc, Mutex};
 
 /// Renders every page of `site` into `sink`; returns the number of files written.
-pub fn render_site(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<usize, Diagnostics> {
+pub(crate) fn render_site(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<usize, Diagnostics> {
     let mut ctx = Renderer::new(site, theme);
     // Only the cards are read from here on; the views are kept for incremental rebuilds alone,
     // so each is dropped as soon as its card is made (200 MB at 100,000 items).
@@ -30,7 +30,7 @@ pub fn render_site(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<usize,
 /// read many bodies (the search index their plain text, the feeds their HTML) run first,
 /// alongside the cards; then each body is freed as soon as its item's page is written, so
 /// that memory falls through the rest of the render (1 GB of bodies at 100,000 items).
-pub fn render_site_releasing(site: &mut Site, theme: &Theme, sink: &dyn Sink) -> Result<usize, Diagnostics> {
+pub(crate) fn render_site_releasing(site: &mut Site, theme: &Theme, sink: &dyn Sink) -> Result<usize, Diagnostics> {
     let (early, mut late): (Vec<Job>, Vec<Job>) = jobs(site)
         .into_iter()
         .partition(|j| matches!(j, Job::SearchIndex | Job::Feed(_)));
@@ -96,7 +96,7 @@ fn collect<T>(results: impl Iterator<Item = Result<T, Diagnostic>>) -> Result<Ve
 
 /// Renders the `chosen` jobs into `sink`, reusing (and refreshing) the views in `cache`;
 /// returns each job's key and the paths it wrote.
-pub fn render_planned(
+pub(crate) fn render_planned(
     site: &Site,
     theme: &Theme,
     sink: &dyn Sink,

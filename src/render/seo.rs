@@ -67,7 +67,7 @@ struct NewsArticle<'a> {
 /// like Hugo's internal opengraph and twitter_cards templates: the same for every theme, and
 /// made in Rust because a dozen template lookups per page cost more than the rest of the head.
 /// Themes that want other tags write their own from the `page` fields.
-pub fn social_tags(site: &SiteView, page: &PageMeta) -> String {
+pub(crate) fn social_tags(site: &SiteView, page: &PageMeta) -> String {
     let mut out = String::with_capacity(640);
     let mut tag = |attr: &str, name: &str, content: &str| {
         let _ = writeln!(out, r#"<meta {attr}="{name}" content="{}">"#, escape_html(content));
@@ -105,7 +105,7 @@ pub fn social_tags(site: &SiteView, page: &PageMeta) -> String {
 }
 
 /// The JSON-LD `NewsArticle` of an item page.
-pub fn news_article(site: &Site, e: &Entry, image: Option<&str>) -> String {
+pub(crate) fn news_article(site: &Site, e: &Entry, image: Option<&str>) -> String {
     let it = &e.item;
     let mut author: Vec<Thing> = it
         .byline
@@ -165,7 +165,7 @@ pub fn news_article(site: &Site, e: &Entry, image: Option<&str>) -> String {
 }
 
 /// The Google News sitemap: items published within two days of `today`.
-pub fn news_sitemap(site: &Site, today: NaiveDate) -> String {
+pub(crate) fn news_sitemap(site: &Site, today: NaiveDate) -> String {
     let since = today - chrono::Duration::days(2);
     let mut x = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n",

@@ -15,10 +15,10 @@ use tera::Tera;
 use walkdir::WalkDir;
 
 /// The default theme, embedded whole.
-pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+pub(crate) static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// A loaded theme: compiled templates, UI strings and the static files to copy.
-pub struct Theme {
+pub(crate) struct Theme {
     /// Compiled templates.
     pub tera: Tera,
     /// UI strings for the site's language (key `t` in templates).
@@ -34,7 +34,7 @@ pub struct Theme {
 /// Per-template render counts and times, like Hugo's `--templateMetrics`: shows which
 /// template a slow build spends its time in.
 #[derive(Debug, Default)]
-pub struct TemplateMetrics(std::sync::Mutex<BTreeMap<String, TemplateMetric>>);
+pub(crate) struct TemplateMetrics(std::sync::Mutex<BTreeMap<String, TemplateMetric>>);
 
 /// The renders of one template.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -49,7 +49,7 @@ pub struct TemplateMetric {
 
 impl TemplateMetrics {
     /// Records one render of `template`.
-    pub fn record(&self, template: &str, time: std::time::Duration, bytes: usize) {
+    pub(crate) fn record(&self, template: &str, time: std::time::Duration, bytes: usize) {
         let mut m = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if !m.contains_key(template) {
             m.insert(template.to_string(), TemplateMetric::default());
@@ -63,7 +63,7 @@ impl TemplateMetrics {
 
     /// About how many bytes a render of `template` makes, from those so far (a page's buffer
     /// is sized once instead of doubling its way up).
-    pub fn typical_bytes(&self, template: &str) -> usize {
+    pub(crate) fn typical_bytes(&self, template: &str) -> usize {
         let m = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         m.get(template)
             .filter(|e| e.count > 0)
@@ -71,7 +71,7 @@ impl TemplateMetrics {
     }
 
     /// Every template rendered so far, slowest first.
-    pub fn snapshot(&self) -> Vec<(String, TemplateMetric)> {
+    pub(crate) fn snapshot(&self) -> Vec<(String, TemplateMetric)> {
         let m = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut v: Vec<(String, TemplateMetric)> = m.iter().map(|(k, v)| (k.clone(), *v)).collect();
         v.sort_by(|a, b| b.1.time.cmp(&a.1.time).then_with(|| a.0.cmp(&b.0)));
@@ -90,13 +90,13 @@ impl std::fmt::Debug for Theme {
 
 impl Theme {
     /// A UI string, or the key itself when the theme lacks it.
-    pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
+    pub(crate) fn t<'a>(&'a self, key: &'a str) -> &'a str {
         self.strings.get(key).map_or(key, String::as_str)
     }
 }
 
 /// Loads the theme named in `config` for the site at `root`.
-pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
+pub(crate) fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
     let theme_dir = root.join("themes").join(&config.theme);
     let on_disk = theme_dir.is_dir();
     if !on_disk && config.theme != "default" {
@@ -252,7 +252,7 @@ fn merge_strings(strings: &mut BTreeMap<String, String>, text: &str, shown: &Pat
 }
 
 /// Turns a Tera error into a diagnostic on the template file, with the line when Tera gives one.
-pub fn template_error(e: &tera::Error, root: &Path, sources: &BTreeMap<String, PathBuf>) -> Diagnostic {
+pub(crate) fn template_error(e: &tera::Error, root: &Path, sources: &BTreeMap<String, PathBuf>) -> Diagnostic {
     let chain = error_chain(e);
     // Tera names the template in its first message: "Failed to parse 'item.html'".
     let name = chain.split('\'').nth(1).unwrap_or("");
@@ -272,7 +272,7 @@ pub fn template_error(e: &tera::Error, root: &Path, sources: &BTreeMap<String, P
 }
 
 /// Tera's error and its causes, joined.
-pub fn error_chain(e: &tera::Error) -> String {
+pub(crate) fn error_chain(e: &tera::Error) -> String {
     let mut msg = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {

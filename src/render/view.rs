@@ -9,7 +9,7 @@ use serde::Serialize;
 
 /// The site-wide settings a template needs (key `site`).
 #[derive(Clone, Debug, Serialize)]
-pub struct SiteView {
+pub(crate) struct SiteView {
     /// Site title.
     pub title: String,
     /// Site description.
@@ -32,7 +32,7 @@ pub struct SiteView {
 
 /// Links of the main navigation (key `nav`).
 #[derive(Clone, Debug, Serialize)]
-pub struct NavView {
+pub(crate) struct NavView {
     /// Home page.
     pub home: String,
     /// Province index.
@@ -55,7 +55,7 @@ pub struct NavView {
 /// `bulletins`, `bulletin`, `archives`, `archive`, `stats`, `corrections`, `search`, `404`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum PageKind {
+pub(crate) enum PageKind {
     /// The home page and its later pages.
     Home,
     /// A news item.
@@ -89,7 +89,7 @@ pub enum PageKind {
 
 impl PageKind {
     /// Every kind, for the chrome rendered once per kind.
-    pub const ALL: [PageKind; 14] = [
+    pub(crate) const ALL: [PageKind; 14] = [
         PageKind::Home,
         PageKind::Item,
         PageKind::Regions,
@@ -109,7 +109,7 @@ impl PageKind {
 
 /// What every page says about itself (key `page`).
 #[derive(Clone, Debug, Serialize)]
-pub struct PageMeta {
+pub(crate) struct PageMeta {
     /// Which page this is.
     pub kind: PageKind,
     /// The `<title>` text (without the site title).
@@ -149,7 +149,7 @@ pub struct PageMeta {
 /// The page parts that do not depend on the page: `header.html` and `footer.html`, rendered
 /// once per page kind (key `chrome`; the default base.html inserts them).
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct ChromeView {
+pub(crate) struct ChromeView {
     /// The rendered header.html (masthead and navigation).
     pub header: String,
     /// The rendered footer.html.
@@ -158,7 +158,7 @@ pub struct ChromeView {
 
 /// A labelled link.
 #[derive(Clone, Debug, Serialize)]
-pub struct LinkView {
+pub(crate) struct LinkView {
     /// Text.
     pub label: String,
     /// Root-relative URL.
@@ -167,7 +167,7 @@ pub struct LinkView {
 
 /// A province as shown in links and headings.
 #[derive(Clone, Debug, Serialize)]
-pub struct ProvinceRef {
+pub(crate) struct ProvinceRef {
     /// Pinyin slug.
     pub slug: String,
     /// Short name (山东).
@@ -184,7 +184,7 @@ pub struct ProvinceRef {
 
 /// A topic as shown in links.
 #[derive(Clone, Debug, Serialize)]
-pub struct TopicRef {
+pub(crate) struct TopicRef {
     /// Name.
     pub name: String,
     /// Slug.
@@ -195,7 +195,7 @@ pub struct TopicRef {
 
 /// The item's region.
 #[derive(Clone, Debug, Serialize)]
-pub struct RegionView {
+pub(crate) struct RegionView {
     /// The province.
     pub province: ProvinceRef,
     /// The locality as written (青岛市莱西市), if any.
@@ -206,7 +206,7 @@ pub struct RegionView {
 
 /// The byline, ready to print.
 #[derive(Clone, Debug, Serialize)]
-pub struct BylineView {
+pub(crate) struct BylineView {
     /// 记者.
     pub reporters: Vec<String>,
     /// 通讯员.
@@ -221,7 +221,7 @@ pub struct BylineView {
 
 /// A number with its forms: as displayed, exact, and where it comes from.
 #[derive(Clone, Debug, Serialize)]
-pub struct ValueView {
+pub(crate) struct ValueView {
     /// As the paper writes it, with unit (约2,900万元).
     pub display: String,
     /// Exact digits (29,000,000), for title attributes.
@@ -237,7 +237,7 @@ pub struct ValueView {
 
 /// The optional columns of an item's figures table: a column shows when some figure has it.
 #[derive(Clone, Copy, Debug, Default, Serialize)]
-pub struct FigureColumns {
+pub(crate) struct FigureColumns {
     /// Some figure has a metric.
     pub metric: bool,
     /// Some figure counts for another region.
@@ -248,7 +248,7 @@ pub struct FigureColumns {
 
 /// A figure reported by an item, as shown in its figure box.
 #[derive(Clone, Debug, Serialize)]
-pub struct FigureView {
+pub(crate) struct FigureView {
     /// What it counts (the figure's label, else the metric's).
     pub label: String,
     /// As written, with unit (2900余万元).
@@ -269,7 +269,7 @@ pub struct FigureView {
 
 /// A published correction.
 #[derive(Clone, Debug, Serialize)]
-pub struct CorrectionView {
+pub(crate) struct CorrectionView {
     /// 2022年6月21日.
     pub date: String,
     /// ISO date.
@@ -280,7 +280,7 @@ pub struct CorrectionView {
 
 /// A lead image.
 #[derive(Clone, Debug, Serialize)]
-pub struct ImageView {
+pub(crate) struct ImageView {
     /// URL.
     pub src: String,
     /// Alt text.
@@ -295,7 +295,7 @@ pub struct ImageView {
 
 /// A news item, for its own page (with `body_html` and `figures`) and in lists.
 #[derive(Clone, Debug, Serialize)]
-pub struct ItemView {
+pub(crate) struct ItemView {
     /// Root-relative URL.
     pub url: String,
     /// Absolute URL.
@@ -353,7 +353,7 @@ pub struct ItemView {
 /// An item in a list: its card, rendered once per build by the theme's `card.html`, so that
 /// lists insert ready HTML (`{{ it.card | safe }}`) instead of rendering every entry again.
 #[derive(Clone, Debug, Serialize)]
-pub struct CardView {
+pub(crate) struct CardView {
     /// The card's HTML, already escaped.
     pub card: String,
     /// Root-relative URL of the item.
@@ -364,7 +364,7 @@ pub struct CardView {
 
 /// An item on the corrections page: its card and its corrections.
 #[derive(Clone, Debug, Serialize)]
-pub struct CorrectedView {
+pub(crate) struct CorrectedView {
     /// The card's HTML, already escaped.
     pub card: String,
     /// The corrections, oldest first.
@@ -373,7 +373,7 @@ pub struct CorrectedView {
 
 /// Page links of a paginated list (key `paginator`).
 #[derive(Clone, Debug, Serialize)]
-pub struct Paginator {
+pub(crate) struct Paginator {
     /// Current page, from 1.
     pub current: usize,
     /// Number of pages.
@@ -388,7 +388,7 @@ pub struct Paginator {
 
 /// One page of a paginated list.
 #[derive(Clone, Debug, Serialize)]
-pub struct PageLink {
+pub(crate) struct PageLink {
     /// Page number.
     pub number: usize,
     /// URL.
@@ -403,7 +403,7 @@ pub struct PageLink {
 
 /// A province in the province index, with counts.
 #[derive(Clone, Debug, Serialize)]
-pub struct ProvinceEntry {
+pub(crate) struct ProvinceEntry {
     /// The province.
     pub province: ProvinceRef,
     /// Items filed under it.
@@ -416,7 +416,7 @@ pub struct ProvinceEntry {
 
 /// An area (华北…) of the province index.
 #[derive(Clone, Debug, Serialize)]
-pub struct AreaView {
+pub(crate) struct AreaView {
     /// 华北.
     pub name: String,
     /// huabei.
@@ -427,7 +427,7 @@ pub struct AreaView {
 
 /// A topic with its count, for the topic index.
 #[derive(Clone, Debug, Serialize)]
-pub struct TopicEntry {
+pub(crate) struct TopicEntry {
     /// The topic.
     pub topic: TopicRef,
     /// Number of items.
@@ -436,7 +436,7 @@ pub struct TopicEntry {
 
 /// A bulletin (期).
 #[derive(Clone, Debug, Serialize)]
-pub struct BulletinView {
+pub(crate) struct BulletinView {
     /// ISO date.
     pub date: String,
     /// 2022年6月20日.
@@ -451,7 +451,7 @@ pub struct BulletinView {
 
 /// A month of the archive.
 #[derive(Clone, Debug, Serialize)]
-pub struct MonthView {
+pub(crate) struct MonthView {
     /// 2022年6月.
     pub label: String,
     /// Year.
@@ -466,7 +466,7 @@ pub struct MonthView {
 
 /// One metric's value in a table row (a province, a topic, a month).
 #[derive(Clone, Debug, Serialize)]
-pub struct StatRow {
+pub(crate) struct StatRow {
     /// What the row is (a province, topic or month), linked.
     pub subject: LinkView,
     /// The value.
@@ -477,7 +477,7 @@ pub struct StatRow {
 
 /// A month's row in a running table.
 #[derive(Clone, Debug, Serialize)]
-pub struct MonthRow {
+pub(crate) struct MonthRow {
     /// 2022年6月, linked to the archive.
     pub month: LinkView,
     /// The value of that month alone.
@@ -488,7 +488,7 @@ pub struct MonthRow {
 
 /// A metric's running table, relative to the latest bulletin.
 #[derive(Clone, Debug, Serialize)]
-pub struct RunningView {
+pub(crate) struct RunningView {
     /// The latest bulletin, linked.
     pub bulletin: Option<LinkView>,
     /// Figures reported in the latest bulletin.
@@ -505,7 +505,7 @@ pub struct RunningView {
 
 /// One cell of the province × metric table.
 #[derive(Clone, Debug, Serialize)]
-pub struct MatrixCell {
+pub(crate) struct MatrixCell {
     /// The value.
     pub value: ValueView,
     /// Rank of the province for this metric, from 1.
@@ -514,7 +514,7 @@ pub struct MatrixCell {
 
 /// One province's row of the province × metric table.
 #[derive(Clone, Debug, Serialize)]
-pub struct MatrixRow {
+pub(crate) struct MatrixRow {
     /// The province, linked.
     pub province: LinkView,
     /// One cell per metric (in `MatrixView::metrics` order); None where it has no figure.
@@ -523,7 +523,7 @@ pub struct MatrixRow {
 
 /// The province × metric table of the statistics page.
 #[derive(Clone, Debug, Serialize)]
-pub struct MatrixView {
+pub(crate) struct MatrixView {
     /// Column headers.
     pub metrics: Vec<LinkView>,
     /// Rows, in registry order.
@@ -532,7 +532,7 @@ pub struct MatrixView {
 
 /// A tile-grid map of China shaded by one metric.
 #[derive(Clone, Debug, Serialize)]
-pub struct MapView {
+pub(crate) struct MapView {
     /// The metric shown.
     pub metric: LinkView,
     /// The SVG (already safe).
@@ -541,7 +541,7 @@ pub struct MapView {
 
 /// A metric with its totals.
 #[derive(Clone, Debug, Serialize)]
-pub struct MetricView {
+pub(crate) struct MetricView {
     /// Key.
     pub key: String,
     /// Label.
@@ -572,7 +572,7 @@ pub struct MetricView {
 
 /// A metric's value for one subject (a province or topic page's running table).
 #[derive(Clone, Debug, Serialize)]
-pub struct SubjectStat {
+pub(crate) struct SubjectStat {
     /// Key.
     pub key: String,
     /// Label.

@@ -31,5 +31,4 @@ mod server;
 mod watch;
 
 pub use http::EVENTS_PATH;
-pub use server::{Report, Reporter, ServeOptions, Server, SiteFiles, DEFAULT_PORT, PORT_ATTEMPTS};
-pub use watch::WATCHED_DIRS;
+pub use server::{Report, Reporter, ServeOptions, Server, DEFAULT_PORT};

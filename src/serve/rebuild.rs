@@ -31,7 +31,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 /// The files of a build: output path → bytes (shared, so that publishing them is cheap).
-pub type Files = BTreeMap<String, Arc<Vec<u8>>>;
+pub(crate) type Files = BTreeMap<String, Arc<Vec<u8>>>;
 
 /// What changed since the last rebuild, as the file watcher reports it.
 #[derive(Clone, Debug, Default)]
@@ -125,7 +125,7 @@ impl Rebuilder {
     }
 
     /// The options this rebuilder builds with.
-    pub fn options(&self) -> &Options {
+    pub(crate) fn options(&self) -> &Options {
         self.pipeline.options()
     }
 
@@ -135,12 +135,12 @@ impl Rebuilder {
     }
 
     /// The path part of the site's base URL (`/` or `/bulletin/`), once a build succeeded.
-    pub fn base_path(&self) -> Option<String> {
+    pub(crate) fn base_path(&self) -> Option<String> {
         self.config.as_ref().map(Config::base_path)
     }
 
     /// Whether deferred files (search index, open data) are stale: [`Rebuilder::finish`] makes them.
-    pub fn has_deferred(&self) -> bool {
+    pub(crate) fn has_deferred(&self) -> bool {
         !self.deferred.is_empty()
     }
 

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 /// The port tried first.
 pub const DEFAULT_PORT: u16 = 1111;
 /// How many ports above the requested one are tried when it is busy.
-pub const PORT_ATTEMPTS: u16 = 10;
+pub(crate) const PORT_ATTEMPTS: u16 = 10;
 
 /// HTTP worker threads; event streams have threads of their own.
 const WORKERS: usize = 4;
@@ -296,13 +296,11 @@ pub(super) struct State {
 
 /// One complete build, held in memory.
 #[derive(Debug)]
-pub struct SiteFiles {
+pub(crate) struct SiteFiles {
     /// Output path (`news/…/index.html`) → bytes, pages and static files.
     pub files: Files,
     /// The path part of base_url (`/bulletin/`), under which the site is served.
     pub base_path: String,
-    /// Items published.
-    pub items: usize,
 }
 
 impl Shared {
@@ -340,7 +338,7 @@ impl Shared {
             }
             match result {
                 Ok(outcome) => {
-                    let files = self.publish(&mut state, rebuilder.as_ref(), outcome.items);
+                    let files = self.publish(&mut state, rebuilder.as_ref());
                     state.errors = Arc::new(Vec::new());
                     state.warnings = Arc::new(self.relative(&outcome.warnings));
                     Report::Built {
@@ -367,9 +365,9 @@ impl Shared {
         self.report(report);
         if let Some(r) = rebuilder.as_mut().filter(|r| built && r.has_deferred()) {
             match r.finish() {
-                Ok(outcome) => {
+                Ok(_) => {
                     let mut state = self.lock_state();
-                    self.publish(&mut state, Some(r), outcome.items);
+                    self.publish(&mut state, Some(r));
                 }
                 Err(errors) => self.report(Report::Failed {
                     errors,
@@ -406,14 +404,13 @@ impl Shared {
     }
 
     /// Serves the rebuilder's files from now on; returns how many there are.
-    fn publish(&self, state: &mut State, rebuilder: Option<&Rebuilder>, items: usize) -> usize {
+    fn publish(&self, state: &mut State, rebuilder: Option<&Rebuilder>) -> usize {
         let Some(r) = rebuilder else { return 0 };
         let files = r.files().clone();
         let n = files.len();
         state.site = Some(Arc::new(SiteFiles {
             files,
             base_path: r.base_path().unwrap_or_else(|| "/".into()),
-            items,
         }));
         n
     }

@@ -18,7 +18,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 /// About how many characters an automatic summary has.
-pub const SUMMARY_CHARS: usize = 120;
+pub(crate) const SUMMARY_CHARS: usize = 120;
 
 /// What to leave in or out.
 #[derive(Clone, Copy, Debug)]

@@ -17,7 +17,7 @@ fn lines_of(site: &Site, i: usize) -> Vec<usize> {
 }
 
 /// Warns about every figure whose number does not appear in its item's text.
-pub fn traceability(site: &Site) -> Vec<Diagnostic> {
+pub(crate) fn traceability(site: &Site) -> Vec<Diagnostic> {
     site.entries
         .par_iter()
         .enumerate()
@@ -42,7 +42,7 @@ pub fn traceability(site: &Site) -> Vec<Diagnostic> {
 }
 
 /// Warns about `latest` figures that contradict each other: one per figure involved.
-pub fn conflicts(site: &Site) -> Vec<Diagnostic> {
+pub(crate) fn conflicts(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut lines: FastMap<usize, Vec<usize>> = FastMap::default();
     for ms in &site.stats.metrics {

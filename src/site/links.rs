@@ -9,7 +9,7 @@ use std::path::Path;
 
 /// Checks the links of every HTML page in `files`; `names` holds every output path and
 /// `output` is the output folder's name as shown in messages.
-pub fn check(
+pub(crate) fn check(
     site: &Site,
     files: &BTreeMap<String, Vec<u8>>,
     names: &BTreeSet<String>,

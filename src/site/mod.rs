@@ -2,12 +2,11 @@
 //! statistics, every URL, and the checks that read the whole site (traceability, conflicts,
 //! internal links).
 
-pub mod assemble;
-pub mod checks;
-pub mod links;
-pub mod stats;
+pub(crate) mod assemble;
+pub(crate) mod checks;
+pub(crate) mod links;
+pub(crate) mod stats;
 pub mod urls;
 
-pub use assemble::{
-    Bulletin, Entry, Input, MonthGroup, ProvinceGroup, Reusable, Selection, Site, TopicGroup, SUMMARY_CHARS,
-};
+pub use assemble::Site;
+pub(crate) use assemble::{Bulletin, Entry, Input, Selection};

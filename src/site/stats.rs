@@ -45,7 +45,7 @@ pub struct Total {
 }
 
 /// A month, oldest first when sorted.
-pub type Month = (i32, u32);
+pub(crate) type Month = (i32, u32);
 
 /// One month's line of a running table.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -192,7 +192,7 @@ impl MetricStats {
 }
 
 /// Adds up the figures of `items` (in site order) under the metrics of `config`.
-pub fn compute(config: &Config, items: &[&Item], topics: &[Topic]) -> Stats {
+pub(crate) fn compute(config: &Config, items: &[&Item], topics: &[Topic]) -> Stats {
     let mut per_metric: BTreeMap<&str, Vec<Contribution>> = BTreeMap::new();
     for (idx, item) in items.iter().enumerate() {
         for (fig, f) in item.figures.iter().enumerate() {
@@ -277,7 +277,7 @@ pub fn compute(config: &Config, items: &[&Item], topics: &[Topic]) -> Stats {
 /// `latest` keeps, per province, the figure with the newest `as_of` (ties: the newer item);
 /// the combined value is the newest national figure if there is one, else the sum of the
 /// provinces' latest, so that a "to date" number reported twice is not counted twice.
-pub fn combine(rule: Aggregate, cs: &[&Contribution]) -> Option<Total> {
+pub(crate) fn combine(rule: Aggregate, cs: &[&Contribution]) -> Option<Total> {
     if cs.is_empty() {
         return None;
     }
@@ -316,7 +316,7 @@ pub fn combine(rule: Aggregate, cs: &[&Contribution]) -> Option<Total> {
 }
 
 /// The month of a date.
-pub fn month_of(d: NaiveDate) -> Month {
+pub(crate) fn month_of(d: NaiveDate) -> Month {
     (d.year(), d.month())
 }
 

@@ -11,46 +11,46 @@ pub fn item(date: NaiveDate, slug: &str) -> String {
 }
 
 /// The province index.
-pub const REGIONS: &str = "regions/";
+pub(crate) const REGIONS: &str = "regions/";
 /// The topic index.
-pub const TOPICS: &str = "topics/";
+pub(crate) const TOPICS: &str = "topics/";
 /// The bulletin index.
-pub const BULLETINS: &str = "bulletins/";
+pub(crate) const BULLETINS: &str = "bulletins/";
 /// The archive index.
-pub const ARCHIVE: &str = "archive/";
+pub(crate) const ARCHIVE: &str = "archive/";
 /// The statistics page.
-pub const STATS: &str = "stats/";
+pub(crate) const STATS: &str = "stats/";
 /// The corrections page.
-pub const CORRECTIONS: &str = "corrections/";
+pub(crate) const CORRECTIONS: &str = "corrections/";
 /// The Google News sitemap.
-pub const NEWS_SITEMAP: &str = "news-sitemap.xml";
+pub(crate) const NEWS_SITEMAP: &str = "news-sitemap.xml";
 /// The search page.
-pub const SEARCH: &str = "search/";
+pub(crate) const SEARCH: &str = "search/";
 /// The site feed.
-pub const FEED: &str = "atom.xml";
+pub(crate) const FEED: &str = "atom.xml";
 
 /// A province page: `regions/PINYIN/`.
-pub fn region(slug: &str) -> String {
+pub(crate) fn region(slug: &str) -> String {
     format!("regions/{slug}/")
 }
 
 /// A topic page: `topics/SLUG/`.
-pub fn topic(slug: &str) -> String {
+pub(crate) fn topic(slug: &str) -> String {
     format!("topics/{slug}/")
 }
 
 /// A bulletin page: `bulletins/YYYY-MM-DD/`.
-pub fn bulletin(date: NaiveDate) -> String {
+pub(crate) fn bulletin(date: NaiveDate) -> String {
     format!("bulletins/{}/", date.format("%Y-%m-%d"))
 }
 
 /// A month of the archive: `archive/YYYY/MM/`.
-pub fn archive(year: i32, month: u32) -> String {
+pub(crate) fn archive(year: i32, month: u32) -> String {
     format!("archive/{year:04}/{month:02}/")
 }
 
 /// Page `n` (from 1) of a list whose first page is at `first`: `first` itself, then `first/page/N/`.
-pub fn page(first: &str, n: usize) -> String {
+pub(crate) fn page(first: &str, n: usize) -> String {
     if n <= 1 {
         first.to_string()
     } else {
@@ -59,7 +59,7 @@ pub fn page(first: &str, n: usize) -> String {
 }
 
 /// The feed beside a list page: `regions/PINYIN/atom.xml`.
-pub fn feed_of(list: &str) -> String {
+pub(crate) fn feed_of(list: &str) -> String {
     format!("{list}atom.xml")
 }
 
@@ -101,7 +101,7 @@ impl Urls {
 }
 
 /// The file a page path is written to: `PATH/index.html`, or the path itself when it names a file.
-pub fn file_of(path: &str) -> String {
+pub(crate) fn file_of(path: &str) -> String {
     if path.is_empty() || path.ends_with('/') {
         format!("{path}index.html")
     } else {

@@ -56,7 +56,7 @@ fn parser_options() -> Options {
 
 /// What to do with a link's destination, as decided by the caller.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Resolved {
+pub(crate) enum Resolved {
     /// Leave it as written.
     Keep,
     /// Replace it (a link to another item's file becomes that item's URL).
@@ -74,7 +74,7 @@ pub fn render(markdown: &str, opts: &MarkdownOptions) -> Rendered {
 /// Renders like [`render`], passing every link destination through `resolve`; links it
 /// reports missing are listed in [`Rendered::missing`].
 #[must_use]
-pub fn render_with(markdown: &str, opts: &MarkdownOptions, resolve: &dyn Fn(&str) -> Resolved) -> Rendered {
+pub(crate) fn render_with(markdown: &str, opts: &MarkdownOptions, resolve: &dyn Fn(&str) -> Resolved) -> Rendered {
     let written = Cell::new(0);
     let mut html = String::with_capacity(markdown.len() + markdown.len() / 2 + 64);
     let parser = Parser::new_ext(markdown, parser_options()).into_offset_iter();

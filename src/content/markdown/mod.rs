@@ -20,5 +20,6 @@ mod body;
 mod events;
 mod summary;
 
-pub use body::{render, render_with, Link, MarkdownOptions, Rendered, Resolved};
+pub use body::{render, MarkdownOptions, Rendered};
+pub(crate) use body::{render_with, Resolved};
 pub use summary::summarize;

@@ -13,14 +13,14 @@ use super::tokenizer::{chars_of, normalize, Part};
 /// Version of the file format, in `meta.json`; the script refuses other versions.
 pub const FORMAT: u32 = 2;
 /// The folder of the search files, relative to the output root.
-pub const DIR: &str = "search/";
+pub(crate) const DIR: &str = "search/";
 /// About how large a shard should be: a query fetches one shard per term.
 pub(super) const TARGET_SHARD_BYTES: usize = 40 * 1024;
 /// Results shown per page by the script.
 pub const PAGE: usize = 10;
 /// About how large a pack of documents should be: a page of results fetches single documents
 /// out of packs, but the whole pack where the server ignores byte ranges.
-pub const PACK_BYTES: usize = 256 * 1024;
+pub(crate) const PACK_BYTES: usize = 256 * 1024;
 /// The most documents per pack.
 const MAX_PER_FILE: usize = 256;
 /// The most shards; a power of two, and the number of buckets terms are merged in.
@@ -54,7 +54,7 @@ pub fn shard_of(term: &str, shards: usize) -> usize {
 
 /// `search/meta.json`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Meta {
+pub(crate) struct Meta {
     /// [`FORMAT`].
     pub format: u32,
     /// Changes whenever any search file changes: appended to file URLs as `?v=`.
@@ -75,7 +75,7 @@ pub struct Meta {
 
 /// One document of `search/docs/B.json`: what a result shows, and the text its phrase is checked against.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Doc {
+pub(crate) struct Doc {
     /// Path relative to the base (`news/2022/06/20/slug/`).
     pub u: String,
     /// Title (主题).
@@ -101,7 +101,7 @@ pub struct Doc {
 impl Doc {
     /// The rank tier of this document for a query: 0 when every phrase is in the title, 1 when
     /// in the headline (title, kicker, subtitle), 2 when anywhere; `None` when a phrase is missing.
-    pub fn tier(&self, parts: &[Part]) -> Option<u8> {
+    pub(crate) fn tier(&self, parts: &[Part]) -> Option<u8> {
         if parts.is_empty() {
             return Some(2);
         }
@@ -120,7 +120,7 @@ impl Doc {
 
 /// The search page's view (key `search` of `search.html`).
 #[derive(Clone, Debug, Serialize)]
-pub struct PageView {
+pub(crate) struct PageView {
     /// URL of the folder of the search files (`/bulletin/search/`).
     pub index_url: String,
     /// URL of the script.
@@ -133,7 +133,7 @@ pub struct PageView {
 
 /// An option of a filter.
 #[derive(Clone, Debug, Serialize)]
-pub struct Choice {
+pub(crate) struct Choice {
     /// Value.
     pub slug: String,
     /// Label.
@@ -141,7 +141,7 @@ pub struct Choice {
 }
 
 /// The view of the search page.
-pub fn page_view(site: &Site) -> PageView {
+pub(crate) fn page_view(site: &Site) -> PageView {
     let (provinces, topics) = choices(site);
     let choice = |(slug, name): (String, String)| Choice { slug, name };
     PageView {
@@ -296,7 +296,7 @@ pub(super) fn doc_files<E: Send>(site: &Site, choices: &Choices, emit: &Emit<'_,
 }
 
 /// Where [`write_files`](super::write_files) puts each file: `(path relative to the output root, bytes)`.
-pub type Emit<'a, E> = dyn Fn(&str, &[u8]) -> Result<(), E> + Sync + 'a;
+pub(crate) type Emit<'a, E> = dyn Fn(&str, &[u8]) -> Result<(), E> + Sync + 'a;
 
 #[cfg(test)]
 mod tests {

@@ -616,7 +616,7 @@ fn index_files<E: Send>(entries: &[Entry], emit: &Emit<'_, E>) -> Result<(usize,
 /// several threads: the document packs hold every item's text (580 MB at 100,000 items) and
 /// are never all in memory. `meta.json`, which names a hash of all the others, comes last.
 /// Returns how many files there were.
-pub fn write_files<E: Send>(site: &Site, emit: &Emit<'_, E>) -> Result<usize, E> {
+pub(crate) fn write_files<E: Send>(site: &Site, emit: &Emit<'_, E>) -> Result<usize, E> {
     let (provinces, topics) = choices(site);
     let choices = (provinces, topics);
     let (index, docs) = rayon::join(|| index_files(&site.entries, emit), || doc_files(site, &choices, emit));

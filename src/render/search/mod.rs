@@ -51,9 +51,9 @@ mod query;
 mod tokenizer;
 
 pub use codec::{decode_docs, encode_docs};
-pub use format::{hash, page_view, shard_of, Choice, Doc, Emit, Meta, PageView, DIR, FORMAT, PACK_BYTES, PAGE};
-pub use index::{files, write_files};
+pub use format::{hash, shard_of, FORMAT, PAGE};
+pub(crate) use format::{page_view, PageView, DIR};
+pub use index::files;
+pub(crate) use index::write_files;
 pub use query::{query, search, Filters, Hit, ReadError};
-pub use tokenizer::{
-    fold, index_terms, is_cjk, is_word, normalize, parse_query, province_term, topic_term, Part, MAX_WORD,
-};
+pub use tokenizer::{fold, index_terms, is_cjk, normalize, parse_query, Part, MAX_WORD};

@@ -27,7 +27,7 @@ pub fn is_cjk(c: char) -> bool {
 /// Whether `c` (already [`fold`]ed) belongs to a word token: ASCII letters and digits, and the
 /// Latin letters of Latin-1 and Latin Extended-A/B.
 #[inline]
-pub fn is_word(c: char) -> bool {
+pub(crate) fn is_word(c: char) -> bool {
     c.is_ascii_alphanumeric() || (matches!(c, '\u{C0}'..='\u{24F}') && c != '\u{D7}' && c != '\u{F7}')
 }
 
@@ -301,12 +301,12 @@ pub fn parse_query(q: &str) -> Vec<Part> {
 }
 
 /// The term of a province filter.
-pub fn province_term(slug: &str) -> String {
+pub(crate) fn province_term(slug: &str) -> String {
     format!("p:{slug}")
 }
 
 /// The term of a topic filter.
-pub fn topic_term(slug: &str) -> String {
+pub(crate) fn topic_term(slug: &str) -> String {
     format!("t:{slug}")
 }
 
