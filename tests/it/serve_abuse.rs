@@ -1,8 +1,8 @@
 //! `bulletin serve` against abusive clients, through the real binary on loopback: request
 //! bodies and oversized headers, many open event streams, slow and stalled readers, foreign
-//! `Host` names (DNS rebinding), and symlinks in static/ that lead out of the site. Every wait
-//! is bounded; "answers within" bounds are generous for a loaded machine, yet far below what
-//! a blocked server would take.
+//! `Host` names (DNS rebinding), symlinks in static/ that lead out of the site and folders serve
+//! cannot read. Every wait is bounded; "answers within" bounds are generous for a loaded
+//! machine, yet far below what a blocked server would take.
 
 use crate::harness::http::*;
 use crate::harness::SiteTest;
@@ -39,8 +39,17 @@ struct Serving {
 
 impl Serving {
     fn start(site: &SiteTest, args: &[&str]) -> Serving {
-        let mut child = site
-            .command()
+        Serving::start_as(site, args, None)
+    }
+
+    /// [`Serving::start`], as user `uid` when given.
+    fn start_as(site: &SiteTest, args: &[&str], uid: Option<u32>) -> Serving {
+        let mut command = site.command();
+        if let Some(uid) = uid {
+            use std::os::unix::process::CommandExt;
+            command.uid(uid).gid(uid);
+        }
+        let mut child = command
             .args(["serve", "--port", "0"])
             .args(args)
             .stdout(Stdio::piped())
@@ -333,4 +342,39 @@ fn a_symlink_in_static_to_a_folder_outside_is_neither_served_nor_watched() {
         printed.iter().all(|l| !l.contains("outside") && !l.contains("more")),
         "the watcher followed the symlink: {printed:?}"
     );
+}
+
+#[test]
+fn a_folder_serve_cannot_read_leaves_live_reload_of_the_rest_working() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = site();
+    dir.write("static/private/key.txt", "secret");
+    dir.write("static/open/a.txt", "open");
+    // Root reads everything: then serve runs as nobody (65534), which may read the site but
+    // not the private folder.
+    let root_user = std::fs::metadata("/proc/self").unwrap().uid() == 0;
+    if root_user {
+        for entry in walkdir::WalkDir::new(dir.root()) {
+            let entry = entry.unwrap();
+            let mode = if entry.file_type().is_dir() { 0o777 } else { 0o666 };
+            std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode)).unwrap();
+        }
+    }
+    let private = dir.root().join("static/private");
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let serve = Serving::start_as(&dir, &[], root_user.then_some(65534));
+    let addr = serve.addr;
+    assert_eq!(get(addr, "/bulletin/open/a.txt").status, 200);
+    assert_eq!(get(addr, "/bulletin/private/key.txt").status, 404);
+    let first = get(addr, PAGE);
+    let mut events = Events::connect(addr, since(&first.body));
+    dir.save(ITEM, &item("保存后的标题"));
+    events.reload();
+    assert!(get(addr, PAGE).body.contains("保存后的标题"));
+    // The rest of static/, beside the unreadable folder, is still watched.
+    std::fs::write(dir.root().join("static/open/a.txt"), "edited").unwrap();
+    events.reload();
+    assert_eq!(get(addr, "/bulletin/open/a.txt").body, "edited");
+    // So that the folder can be removed.
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
