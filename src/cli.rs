@@ -67,6 +67,10 @@ pub enum Command {
         /// The address to listen on; anything but loopback makes the preview reachable from other machines.
         #[arg(long, default_value = "127.0.0.1", value_parser = parse_ip)]
         bind: IpAddr,
+        /// The URL the preview is browsed at, when not this machine's address (a proxy, a name
+        /// on the network): pages link to it and requests naming its host are answered.
+        #[arg(long)]
+        base_url: Option<String>,
         /// Include drafts (shown with a "草稿" mark).
         #[arg(long)]
         drafts: bool,

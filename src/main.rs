@@ -90,6 +90,7 @@ fn main() -> ExitCode {
         Command::Serve {
             port,
             bind,
+            base_url,
             drafts,
             future,
         } => {
@@ -98,7 +99,7 @@ fn main() -> ExitCode {
                 future,
                 ..Options::new(&root)
             };
-            serve(opts, SocketAddr::new(bind, port), cli.format, &root)
+            serve(opts, base_url, SocketAddr::new(bind, port), cli.format, &root)
         }
         Command::New {
             title,
@@ -176,10 +177,18 @@ enum Event {
 }
 
 /// Runs `bulletin serve` until Ctrl-C, printing each build's outcome.
-fn serve(opts: Options, addr: SocketAddr, format: Format, root: &Path) -> Result<(), Diagnostics> {
+fn serve(
+    opts: Options,
+    base_url: Option<String>,
+    addr: SocketAddr,
+    format: Format,
+    root: &Path,
+) -> Result<(), Diagnostics> {
     let (tx, rx) = mpsc::channel();
     let reports = tx.clone();
     let mut sopts = ServeOptions::new(opts);
+    let has_base_url = base_url.is_some();
+    sopts.base_url = base_url;
     sopts.on_report = Some(Box::new(move |r| {
         let _ = reports.send(Event::Report(r));
     }));
@@ -201,7 +210,11 @@ fn serve(opts: Options, addr: SocketAddr, format: Format, root: &Path) -> Result
             server.addr().port()
         );
     }
-    println!("serving at {}", server.url());
+    if has_base_url {
+        println!("serving at {} (listening on {})", server.url(), server.addr());
+    } else {
+        println!("serving at {}", server.url());
+    }
     println!("watching content/, templates/, themes/, static/ and site.yaml; press Ctrl-C to stop");
     if let Err(e) = ctrlc::set_handler(move || {
         let _ = tx.send(Event::Stop);

@@ -4,8 +4,11 @@
 //!
 //! How it fits together. [`Server::start`] (server.rs) binds the port (trying the next ones
 //! when it is busy), builds the site once, then runs
-//! - a few HTTP workers taking requests from tiny_http (http.rs); each Server-Sent Events
-//!   stream (`/__bulletin/events`) gets a thread of its own, since it stays open;
+//! - the listener (listen.rs): an async runtime of two threads where every connection is a
+//!   task under hyper, with limits on headers, time and connections, so that no slow client,
+//!   stalled reader or open Server-Sent Events stream (`/__bulletin/events`) keeps another
+//!   page waiting; requests are answered by http.rs, which refuses foreign `Host` names
+//!   (host.rs) and request bodies, and maps paths to files with the pure [`resolve`] (route.rs);
 //! - the builder, fed by a debounced file watcher (notify; watch.rs), which rebuilds after
 //!   each change.
 //!
@@ -24,11 +27,15 @@
 //! told to reload as soon as those are in place; the search index and the open data files are
 //! made after that.
 
+mod host;
 mod http;
+mod listen;
 mod overlay;
 pub mod rebuild;
+mod route;
 mod server;
 mod watch;
 
 pub use http::EVENTS_PATH;
+pub use route::{resolve, Target};
 pub use server::{Report, Reporter, ServeOptions, Server, DEFAULT_PORT};

@@ -461,12 +461,18 @@ impl Rebuilder {
             .collect();
         let mut diags = Diagnostics::new();
         let mut add = Vec::new();
+        let root = &self.pipeline.options().root;
+        // The site as the file system names it, to tell where a static file really is.
+        let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
         for (name, src) in &theme.statics {
             if pages.contains(name.as_str()) || output::safe_relative(name).is_none() {
                 continue;
             }
             match src {
                 StaticSource::Embedded(bytes) => add.push((name.clone(), bytes.to_vec())),
+                // Through a symlink (a folder or a file swapped since it was listed) a static
+                // file may lie outside the site: never served.
+                StaticSource::Disk(path) if !inside(&real_root, path) => {}
                 StaticSource::Disk(path) => match std::fs::read(path) {
                     Ok(bytes) => add.push((name.clone(), bytes)),
                     Err(e) => diags.push(Diagnostic::file_error(
@@ -497,6 +503,11 @@ impl Rebuilder {
         }
         Ok(())
     }
+}
+
+/// Whether `path` resolves (symlinks followed) to a file under `real_root`, itself resolved.
+fn inside(real_root: &Path, path: &Path) -> bool {
+    std::fs::canonicalize(path).is_ok_and(|p| p.starts_with(real_root))
 }
 
 /// A content file's date and size, to tell whether it changed.

@@ -1,9 +1,12 @@
-//! The running server: [`Server::start`] binds the port, builds once, and starts the HTTP
-//! workers (http.rs) and the builder fed by the watcher (watch.rs); the state they share; and
-//! each rebuild's publishing, which wakes the open pages.
+//! The running server: [`Server::start`] binds the port, builds once, and starts the listener
+//! (listen.rs, answering with http.rs) and the builder fed by the watcher (watch.rs); the state
+//! they share; and each rebuild's publishing, which wakes the open pages.
 
-use super::http::{self, encode_path};
+use super::host::Hosts;
+use super::http::Front;
+use super::listen::Listening;
 use super::rebuild::{Changes, Files, Outcome, Rebuilder};
+use super::route::encode_path;
 use super::watch::{self, Watcher, CONFIG_FILE};
 use crate::base::diagnostic::{Diagnostic, Diagnostics};
 use crate::build::Options;
@@ -11,7 +14,7 @@ use crate::content::config;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -20,9 +23,7 @@ pub const DEFAULT_PORT: u16 = 1111;
 /// How many ports above the requested one are tried when it is busy.
 pub(crate) const PORT_ATTEMPTS: u16 = 10;
 
-/// HTTP worker threads; event streams have threads of their own.
-const WORKERS: usize = 4;
-/// How often a worker or the builder looks whether the server is stopping.
+/// How often the builder looks whether the server is stopping.
 pub(super) const POLL: Duration = Duration::from_millis(200);
 
 /// Receives what the server has to tell (builds, failures); the binary prints it.
@@ -39,6 +40,10 @@ pub struct ServeOptions {
     pub debounce: Duration,
     /// Called after every build and on watching problems.
     pub on_report: Option<Reporter>,
+    /// The URL the preview is browsed at (`--base-url`), when not the bound address: pages
+    /// link to it and its host is accepted in requests. None: `http://ADDRESS:PORT` plus the
+    /// path of site.yaml's base_url.
+    pub base_url: Option<String>,
 }
 
 impl ServeOptions {
@@ -49,6 +54,7 @@ impl ServeOptions {
             port_attempts: PORT_ATTEMPTS,
             debounce: Duration::from_millis(50),
             on_report: None,
+            base_url: None,
         }
     }
 }
@@ -60,6 +66,7 @@ impl std::fmt::Debug for ServeOptions {
             .field("port_attempts", &self.port_attempts)
             .field("debounce", &self.debounce)
             .field("on_report", &self.on_report.is_some())
+            .field("base_url", &self.base_url)
             .finish()
     }
 }
@@ -98,7 +105,7 @@ pub struct Server {
     addr: SocketAddr,
     skipped: Vec<u16>,
     shared: Arc<Shared>,
-    http: Arc<tiny_http::Server>,
+    listening: Option<Listening>,
     threads: Vec<JoinHandle<()>>,
 }
 
@@ -126,23 +133,23 @@ impl Server {
                 Ok(_) => Diagnostic::file_error(CONFIG_FILE, "not found").into(),
             });
         }
+        let base_url = opts.base_url.as_deref().map(given_base_url).transpose()?;
         let (listener, skipped) = bind(addr, opts.port_attempts)?;
         let bound = listener
             .local_addr()
             .map_err(|e| Diagnostic::file_error("--bind", format!("cannot read the bound address: {e}")))?;
-        let http = tiny_http::Server::from_listener(listener, None)
-            .map_err(|e| Diagnostic::file_error("--bind", format!("cannot start the HTTP server: {e}")))?;
-        let http = Arc::new(http);
+        let generation = first_generation();
         let shared = Arc::new(Shared {
             root: root.clone(),
             origin: format!("http://{}", browsable(bound)),
+            base_url: base_url.clone(),
             state: Mutex::new(State {
-                generation: first_generation(),
+                generation,
                 site: None,
                 errors: Arc::new(Vec::new()),
                 warnings: Arc::new(Vec::new()),
             }),
-            changed: Condvar::new(),
+            generations: tokio::sync::watch::Sender::new(generation),
             stopping: AtomicBool::new(false),
             watcher: Mutex::new(None),
             on_report: opts.on_report,
@@ -153,8 +160,11 @@ impl Server {
         build.root = root;
         let pinned_today = build.today != chrono::Local::now().date_naive();
         // Watching starts before the first build, so that no change made meanwhile is lost.
-        let watching = Watcher::start(&shared.root, opts.debounce).map(|(w, rx)| {
+        let watching = Watcher::start(&shared.root, opts.debounce).map(|(w, rx, skipped)| {
             *lock(&shared.watcher) = Some(w);
+            for d in skipped {
+                shared.report(Report::Watch(d));
+            }
             rx
         });
         shared.rebuild(&build, Vec::new());
@@ -178,35 +188,26 @@ impl Server {
             }
             Err(d) => shared.report(Report::Watch(d)),
         }
-        for i in 0..WORKERS {
-            let s = Arc::clone(&shared);
-            let h = Arc::clone(&http);
-            let spawned = std::thread::Builder::new()
-                .name(format!("bulletin-http-{i}"))
-                .spawn(move || http::worker(&s, &h));
-            match spawned {
-                Ok(t) => threads.push(t),
-                Err(e) if i == 0 => {
-                    let mut server = Server {
-                        addr: bound,
-                        skipped,
-                        shared,
-                        http,
-                        threads,
-                    };
-                    server.shutdown();
-                    return Err(Diagnostic::file_error("--bind", format!("cannot start a server thread: {e}")).into());
-                }
-                Err(_) => break,
-            }
-        }
-        Ok(Server {
+        let front = Front {
+            shared: Arc::clone(&shared),
+            hosts: Hosts::new(bound.ip(), base_url.as_deref().map(authority_of)),
+            origin: shared.origin.clone(),
+        };
+        let mut server = Server {
             addr: bound,
             skipped,
             shared,
-            http,
+            listening: None,
             threads,
-        })
+        };
+        match Listening::start(listener, front) {
+            Ok(l) => server.listening = Some(l),
+            Err(e) => {
+                server.shutdown();
+                return Err(Diagnostic::file_error("--bind", format!("cannot start the HTTP server: {e}")).into());
+            }
+        }
+        Ok(server)
     }
 
     /// The address bound.
@@ -216,6 +217,9 @@ impl Server {
 
     /// The URL of the site's home page (with base_url's sub-path), for the terminal.
     pub fn url(&self) -> String {
+        if let Some(url) = &self.shared.base_url {
+            return url.clone();
+        }
         let served = self.shared.lock_state().site.as_ref().map(|s| s.base_path.clone());
         // Before a first good build, the path site.yaml asks for, if it can be read.
         let base = served
@@ -240,17 +244,12 @@ impl Server {
     }
 
     fn shutdown(&mut self) {
-        {
-            // Set under the lock so that no event stream misses the wake-up.
-            let _state = self.shared.lock_state();
-            self.shared.stopping.store(true, Ordering::SeqCst);
+        self.shared.stopping.store(true, Ordering::SeqCst);
+        if let Some(mut l) = self.listening.take() {
+            l.stop();
         }
-        self.shared.changed.notify_all();
         let watcher = lock(&self.shared.watcher).take();
         drop(watcher);
-        for _ in 0..WORKERS {
-            self.http.unblock();
-        }
         for t in self.threads.drain(..) {
             let _ = t.join();
         }
@@ -271,9 +270,11 @@ pub(super) struct Shared {
     pub(super) root: PathBuf,
     /// `http://127.0.0.1:1111`: the site's base_url is replaced by this (plus its path) while serving.
     origin: String,
+    /// `--base-url`, which replaces origin and path.
+    base_url: Option<String>,
     state: Mutex<State>,
-    /// Signalled whenever `state.generation` changes, and on stop.
-    pub(super) changed: Condvar,
+    /// `state.generation`, for the event streams to wait on.
+    pub(super) generations: tokio::sync::watch::Sender<u64>,
     stopping: AtomicBool,
     /// Held here so the builder can watch folders created later and `stop` can end it.
     pub(super) watcher: Mutex<Option<Watcher>>,
@@ -335,6 +336,7 @@ impl Shared {
             let unchanged = state.errors.is_empty() && matches!(&result, Ok(o) if o.written == 0 && o.removed == 0);
             if !unchanged {
                 state.generation = state.generation.wrapping_add(1);
+                self.generations.send_replace(state.generation);
             }
             match result {
                 Ok(outcome) => {
@@ -360,7 +362,6 @@ impl Shared {
                 }
             }
         };
-        self.changed.notify_all();
         let built = matches!(report, Report::Built { .. });
         self.report(report);
         if let Some(r) = rebuilder.as_mut().filter(|r| built && r.has_deferred()) {
@@ -387,7 +388,10 @@ impl Shared {
     ) -> Result<Outcome, Diagnostics> {
         let config = config::load(&opts.root)?;
         let opts = Options {
-            base_url: Some(format!("{}{}", self.origin, encode_path(&config.base_path()))),
+            base_url: Some(match &self.base_url {
+                Some(url) => url.clone(),
+                None => format!("{}{}", self.origin, encode_path(&config.base_path())),
+            }),
             ..opts.clone()
         };
         let same = rebuilder
@@ -477,6 +481,33 @@ fn bind(addr: SocketAddr, attempts: u16) -> Result<(TcpListener, Vec<u16>), Diag
             }
         }
     }
+}
+
+/// `--base-url`, checked: an absolute http(s) URL, with its `/` at the end.
+fn given_base_url(url: &str) -> Result<String, Diagnostic> {
+    let host = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
+    match host {
+        Some(host) if !host.is_empty() && !host.contains('@') && url.is_ascii() && !url.contains(['?', '#']) => {
+            Ok(if url.ends_with('/') {
+                url.to_string()
+            } else {
+                format!("{url}/")
+            })
+        }
+        _ => Err(
+            Diagnostic::file_error("--base-url", format!("`{url}` is not an absolute http(s) URL"))
+                .with_hint("for example --base-url http://preview.example:1111/bulletin/"),
+        ),
+    }
+}
+
+/// The `host[:port]` of an absolute URL.
+fn authority_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split(['/', '?', '#']).next().unwrap_or(rest)
 }
 
 /// The address to put in URLs: a wildcard bind is browsed on loopback.

@@ -1142,7 +1142,8 @@ fn serve_refuses_encoded_traversal() {
         "http://example.org/../secret.txt",
     ] {
         let r = get(addr, path);
-        assert!(matches!(r.status, 400 | 404), "{path}: {}", r.status);
+        // 421: an absolute target naming another host is refused before its path is looked at.
+        assert!(matches!(r.status, 400 | 404 | 421), "{path}: {}", r.status);
         assert!(!r.body.contains("root:x"), "{path} served a file outside the site");
     }
     server.stop();

@@ -33,5 +33,6 @@ mod regions;
 mod scaffold;
 mod search;
 mod serve;
+mod serve_abuse;
 mod snapshots;
 mod stats;
