@@ -368,3 +368,35 @@ pub fn search_query(data: &[u8]) {
         }
     }
 }
+
+/// A request path through `serve::resolve`, the only way from a URL to a file in `serve`
+/// (the first byte picks the base path and whether every name exists).
+///
+/// - a file is a name the site has, and a safe relative path: no `..`, `.`, empty or absolute
+///   part, no `\`, NUL or `:`, so no request reaches outside the site;
+/// - a redirect stays on the server: it starts with one `/`, never `//` (another host) or `/\`.
+pub fn serve_path(data: &[u8]) {
+    use bulletin::serve::{resolve, Target};
+    let (flag, rest) = data.split_first().unwrap_or((&0, &[]));
+    let raw = String::from_utf8_lossy(rest);
+    let base = ["/", "/bulletin/", "/a%20b/", "/%E7%AE%80%E6%8A%A5/"][usize::from(flag & 3)];
+    let everything = flag & 4 != 0;
+    let site = ["index.html", "news/2022/06/20/a/index.html", "style.css", "a b.css", "简报.css"];
+    let exists = |name: &str| everything || site.contains(&name);
+    match resolve(&raw, base, exists) {
+        Target::File(name) => {
+            assert!(exists(&name), "{raw:?} → {name:?}, not a file of the site");
+            assert!(bulletin::output::safe_relative(&name).is_some(), "{raw:?} → {name:?}");
+            assert!(!name.starts_with('/') && !name.contains(['\\', '\0', ':']), "{raw:?} → {name:?}");
+            assert!(
+                name.split('/').all(|s| !s.is_empty() && s != "." && s != ".."),
+                "{raw:?} → {name:?}"
+            );
+        }
+        Target::Redirect(to) => {
+            assert!(to.starts_with('/'), "{raw:?} → redirect {to:?}");
+            assert!(!to.starts_with("//") && !to.starts_with("/\\"), "{raw:?} → redirect {to:?}");
+        }
+        Target::NotFound | Target::Bad => {}
+    }
+}

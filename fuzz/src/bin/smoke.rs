@@ -85,6 +85,15 @@ const TOKENS: &[&str] = &[
     "metrics:\n  ",
     "http://",
     "?q=1",
+    "/bulletin/",
+    "index.html",
+    "%2e%2e%2f",
+    "%2F",
+    "%5c",
+    "%00",
+    "//",
+    "/./",
+    "%E7%AE%80",
     "#top",
     "余",
     "多",
@@ -151,6 +160,7 @@ const SEEDS: &[&str] = &[
     "2900余万|万元|元",
     "约30万|人|万人",
     "山东省青岛市莱西市",
+    "\u{5}/bulletin/news/2022/06/20/a/",
     "title: 工会新闻简报\nbase_url: https://example.org/bulletin/\nlanguage: en\ntheme: default\nper_page: 20\nmetrics:\n  members_joined: { label: 新入会职工, unit: 人, aggregate: sum }\n  special_funds:\n    label: 专项经费\n    unit: 元\n    aggregate: latest\ntopics:\n  基层蹲点: { slug: grassroots }\n  工伤: {}\nicp: 鲁ICP备12345678号-1\n",
     "“劳模”服务 外卖骑手Ａ1，CSV 2022年6月 ｆｕｌｌ　width Çà ひらがな 𠀀〇 ䷀",
     "# 标题\n\n> 引用 **粗** [链接](../06/a.md)\n\n- 一\n  - 二\n\n```rust\nfn main() {}\n```\n<!-- more -->\n后文[^1]\n\n[^1]: 注\n",
@@ -200,7 +210,7 @@ fn main() {
     let seed: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(0x5eed);
     // Named targets only, when any are named (to reproduce one target's finding quickly).
     let only: Vec<String> = args.collect();
-    let targets: [(&str, fn(&[u8])); 7] = [
+    let targets: [(&str, fn(&[u8])); 8] = [
         ("front_matter", bulletin_fuzz::front_matter),
         ("figure", bulletin_fuzz::figure),
         ("region", bulletin_fuzz::region),
@@ -208,6 +218,7 @@ fn main() {
         ("escape", bulletin_fuzz::escape),
         ("site_yaml", bulletin_fuzz::site_yaml),
         ("search_query", bulletin_fuzz::search_query),
+        ("serve_path", bulletin_fuzz::serve_path),
     ];
     let started = Instant::now();
     if let Some(unknown) = only.iter().find(|o| !targets.iter().any(|(n, _)| n == o)) {
