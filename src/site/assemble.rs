@@ -293,7 +293,10 @@ impl Site {
         let months = group_months(&entries);
         let items: Vec<&Item> = entries.iter().map(|e| &*e.item).collect();
         let topic_list: Vec<Topic> = topics.iter().map(|t| t.topic.clone()).collect();
-        let stats = stats::compute(&config, &items, &topic_list);
+        let stats = match stats::compute(&config, &items, &topic_list) {
+            Ok(stats) => stats,
+            Err(refused) => return Err(overflow_errors(&refused, &entries, &fronts)),
+        };
         Ok(Site {
             config,
             urls,
@@ -319,6 +322,37 @@ impl Site {
     pub fn pick<'a>(&'a self, idx: &'a [usize]) -> impl Iterator<Item = &'a Entry> + 'a {
         idx.iter().filter_map(|&i| self.entries.get(i))
     }
+}
+
+/// One error per figure the statistics refused, at the figure in its file.
+fn overflow_errors(refused: &[stats::Overflow], entries: &[Entry], fronts: &[Arc<str>]) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for o in refused {
+        let (Some(e), Some(front)) = (entries.get(o.item), fronts.get(o.item)) else {
+            continue;
+        };
+        let Some(f) = e.item.figures.get(o.figure) else {
+            continue;
+        };
+        let (line, column) = crate::base::yaml::locate(front, &crate::ypath!["figures", o.figure])
+            .map_or((e.item.front_line, 1), |(l, c)| (l + e.item.front_line - 1, c));
+        diags.push(
+            Diagnostic::error(
+                &e.item.path,
+                line,
+                column,
+                format!(
+                    "figure `{}` makes the `{}` statistics overflow: totals can hold at most {}",
+                    f.amount.written,
+                    o.metric,
+                    rust_decimal::Decimal::MAX
+                ),
+            )
+            .with_hint("check the number and its unit: a total this large is almost surely a typo"),
+        );
+    }
+    diags.sort();
+    diags
 }
 
 /// Entries of an earlier assembly, by source path, for [`Site::assemble_reusing`].
