@@ -185,6 +185,14 @@ impl Site {
             .filter(|it| published(it))
             .map(|it| (file_key(&it.rel), urls.link(&urls::item(it.date.date, &it.slug))))
             .collect();
+        // Checked over every item, drafts too: they would share the page once published.
+        let clashes = match config.topics {
+            Some(_) => Vec::new(),
+            None => {
+                let all: Vec<(&Item, &str)> = inputs.iter().map(|i| (&*i.item, &*i.text.front)).collect();
+                crate::site::checks::topic_clashes(&all)
+            }
+        };
         let old = &previous.entries;
         let made: Vec<(Entry, Arc<str>)> = inputs
             .into_par_iter()
@@ -256,6 +264,7 @@ impl Site {
         let entries: Vec<Entry> = order.into_iter().filter_map(|i| slots[i].take()).collect();
 
         let mut diags = Diagnostics::new();
+        diags.extend(clashes);
         for e in &entries {
             for l in &e.body.missing {
                 let line = e.item.body_line + l.line;
