@@ -35,3 +35,4 @@ mod search;
 mod serve;
 mod snapshots;
 mod stats;
+mod validation;
