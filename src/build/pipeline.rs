@@ -133,7 +133,16 @@ impl Pipeline {
         paths: &[PathBuf],
         with: impl Fn(&SourceFile) -> X + Sync,
     ) -> (Vec<(X, Parsed)>, Diagnostics) {
-        source::read_each(&self.opts.root, paths, |f| (with(&f), item::parse(&f, config)))
+        source::read_each(&self.opts.root, paths, |f| {
+            let parsed = item::parse(&f, config).map_err(|mut problems| {
+                // A broken lead image is reported with the file's other problems.
+                if let Some((src, line)) = item::named_image(&f) {
+                    problems.extend(images::problem(&self.opts.root, &f.path, &f.rel, &src, line));
+                }
+                problems
+            });
+            (with(&f), parsed)
+        })
     }
 
     /// Finds the items' local lead images: their sizes, hashes and planned variants. A missing

@@ -295,6 +295,26 @@ pub fn parse(file: &SourceFile, config: &Config) -> Result<Parsed, Vec<Diagnosti
     })
 }
 
+/// The lead image a content file names (`image:`) and the file line it is named on, read from
+/// the front matter alone: for a file that fails validation, whose broken image is then reported
+/// with its other problems rather than after they are fixed.
+pub fn named_image(file: &SourceFile) -> Option<(String, usize)> {
+    let split = source::split(&file.text).ok()?;
+    // serde_yaml is quadratic on deep nesting: only a text yaml_rust2 vouches for is read.
+    let readable = crate::base::yaml::surely_shallow(split.front)
+        || crate::base::yaml::shape(split.front) == crate::base::yaml::Shape::Fine;
+    if !readable {
+        return None;
+    }
+    let front: serde_yaml::Value = serde_yaml::from_str(split.front).ok()?;
+    let src = front.get("image")?.as_str()?.trim();
+    if src.is_empty() {
+        return None;
+    }
+    let (line, _) = crate::base::yaml::locate(split.front, &ypath!["image"])?;
+    Some((src.to_string(), line + split.front_line - 1))
+}
+
 struct Checker<'a, 'b> {
     loc: &'a Located<'b>,
     diags: Vec<Diagnostic>,
