@@ -180,6 +180,48 @@ pub(crate) fn positions(yaml: &str) -> HashMap<Vec<Seg>, (usize, usize)> {
     }
 }
 
+/// Every key of the top-level mapping with its 1-based (line, column), repeats included, in
+/// reading order (an empty text for a key that is itself a list or mapping). Empty when the
+/// text is not a mapping; what was found before a syntax error.
+pub(crate) fn top_level_keys(yaml: &str) -> Vec<(String, (usize, usize))> {
+    let mut parser = Parser::new_from_str(yaml);
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut key_next = true;
+    loop {
+        let Ok((event, mark)) = parser.next_token() else {
+            return out;
+        };
+        let pos = (mark.line(), mark.col() + 1);
+        match event {
+            Event::StreamEnd => return out,
+            Event::SequenceStart(..) if depth == 0 => return out,
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                if depth == 1 {
+                    if key_next {
+                        out.push((String::new(), pos));
+                    }
+                    key_next = !key_next;
+                }
+                depth += 1;
+            }
+            Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
+            Event::Scalar(..) | Event::Alias(_) if depth == 1 => {
+                if key_next {
+                    let text = match event {
+                        Event::Scalar(s, ..) => s,
+                        _ => String::new(),
+                    };
+                    out.push((text, pos));
+                }
+                key_next = !key_next;
+            }
+            Event::Scalar(..) if depth == 0 => return out,
+            _ => {}
+        }
+    }
+}
+
 /// The first key that repeats an earlier key of its own mapping, in reading order (the one
 /// serde reports as a duplicate): its text, its 1-based (line, column), and the line of the
 /// first occurrence. Only plain keys are compared; None when there is no repeat or the text
@@ -435,6 +477,16 @@ mod tests {
         assert_eq!(duplicate_key("figures:\n  - value: 1\n  - value: 2\n"), None);
         assert_eq!(duplicate_key("a: {x: 1, x: 2}\n"), Some(("x".into(), (1, 11), 1)));
         assert_eq!(duplicate_key(DOC), None);
+    }
+
+    #[test]
+    fn lists_the_top_level_keys_with_repeats() {
+        let keys: Vec<(String, usize)> = top_level_keys(DOC).into_iter().map(|(k, (l, _))| (k, l)).collect();
+        let expected = [("title", 1), ("region", 2), ("figures", 3), ("byline", 8)].map(|(k, l)| (k.to_string(), l));
+        assert_eq!(keys, expected);
+        assert_eq!(top_level_keys("a: 1\na: 2\n").len(), 2);
+        assert!(top_level_keys("- a\n- b\n").is_empty());
+        assert!(top_level_keys("just text\n").is_empty());
     }
 
     #[test]

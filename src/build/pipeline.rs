@@ -109,17 +109,10 @@ impl Pipeline {
     pub(crate) fn configure(&self) -> Result<Config, Diagnostics> {
         let mut config = config::load(&self.opts.root)?;
         if let Some(url) = &self.opts.base_url {
-            let url = if url.ends_with('/') {
-                url.clone()
-            } else {
-                format!("{url}/")
-            };
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(
-                    Diagnostic::file_error("--base-url", format!("`{url}` is not an absolute http(s) URL")).into(),
-                );
-            }
-            config.base_url = url;
+            config.base_url = config::check_base_url(url).map_err(|why| {
+                Diagnostic::file_error("--base-url", format!("--base-url {why}"))
+                    .with_hint("for example `--base-url https://example.org/bulletin/`")
+            })?;
         }
         Ok(config)
     }
@@ -140,7 +133,16 @@ impl Pipeline {
         paths: &[PathBuf],
         with: impl Fn(&SourceFile) -> X + Sync,
     ) -> (Vec<(X, Parsed)>, Diagnostics) {
-        source::read_each(&self.opts.root, paths, |f| (with(&f), item::parse(&f, config)))
+        source::read_each(&self.opts.root, paths, |f| {
+            let parsed = item::parse(&f, config).map_err(|mut problems| {
+                // A broken lead image is reported with the file's other problems.
+                if let Some((src, line)) = item::named_image(&f) {
+                    problems.extend(images::problem(&self.opts.root, &f.path, &f.rel, &src, line));
+                }
+                problems
+            });
+            (with(&f), parsed)
+        })
     }
 
     /// Finds the items' local lead images: their sizes, hashes and planned variants. A missing

@@ -122,7 +122,7 @@ pub fn base_path_of(url: &str) -> String {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     title: Option<String>,
@@ -166,18 +166,81 @@ const FIELDS: &[&str] = &[
     "extra",
 ];
 
-/// Reads and validates `site.yaml` under `root`.
+/// Reads and validates `site.yaml` under `root`; a theme other than the built-in `default`
+/// must be a folder of the site's `themes/`.
 pub fn load(root: &Path) -> Result<Config, Diagnostics> {
     let path = root.join("site.yaml");
     let text = std::fs::read_to_string(&path).map_err(|e| {
         Diagnostic::file_error("site.yaml", format!("cannot read the site configuration: {e}"))
             .with_hint("run `bulletin init DIR` to create a site, or pass --root to point at one")
     })?;
-    parse(&text, Path::new("site.yaml"))
+    let themes = root.join("themes");
+    validate(&text, Path::new("site.yaml"), &|name| themes.join(name).is_dir())
 }
 
-/// Parses the text of a `site.yaml`; `path` is used in diagnostics only.
+/// Parses the text of a `site.yaml`; `path` is used in diagnostics only. Pure: whether the
+/// theme named is on disk is left to [`load`].
 pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
+    validate(text, path, &|_| true)
+}
+
+/// Why `url` cannot be a base URL (`--base-url` or site.yaml's `base_url`), or the URL with a
+/// `/` at its end. It is written into every page, feed, sitemap and robots.txt, so it must be an
+/// absolute http(s) URL with a host and nothing a URL may not hold: no query or fragment (every
+/// page path is appended to it), no whitespace or control characters (a line break would start
+/// a new line of robots.txt).
+pub fn check_base_url(url: &str) -> Result<String, String> {
+    let shown = url.escape_debug();
+    let Some(rest) = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")) else {
+        return Err(format!("is not an absolute http(s) URL: `{shown}`"));
+    };
+    if let Some(c) = url.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "must not contain whitespace or control characters (found {}): `{shown}`",
+            c.escape_unicode()
+        ));
+    }
+    if url.contains('?') {
+        return Err(format!("must not have a query string (`?…`): `{shown}`"));
+    }
+    if url.contains('#') {
+        return Err(format!("must not have a fragment (`#…`): `{shown}`"));
+    }
+    if let Some(c) = url.chars().find(|c| "\"<>\\^`{|}".contains(*c)) {
+        return Err(format!("must not contain `{c}`, which URLs cannot hold: `{shown}`"));
+    }
+    let authority = rest.split('/').next().unwrap_or_default();
+    if authority.is_empty() || authority.starts_with(':') {
+        return Err(format!("has no host: `{shown}`"));
+    }
+    if authority.contains('@') {
+        return Err(format!("must not carry a user name or password (`…@`): `{shown}`"));
+    }
+    Ok(if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    })
+}
+
+/// Whether a theme name is a plain folder name: no path separators, no `.` or `..`, nothing
+/// hidden, so that `themes/NAME` stays inside the site's `themes/`.
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty() && !name.starts_with('.') && !name.chars().any(|c| matches!(c, '/' | '\\' | ':') || c.is_control())
+}
+
+/// The text of a mapping key as YAML wrote it (`2022` for a number), None for a list or mapping.
+fn key_text(key: &serde_yaml::Value) -> Option<String> {
+    match key {
+        serde_yaml::Value::String(s) => Some(s.clone()),
+        serde_yaml::Value::Number(n) => Some(n.to_string()),
+        serde_yaml::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// [`parse`], with `theme_exists` saying whether `themes/NAME` is a folder.
+fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Result<Config, Diagnostics> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // serde_yaml's parser is quadratic on deep nesting: refuse it before handing the text over.
     if let yaml::Shape::TooDeep(l, c) = yaml::shape(text) {
@@ -190,22 +253,37 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
         .with_hint("simplify the configuration")
         .into());
     }
-    let at = |p: &[Seg]| yaml::locate(text, p).unwrap_or((1, 1));
-    let raw: RawConfig = match serde_yaml::from_str(text) {
-        Ok(raw) => raw,
+    let document: serde_yaml::Value = match serde_yaml::from_str(text) {
+        Ok(v) => v,
         Err(e) => {
             let (message, pos) = yaml::split_error(&e);
-            let (line, col) = pos.unwrap_or((1, 1));
-            let mut d = Diagnostic::error(path, line, col, format!("site.yaml: {message}"));
-            if let Some((field, _)) = yaml::unknown_field(&message) {
-                d = match did_you_mean(&field, FIELDS.iter().copied()) {
-                    Some(s) => d.with_hint(format!("did you mean `{s}`?")),
-                    None => d.with_hint(format!("known settings: {}", FIELDS.join(", "))),
-                };
+            let (mut line, mut col) = pos.map_or((1, 1), |p| yaml::text_position(text, p));
+            let mut hint = crate::content::frontmatter::yaml_hint(&message).to_string();
+            if message.contains("duplicate") {
+                // serde_yaml points at the mapping holding the repeat; the editor wants the repeat.
+                if let Some((key, at, first)) = yaml::duplicate_key(text) {
+                    (line, col) = at;
+                    hint = format!("each setting may appear only once; `{key}` is already given on line {first}");
+                }
             }
-            return Err(d.into());
+            return Err(Diagnostic::error(path, line, col, format!("site.yaml: {message}"))
+                .with_hint(hint)
+                .into());
         }
     };
+    let settings = match document {
+        serde_yaml::Value::Mapping(m) => m,
+        serde_yaml::Value::Null => serde_yaml::Mapping::new(),
+        _ => {
+            return Err(
+                Diagnostic::error(path, 1, 1, "site.yaml: the settings must be `key: value` lines")
+                    .with_hint("start with `title: 工会新闻简报` and `base_url: https://example.org/`")
+                    .into(),
+            )
+        }
+    };
+    let positions = yaml::positions(text);
+    let at = |p: &[Seg]| positions.get(p).copied().unwrap_or((1, 1));
     let mut diags = Diagnostics::new();
     let mut err = |p: &[Seg], msg: String, hint: &str| {
         let (line, col) = at(p);
@@ -216,28 +294,84 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
         diags.push(d);
     };
 
+    // Setting by setting rather than all at once: serde stops at the first unknown or
+    // ill-typed field, and every problem of site.yaml is reported in one run.
+    let mut known = serde_yaml::Mapping::new();
+    let mut broken: Vec<String> = Vec::new();
+    for (k, v) in settings {
+        let Some(name) = key_text(&k) else {
+            err(
+                &[],
+                "site.yaml: setting names must be plain words".into(),
+                &format!("known settings: {}", FIELDS.join(", ")),
+            );
+            continue;
+        };
+        if !FIELDS.contains(&name.as_str()) {
+            let hint = match did_you_mean(&name, FIELDS.iter().copied()) {
+                Some(s) => {
+                    // A misspelt setting is not also missing.
+                    broken.push(s.to_string());
+                    format!("did you mean `{s}`?")
+                }
+                None => format!("known settings: {}", FIELDS.join(", ")),
+            };
+            err(
+                &crate::ypath![name.as_str()],
+                format!("site.yaml: unknown field `{name}`"),
+                &hint,
+            );
+            continue;
+        }
+        let mut one = serde_yaml::Mapping::new();
+        one.insert(k.clone(), v.clone());
+        match serde_yaml::from_value::<RawConfig>(serde_yaml::Value::Mapping(one)) {
+            Ok(_) => {
+                known.insert(k, v);
+            }
+            Err(e) => {
+                let (message, _) = yaml::split_error(&e);
+                // Reported here; not again as missing.
+                broken.push(name.clone());
+                err(
+                    &crate::ypath![name.as_str()],
+                    format!("site.yaml: `{name}`: {message}"),
+                    "check the value's type: text, a number, true/false, or `key: value` lines",
+                );
+            }
+        }
+    }
+    // Each setting passed on its own, so together they do too.
+    let raw: RawConfig = serde_yaml::from_value(serde_yaml::Value::Mapping(known)).unwrap_or_default();
+
     let title = raw.title.unwrap_or_default();
-    if title.trim().is_empty() {
+    if title.trim().is_empty() && !broken.iter().any(|b| b == "title") {
         err(
             &[],
             "site.yaml: `title` is required".into(),
             "add a line like `title: 工会新闻简报`",
         );
     }
-    let base_url = raw.base_url.unwrap_or_default();
-    let base_url = if base_url.starts_with("http://") || base_url.starts_with("https://") {
-        if base_url.ends_with('/') {
-            base_url
-        } else {
-            format!("{base_url}/")
+    let base_url = match raw.base_url.as_deref().map(check_base_url) {
+        Some(Ok(url)) => url,
+        Some(Err(why)) => {
+            err(
+                &crate::ypath!["base_url"],
+                format!("site.yaml: `base_url` {why}"),
+                "for example `base_url: https://example.org/bulletin/`",
+            );
+            String::from("http://localhost/")
         }
-    } else {
-        err(
-            &crate::ypath!["base_url"],
-            format!("site.yaml: `base_url` must be an absolute http(s) URL, not `{base_url}`"),
-            "for example `base_url: https://example.org/bulletin/`",
-        );
-        String::from("http://localhost/")
+        None => {
+            if !broken.iter().any(|b| b == "base_url") {
+                err(
+                    &[],
+                    "site.yaml: `base_url` is required".into(),
+                    "add a line like `base_url: https://example.org/bulletin/`",
+                );
+            }
+            String::from("http://localhost/")
+        }
     };
     let language = match raw.language.as_deref().unwrap_or("zh-CN") {
         "zh-CN" | "zh" | "zh-Hans" | "zh-cn" => Language::ZhCn,
@@ -291,21 +425,45 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
             }),
             Err(e) => {
                 let (message, _) = yaml::split_error(&e);
-                err(
-                    &crate::ypath!["metrics", key.as_str()],
-                    format!("site.yaml: metric `{key}`: {message}"),
-                    "write it as `{ label: 新入会职工, unit: 人, aggregate: sum }` (aggregate: sum, latest or max)",
-                );
+                // An unknown field is pointed at where it stands, with the nearest known one.
+                let (place, hint) = match yaml::unknown_field(&message) {
+                    Some((field, expected)) => (
+                        crate::ypath!["metrics", key.as_str(), field.as_str()].to_vec(),
+                        match did_you_mean(&field, expected.iter().map(String::as_str)) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => format!("a metric has {}", expected.join(", ")),
+                        },
+                    ),
+                    None => (
+                        crate::ypath!["metrics", key.as_str()].to_vec(),
+                        "write it as `{ label: 新入会职工, unit: 人, aggregate: sum }` (aggregate: sum, latest or max)"
+                            .to_string(),
+                    ),
+                };
+                let place = if positions.contains_key(&place) {
+                    place
+                } else {
+                    crate::ypath!["metrics", key.as_str()].to_vec()
+                };
+                err(&place, format!("site.yaml: metric `{key}`: {message}"), &hint);
             }
         }
     }
 
     let topics = raw.topics.map(|map| {
-        let mut out = Vec::new();
+        let mut out: Vec<TopicDef> = Vec::new();
+        // Where each slug was first given: two topics with one slug would share one page.
+        let mut first: Vec<(String, usize)> = Vec::new();
         for (k, v) in map {
-            let Some(name) = k.as_str().map(str::to_string) else {
+            let Some(name) = key_text(&k) else {
+                err(
+                    &crate::ypath!["topics"],
+                    "site.yaml: topic names must be text".into(),
+                    "write it as `基层蹲点: { slug: grassroots }`",
+                );
                 continue;
             };
+            let place = crate::ypath!["topics", name.as_str()];
             let slug = if v.is_null() {
                 crate::base::slug::slugify(&name)
             } else {
@@ -314,7 +472,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
                     Err(e) => {
                         let (message, _) = yaml::split_error(&e);
                         err(
-                            &crate::ypath!["topics", name.as_str()],
+                            &place,
                             format!("site.yaml: topic `{name}`: {message}"),
                             "write it as `基层蹲点: { slug: grassroots }`",
                         );
@@ -324,16 +482,49 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
             };
             if !crate::base::slug::is_valid(&slug) {
                 err(
-                    &crate::ypath!["topics", name.as_str()],
+                    &place,
                     format!("site.yaml: topic slug `{slug}` must be lowercase ASCII letters, digits and `-`"),
                     "",
                 );
                 continue;
             }
+            if let Some(i) = out.iter().position(|t| t.slug == slug) {
+                let (other, line) = &first[i];
+                err(
+                    &place,
+                    format!(
+                        "site.yaml: topics `{other}` (line {line}) and `{name}` have the same URL slug `{slug}`: they would share one page"
+                    ),
+                    &format!("give one of them a slug of its own under `topics:`, e.g. `{name}: {{ slug: {slug}-2 }}`"),
+                );
+                continue;
+            }
+            first.push((name.clone(), at(&place).0));
             out.push(TopicDef { name, slug });
         }
         out
     });
+
+    let theme = match raw.theme.as_deref().map(str::trim) {
+        None => "default".to_string(),
+        Some(name) if !is_plain_name(name) => {
+            err(
+                &crate::ypath!["theme"],
+                format!("site.yaml: theme `{}` is not a folder name", name.escape_debug()),
+                "name a folder of the site's themes/ (`theme: paper` for themes/paper/), or use the built-in `default`",
+            );
+            "default".to_string()
+        }
+        Some(name) if name != "default" && !theme_exists(name) => {
+            err(
+                &crate::ypath!["theme"],
+                format!("site.yaml: theme `{name}` not found in themes/"),
+                "remove `theme:` to use the built-in default theme, or copy a theme into themes/",
+            );
+            "default".to_string()
+        }
+        Some(name) => name.to_string(),
+    };
 
     let extra = match raw.extra {
         Some(v) => serde_json::to_value(v).unwrap_or(serde_json::Value::Null),
@@ -341,6 +532,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
     };
 
     if diags.has_errors() {
+        diags.sort();
         return Err(diags);
     }
     Ok(Config {
@@ -348,7 +540,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
         description: raw.description.unwrap_or_default(),
         base_url,
         language,
-        theme: raw.theme.unwrap_or_else(|| "default".into()),
+        theme,
         output_dir: raw.output_dir.unwrap_or_else(|| PathBuf::from("public")),
         per_page,
         metrics,
@@ -405,6 +597,51 @@ mod tests {
         assert_eq!(base_path_of("https://e.org/"), "/");
         assert_eq!(base_path_of("https://e.org"), "/");
         assert_eq!(base_path_of("https://e.org/a/b"), "/a/b/");
+    }
+
+    #[test]
+    fn base_urls_are_absolute_http_without_query_fragment_or_whitespace() {
+        assert_eq!(check_base_url("https://e.org").unwrap(), "https://e.org/");
+        assert_eq!(check_base_url("http://e.org:8080/a/").unwrap(), "http://e.org:8080/a/");
+        assert_eq!(
+            check_base_url("https://例子.中国/简报/").unwrap(),
+            "https://例子.中国/简报/"
+        );
+        for bad in [
+            "/x/",
+            "https://",
+            "https://e.org/?a=1",
+            "https://e.org/#a",
+            "https://e.org/\nDisallow: /",
+            "https://e.org/\t",
+            "https://e.org/a\u{7}",
+            "https://user:pw@e.org/",
+            "https://e.org/\"/",
+            "javascript://e.org/",
+        ] {
+            assert!(check_base_url(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn every_unknown_setting_is_reported_and_the_rest_still_checked() {
+        let d = parse_err("titel: a\nbase_url: https://e.org/\nper_page: 0\nfoo: 1\nbar: 2\n");
+        let lines: Vec<usize> = d.iter().map(|d| d.line).collect();
+        // `titel` (not also a missing `title`), per_page, foo, bar.
+        assert_eq!(lines, [1, 3, 4, 5], "{d:#?}");
+    }
+
+    #[test]
+    fn a_setting_of_the_wrong_type_is_not_also_missing() {
+        let d = parse_err("title: [a]\nbase_url: https://e.org/\n");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!((d[0].line, d[0].column), (1, 1));
+    }
+
+    #[test]
+    fn numeric_topic_names_are_kept() {
+        let c = parse_ok("title: t\nbase_url: https://e.org/\ntopics:\n  2022: { slug: y2022 }\n");
+        assert_eq!(c.topics.unwrap()[0].name, "2022");
     }
 
     #[test]

@@ -44,6 +44,28 @@ pub(crate) struct RawFrontMatter {
     #[serde(default)]
     pub figures: Vec<RawFigure>,
     pub extra: Option<serde_yaml::Value>,
+    /// What was left out for a problem already reported (not part of the YAML).
+    #[serde(skip)]
+    pub broken: Broken,
+}
+
+/// The parts of a front matter left out because of a problem already reported, so that no
+/// second message follows from the first (a misspelt `regoin` is not also a missing `region`).
+#[derive(Debug, Default)]
+pub(crate) struct Broken {
+    /// Top-level fields left out, or meant by a misspelt key.
+    pub fields: Vec<String>,
+    /// Figures (by index) left out.
+    pub figures: Vec<usize>,
+    /// Corrections (by index) left out.
+    pub corrections: Vec<usize>,
+}
+
+impl Broken {
+    /// Whether the top-level field `name` was left out.
+    pub(crate) fn field(&self, name: &str) -> bool {
+        self.fields.iter().any(|f| f == name)
+    }
 }
 
 /// The top-level fields, for "did you mean".
@@ -137,6 +159,13 @@ impl<'de> Visitor<'de> for ScalarText {
         Ok(Some(v.to_string()))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    // serde_yaml hands integers past 64 bits to these; the figure parser judges them.
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
         Ok(Some(v.to_string()))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
@@ -238,11 +267,21 @@ impl<'a> Located<'a> {
     }
 }
 
-/// Deserializes front matter; a YAML or shape error becomes one diagnostic at the file line.
-pub(crate) fn parse(loc: &Located<'_>) -> Result<RawFrontMatter, Diagnostic> {
+/// At most this many shape problems are reported per front matter; each costs a parse.
+const MAX_PROBLEMS: usize = 32;
+
+/// What a front matter's YAML gave: the fields that could be read, and every problem of shape
+/// (an unknown field, a value of the wrong type), each at its place.
+pub(crate) type Read = (RawFrontMatter, Vec<Diagnostic>);
+
+/// Deserializes front matter. Broken YAML is one diagnostic (nothing after it can be trusted);
+/// problems of shape are all reported: the field (or the figure, or the correction) at fault is
+/// blanked out, line for line so that every other place stays where it was, and the rest is
+/// read again, so that the item's other fields are still checked in the same run.
+pub(crate) fn parse(loc: &Located<'_>) -> Result<Read, Vec<Diagnostic>> {
     if loc.yaml.trim().is_empty() {
-        return Err(Diagnostic::error(loc.path, 1, 1, "the front matter is empty")
-            .with_hint("an item needs at least `title`, `date` and `region`"));
+        return Err(vec![Diagnostic::error(loc.path, 1, 1, "the front matter is empty")
+            .with_hint("an item needs at least `title`, `date` and `region`")]);
     }
     let shape = if yaml::surely_shallow(loc.yaml) {
         yaml::Shape::Fine
@@ -252,40 +291,148 @@ pub(crate) fn parse(loc: &Located<'_>) -> Result<RawFrontMatter, Diagnostic> {
     match shape {
         yaml::Shape::Fine => {}
         yaml::Shape::TooDeep(l, c) => {
-            return Err(loc
+            return Err(vec![loc
                 .error_at(
                     (l, c),
                     format!("front matter: nested more than {} levels deep", yaml::MAX_DEPTH),
                 )
-                .with_hint("the front matter nests or repeats too deeply; simplify it"));
+                .with_hint("the front matter nests or repeats too deeply; simplify it")]);
         }
         // serde_yaml gives the better message, but only a small text is safe to hand it.
         yaml::Shape::Broken(message, l, c) if loc.yaml.len() > yaml::MAX_UNCHECKED_BYTES => {
             let hint = yaml_hint(&message);
-            return Err(loc.error_at((l, c), format!("front matter: {message}")).with_hint(hint));
+            return Err(vec![loc
+                .error_at((l, c), format!("front matter: {message}"))
+                .with_hint(hint)]);
         }
         yaml::Shape::Broken(..) => {}
     }
-    let err = match serde_yaml::from_str::<Option<RawFrontMatter>>(loc.yaml) {
-        Ok(Some(raw)) => return Ok(raw),
-        Ok(None) => {
-            return Err(Diagnostic::error(loc.path, 1, 1, "the front matter is empty")
-                .with_hint("an item needs at least `title`, `date` and `region`"))
+    let mut text = std::borrow::Cow::Borrowed(loc.yaml);
+    let mut problems = Vec::new();
+    let mut broken = Broken::default();
+    loop {
+        let err = match serde_yaml::from_str::<Option<RawFrontMatter>>(&text) {
+            Ok(Some(mut raw)) => {
+                raw.broken = broken;
+                return Ok((raw, problems));
+            }
+            Ok(None) if problems.is_empty() => {
+                return Err(vec![Diagnostic::error(loc.path, 1, 1, "the front matter is empty")
+                    .with_hint("an item needs at least `title`, `date` and `region`")])
+            }
+            // Every field was blanked out for a problem already reported.
+            Ok(None) => {
+                return Ok((
+                    RawFrontMatter {
+                        broken,
+                        ..Default::default()
+                    },
+                    problems,
+                ))
+            }
+            Err(e) => e,
+        };
+        // Broken YAML (in the text as written, or once a field is blanked out: an alias to it)
+        // ends the reading; only a first error is the editor's.
+        if serde_yaml::from_str::<serde_yaml::Value>(&text).is_err() {
+            if problems.is_empty() {
+                problems.push(describe(loc, &text, &err).0);
+            }
+            return Err(problems);
         }
-        Err(e) => e,
-    };
-    let (message, pos) = yaml::split_error(&err);
-    let pos = pos.map(|p| yaml::text_position(loc.yaml, p));
-    if message.contains("duplicate field `") || message.contains("duplicate entry") {
-        // serde_yaml points at the mapping holding the repeat; the editor wants the repeat.
-        if let Some((key, at, first)) = yaml::duplicate_key(loc.yaml) {
-            return Err(loc.error_at(at, format!("front matter: {message}")).with_hint(format!(
-                "each field may appear only once; `{key}` is already given on line {}",
-                first + loc.first_line - 1
-            )));
+        let (d, (line, _)) = describe(loc, &text, &err);
+        // A misspelt field is not also missing.
+        if let Some((field, _)) = d
+            .message
+            .strip_prefix("front matter: ")
+            .filter(|m| m.starts_with("unknown field `"))
+            .and_then(yaml::unknown_field)
+        {
+            if let Some(meant) = did_you_mean(&field, FIELDS.iter().copied()) {
+                broken.fields.push(meant.to_string());
+            }
+        }
+        problems.push(d);
+        let next = match blank(&text, line, &mut broken) {
+            Some(next) if problems.len() < MAX_PROBLEMS && next != *text => next,
+            _ => return Err(problems),
+        };
+        text = std::borrow::Cow::Owned(next);
+    }
+}
+
+/// The text with the part holding YAML line `line` blanked out: the figure or correction it is
+/// in (left as an empty `{}`, so that the others keep their numbers), else the whole top-level
+/// field. None when that part cannot be told apart (several fields on one line).
+fn blank(text: &str, line: usize, broken: &mut Broken) -> Option<String> {
+    let keys = yaml::top_level_keys(text);
+    let at = keys.iter().rposition(|(_, (l, _))| *l <= line)?;
+    let (key, (start, _)) = &keys[at];
+    if keys.iter().filter(|(_, (l, _))| l == start).count() > 1 {
+        return None;
+    }
+    let end = keys.get(at + 1).map_or(usize::MAX, |(_, (l, _))| *l);
+    if line > *start && (key == "figures" || key == "corrections") {
+        let all = yaml::positions(text);
+        let elements: Vec<(usize, (usize, usize))> = (0..)
+            .map_while(|i| all.get(crate::ypath![key.as_str(), i].as_slice()).map(|&p| (i, p)))
+            .collect();
+        if let Some(e) = elements.iter().rposition(|(_, (l, _))| *l <= line) {
+            let (index, (first, column)) = elements[e];
+            let last = elements.get(e + 1).map_or(end, |(_, (l, _))| *l);
+            if let Some(out) = replace_lines(text, first, last, |l| {
+                // `  - metric: m` becomes `  - {}`.
+                let head: String = l.chars().take(column.saturating_sub(1)).collect();
+                let head = head.trim_end().trim_end_matches('{').trim_end();
+                head.ends_with('-').then(|| format!("{head} {{}}"))
+            }) {
+                match key.as_str() {
+                    "figures" => broken.figures.push(index),
+                    _ => broken.corrections.push(index),
+                }
+                return Some(out);
+            }
         }
     }
-    let mut d = loc.error_at(pos.unwrap_or((1, 1)), format!("front matter: {message}"));
+    broken.fields.push(key.clone());
+    replace_lines(text, *start, end, |_| Some(String::new()))
+}
+
+/// `text` with lines `first..last` (1-based, `last` excluded) emptied, the first one replaced
+/// by what `first_line` makes of it (None: give up).
+fn replace_lines(text: &str, first: usize, last: usize, first_line: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    for (i, l) in text.split('\n').enumerate() {
+        let n = i + 1;
+        if i > 0 {
+            out.push('\n');
+        }
+        if n == first {
+            out.push_str(&first_line(l)?);
+        } else if n < first || n >= last {
+            out.push_str(l);
+        }
+    }
+    Some(out)
+}
+
+/// The diagnostic for a serde_yaml error in `text` (the front matter, perhaps partly blanked
+/// out), and its (line, column) in the YAML.
+fn describe(loc: &Located<'_>, text: &str, err: &serde_yaml::Error) -> (Diagnostic, (usize, usize)) {
+    let (message, pos) = yaml::split_error(err);
+    let pos = pos.map(|p| yaml::text_position(text, p));
+    if message.contains("duplicate field `") || message.contains("duplicate entry") {
+        // serde_yaml points at the mapping holding the repeat; the editor wants the repeat.
+        if let Some((key, at, first)) = yaml::duplicate_key(text) {
+            let d = loc.error_at(at, format!("front matter: {message}")).with_hint(format!(
+                "each field may appear only once; `{key}` is already given on line {}",
+                first + loc.first_line - 1
+            ));
+            return (d, at);
+        }
+    }
+    let at = pos.unwrap_or((1, 1));
+    let mut d = loc.error_at(at, format!("front matter: {message}"));
     if let Some((field, expected)) = yaml::unknown_field(&message) {
         let candidates: Vec<&str> = if expected.is_empty() {
             FIELDS.to_vec()
@@ -299,13 +446,13 @@ pub(crate) fn parse(loc: &Located<'_>) -> Result<RawFrontMatter, Diagnostic> {
                 candidates.join(", ")
             )),
         };
-    } else if pos.is_some_and(|(l, c)| tab_at(loc.yaml, l, c)) {
+    } else if pos.is_some_and(|(l, c)| tab_at(text, l, c)) {
         // libyaml often says "found character that cannot start any token" for a tab.
         d = d.with_hint(yaml_hint("tab"));
     } else {
         d = d.with_hint(yaml_hint(&message));
     }
-    Err(d)
+    (d, at)
 }
 
 /// Whether the character at 1-based (line, column) of `text` is a tab.
@@ -340,7 +487,45 @@ mod tests {
     use super::*;
 
     fn run(yaml: &str) -> Result<RawFrontMatter, Diagnostic> {
-        parse(&Located::new(yaml, 2, Path::new("content/a.md")))
+        match parse(&Located::new(yaml, 2, Path::new("content/a.md"))) {
+            Ok((raw, problems)) => problems.into_iter().next().map_or(Ok(raw), Err),
+            Err(problems) => Err(problems.into_iter().next().unwrap()),
+        }
+    }
+
+    fn all(yaml: &str) -> (Option<RawFrontMatter>, Vec<Diagnostic>) {
+        match parse(&Located::new(yaml, 2, Path::new("content/a.md"))) {
+            Ok((raw, problems)) => (Some(raw), problems),
+            Err(problems) => (None, problems),
+        }
+    }
+
+    #[test]
+    fn every_problem_of_shape_is_reported_and_the_rest_is_read() {
+        let (raw, problems) = all(
+            "title: t\ncolum: x\ndraft: 也许\nfigures:\n  - metric: m\n    valu: 3\n  - metric: n\n    value: 4\nregion: 山东\n",
+        );
+        let places: Vec<(usize, usize)> = problems.iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(places, [(3, 1), (4, 8), (7, 5)], "{problems:#?}");
+        let raw = raw.unwrap();
+        assert_eq!(raw.region.as_deref(), Some("山东"));
+        assert_eq!(raw.figures.len(), 2);
+        assert_eq!(raw.figures[1].value.as_deref(), Some("4"));
+        assert_eq!(raw.broken.figures, [0]);
+        assert!(raw.broken.field("draft") && raw.broken.field("column"));
+    }
+
+    #[test]
+    fn a_misspelt_field_is_not_also_missing() {
+        let (raw, problems) = all("title: t\nregoin: 山东\n");
+        assert_eq!(problems.len(), 1);
+        assert!(raw.unwrap().broken.field("region"));
+    }
+
+    #[test]
+    fn integers_past_64_bits_are_read_as_text() {
+        let raw = run("title: t\nfigures:\n  - value: 70000000000000000000000000000\n").unwrap();
+        assert_eq!(raw.figures[0].value.as_deref(), Some("70000000000000000000000000000"));
     }
 
     #[test]

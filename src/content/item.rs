@@ -111,9 +111,16 @@ pub struct Timestamp {
 }
 
 impl Timestamp {
-    /// Parses `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]` (Beijing time) or RFC 3339.
+    /// Parses `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]` (Beijing time) or RFC 3339, with a
+    /// four-digit year.
     pub fn parse(s: &str) -> Option<Timestamp> {
         let s = s.trim();
+        // chrono also reads `+99999-06-21`; URLs (`news/YYYY/…`), archives and feeds assume four
+        // digits.
+        let b = s.as_bytes();
+        if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
+            return None;
+        }
         let china = FixedOffset::east_opt(CHINA_OFFSET_SECS)?;
         if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
             let time = china.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).single()?;
@@ -269,8 +276,16 @@ pub fn parse(file: &SourceFile, config: &Config) -> Result<Parsed, Vec<Diagnosti
     let split = source::split(&file.text)
         .map_err(|(line, msg, hint)| vec![Diagnostic::error(&file.path, line, 1, msg).with_hint(hint)])?;
     let loc = Located::new(split.front, split.front_line, &file.path);
-    let raw = frontmatter::parse(&loc).map_err(|d| vec![d])?;
-    let item = validate(raw, &loc, file, split.body_line, config)?;
+    // Problems of shape (an unknown field, a wrong type) and of content are reported together.
+    let (raw, mut problems) = frontmatter::parse(&loc)?;
+    let item = match validate(raw, &loc, file, split.body_line, config) {
+        Ok(item) if problems.is_empty() => item,
+        Ok(_) => return Err(problems),
+        Err(found) => {
+            problems.extend(found);
+            return Err(problems);
+        }
+    };
     Ok(Parsed {
         item,
         text: Text {
@@ -280,9 +295,31 @@ pub fn parse(file: &SourceFile, config: &Config) -> Result<Parsed, Vec<Diagnosti
     })
 }
 
+/// The lead image a content file names (`image:`) and the file line it is named on, read from
+/// the front matter alone: for a file that fails validation, whose broken image is then reported
+/// with its other problems rather than after they are fixed.
+pub fn named_image(file: &SourceFile) -> Option<(String, usize)> {
+    let split = source::split(&file.text).ok()?;
+    // serde_yaml is quadratic on deep nesting: only a text yaml_rust2 vouches for is read.
+    let readable = crate::base::yaml::surely_shallow(split.front)
+        || crate::base::yaml::shape(split.front) == crate::base::yaml::Shape::Fine;
+    if !readable {
+        return None;
+    }
+    let front: serde_yaml::Value = serde_yaml::from_str(split.front).ok()?;
+    let src = front.get("image")?.as_str()?.trim();
+    if src.is_empty() {
+        return None;
+    }
+    let (line, _) = crate::base::yaml::locate(split.front, &ypath!["image"])?;
+    Some((src.to_string(), line + split.front_line - 1))
+}
+
 struct Checker<'a, 'b> {
     loc: &'a Located<'b>,
     diags: Vec<Diagnostic>,
+    /// Fields already reported as ill-formed, so not reported missing.
+    broken: &'a frontmatter::Broken,
 }
 
 impl Checker<'_, '_> {
@@ -301,6 +338,7 @@ impl Checker<'_, '_> {
                 self.error(ypath![field], format!("`{field}` is empty"), hint);
                 None
             }
+            None if self.broken.field(field) => None,
             None => {
                 let d = Diagnostic::error(
                     self.loc.path,
@@ -322,7 +360,7 @@ impl Checker<'_, '_> {
             self.error(
                 path,
                 format!("`{v}` is not a date"),
-                "write dates as YYYY-MM-DD (2022-06-20) or RFC 3339 (2022-06-20T08:00:00+08:00)",
+                "write dates as YYYY-MM-DD (2022-06-20) or RFC 3339 (2022-06-20T08:00:00+08:00), with a four-digit year",
             );
         }
         t
@@ -345,13 +383,18 @@ fn optional(s: Option<String>) -> Option<String> {
 }
 
 fn validate(
-    raw: RawFrontMatter,
+    mut raw: RawFrontMatter,
     loc: &Located<'_>,
     file: &SourceFile,
     body_line: usize,
     config: &Config,
 ) -> Result<Item, Vec<Diagnostic>> {
-    let mut c = Checker { loc, diags: Vec::new() };
+    let broken = std::mem::take(&mut raw.broken);
+    let mut c = Checker {
+        loc,
+        diags: Vec::new(),
+        broken: &broken,
+    };
     let title = c.required(
         raw.title,
         "title",
@@ -413,11 +456,21 @@ fn validate(
             );
             continue;
         }
-        if !topics.iter().any(|t: &Topic| t.slug == slug) {
-            topics.push(Topic {
+        match topics.iter().find(|t: &&Topic| t.slug == slug) {
+            None => topics.push(Topic {
                 name: name.to_string(),
                 slug,
-            });
+            }),
+            // The same topic twice counts once; two topics with one slug would share a page.
+            Some(t) if t.name == name => {}
+            Some(t) => {
+                let other = t.name.clone();
+                c.error(
+                    ypath!["topics", i],
+                    format!("topics `{other}` and `{name}` have the same URL slug `{slug}`: they would share one page"),
+                    &format!("give one of them a slug of its own under `topics:` in site.yaml, e.g. `{name}: {{ slug: {slug}-2 }}`"),
+                );
+            }
         }
     }
 
@@ -460,6 +513,9 @@ fn validate(
 
     let mut corrections = Vec::new();
     for (i, rc) in raw.corrections.into_iter().enumerate() {
+        if broken.corrections.contains(&i) {
+            continue;
+        }
         let d = c.date(rc.date.as_deref(), ypath!["corrections", i, "date"]);
         let text = optional(rc.text);
         match (d, text) {
@@ -476,6 +532,10 @@ fn validate(
     let item_date = date.map(|d| d.date);
     let mut figures = Vec::new();
     for (i, rf) in raw.figures.into_iter().enumerate() {
+        if broken.figures.contains(&i) {
+            // Reported already; left out of the statistics, since this build fails anyway.
+            continue;
+        }
         if let Some(f) = figure(&mut c, i, rf, item_date, config) {
             figures.push(f);
         }
@@ -497,6 +557,10 @@ fn validate(
         return Err(c.diags);
     }
     let (Some(title), Some(date), Some(region)) = (title, date, region) else {
+        // A required field left out for a problem already reported says nothing new.
+        if ["title", "date", "region"].iter().any(|f| broken.field(f)) {
+            return Err(Vec::new());
+        }
         return Err(vec![Diagnostic::error(&file.path, 1, 1, "incomplete front matter")]);
     };
     // A correction is a substantive change: it moves `updated` forward.

@@ -85,15 +85,7 @@ pub(crate) fn locate(root: &Path, items: &[(&Item, &str)], diags: &mut Diagnosti
         .par_iter()
         .map(|&(it, front)| {
             let img = it.image.as_ref().filter(|i| !is_url(&i.src))?;
-            Some(resolve(root, &it.rel, &img.src).ok_or_else(|| {
-                Diagnostic::error(
-                    &it.path,
-                    image_line(it, front),
-                    1,
-                    format!("image `{}` not found", img.src),
-                )
-                .with_hint("put the image under static/ (image: photos/a.jpg) or give a full https:// URL")
-            }))
+            Some(resolve(root, &it.rel, &img.src).ok_or_else(|| not_found(&it.path, image_line(it, front), &img.src)))
         })
         .collect();
     let files: BTreeSet<PathBuf> = resolved.iter().flatten().flatten().map(|(p, _)| p.clone()).collect();
@@ -130,21 +122,36 @@ pub(crate) fn locate(root: &Path, items: &[(&Item, &str)], diags: &mut Diagnosti
             })),
             Some(Err(e)) => {
                 let src = it.image.as_ref().map(|i| i.src.as_str()).unwrap_or_default();
-                diags.push(
-                    Diagnostic::error(
-                        &it.path,
-                        image_line(it, front),
-                        1,
-                        format!("image `{src}` cannot be read: {e}"),
-                    )
-                    .with_hint("use a JPEG, PNG, GIF or WebP file"),
-                );
+                diags.push(unreadable(&it.path, image_line(it, front), src, e));
                 leads.push(None);
             }
             None => leads.push(None),
         }
     }
     leads
+}
+
+/// The problem with the lead image `src` that the item at `path` (`rel` under content/) names on
+/// file line `line`, when it is missing or not an image; for items that failed validation, which
+/// [`locate`] never sees, so that a broken image is reported with their other problems.
+pub(crate) fn problem(root: &Path, path: &Path, rel: &Path, src: &str, line: usize) -> Option<Diagnostic> {
+    if is_url(src) {
+        return None;
+    }
+    match resolve(root, rel, src) {
+        None => Some(not_found(path, line, src)),
+        Some((file, _)) => read(&file).err().map(|e| unreadable(path, line, src, &e)),
+    }
+}
+
+fn not_found(path: &Path, line: usize, src: &str) -> Diagnostic {
+    Diagnostic::error(path, line, 1, format!("image `{src}` not found"))
+        .with_hint("put the image under static/ (image: photos/a.jpg) or give a full https:// URL")
+}
+
+fn unreadable(path: &Path, line: usize, src: &str, e: &str) -> Diagnostic {
+    Diagnostic::error(path, line, 1, format!("image `{src}` cannot be read: {e}"))
+        .with_hint("use a JPEG, PNG, GIF or WebP file")
 }
 
 /// The file an item's `image:` names: under `static/` (first), else beside the item under

@@ -185,6 +185,14 @@ impl Site {
             .filter(|it| published(it))
             .map(|it| (file_key(&it.rel), urls.link(&urls::item(it.date.date, &it.slug))))
             .collect();
+        // Checked over every item, drafts too: they would share the page once published.
+        let clashes = match config.topics {
+            Some(_) => Vec::new(),
+            None => {
+                let all: Vec<(&Item, &str)> = inputs.iter().map(|i| (&*i.item, &*i.text.front)).collect();
+                crate::site::checks::topic_clashes(&all)
+            }
+        };
         let old = &previous.entries;
         let made: Vec<(Entry, Arc<str>)> = inputs
             .into_par_iter()
@@ -256,6 +264,7 @@ impl Site {
         let entries: Vec<Entry> = order.into_iter().filter_map(|i| slots[i].take()).collect();
 
         let mut diags = Diagnostics::new();
+        diags.extend(clashes);
         for e in &entries {
             for l in &e.body.missing {
                 let line = e.item.body_line + l.line;
@@ -293,7 +302,10 @@ impl Site {
         let months = group_months(&entries);
         let items: Vec<&Item> = entries.iter().map(|e| &*e.item).collect();
         let topic_list: Vec<Topic> = topics.iter().map(|t| t.topic.clone()).collect();
-        let stats = stats::compute(&config, &items, &topic_list);
+        let stats = match stats::compute(&config, &items, &topic_list) {
+            Ok(stats) => stats,
+            Err(refused) => return Err(overflow_errors(&refused, &entries, &fronts)),
+        };
         Ok(Site {
             config,
             urls,
@@ -319,6 +331,37 @@ impl Site {
     pub fn pick<'a>(&'a self, idx: &'a [usize]) -> impl Iterator<Item = &'a Entry> + 'a {
         idx.iter().filter_map(|&i| self.entries.get(i))
     }
+}
+
+/// One error per figure the statistics refused, at the figure in its file.
+fn overflow_errors(refused: &[stats::Overflow], entries: &[Entry], fronts: &[Arc<str>]) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for o in refused {
+        let (Some(e), Some(front)) = (entries.get(o.item), fronts.get(o.item)) else {
+            continue;
+        };
+        let Some(f) = e.item.figures.get(o.figure) else {
+            continue;
+        };
+        let (line, column) = crate::base::yaml::locate(front, &crate::ypath!["figures", o.figure])
+            .map_or((e.item.front_line, 1), |(l, c)| (l + e.item.front_line - 1, c));
+        diags.push(
+            Diagnostic::error(
+                &e.item.path,
+                line,
+                column,
+                format!(
+                    "figure `{}` makes the `{}` statistics overflow: totals can hold at most {}",
+                    f.amount.written,
+                    o.metric,
+                    rust_decimal::Decimal::MAX
+                ),
+            )
+            .with_hint("check the number and its unit: a total this large is almost surely a typo"),
+        );
+    }
+    diags.sort();
+    diags
 }
 
 /// Entries of an earlier assembly, by source path, for [`Site::assemble_reusing`].

@@ -1,9 +1,10 @@
 //! Checks over the assembled site that warn but do not stop a build: figures the text does not
-//! state, and `latest` figures that contradict each other.
+//! state, and `latest` figures that contradict each other. And one over all items that does:
+//! two topics whose names give one URL slug.
 
 use crate::base::diagnostic::Diagnostic;
 use crate::base::FastMap;
-use crate::content::item::figure_lines;
+use crate::content::item::{figure_lines, Item};
 use crate::site::Site;
 use rayon::prelude::*;
 
@@ -88,4 +89,66 @@ pub(crate) fn conflicts(site: &Site) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// Errors for topics whose names give the same URL slug (工伤 and 工商 are both `gongshang`),
+/// which would share one page: one per clashing name, at its first use, naming the first use of
+/// the other. `items` come with the front matter each was parsed from. Only sites without a
+/// topic list in site.yaml can meet this (site.yaml's own list is checked when it is read).
+pub(crate) fn topic_clashes(items: &[(&Item, &str)]) -> Vec<Diagnostic> {
+    let mut sorted: Vec<&(&Item, &str)> = items.iter().collect();
+    sorted.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+    // slug → the first name given it, where.
+    let mut first: FastMap<&str, (&str, &Item, &str)> = FastMap::default();
+    let mut reported: Vec<(&str, &str)> = Vec::new();
+    let mut out = Vec::new();
+    for &&(item, front) in &sorted {
+        for t in &item.topics {
+            let Some(&(name, other, other_front)) = first.get(t.slug.as_str()) else {
+                first.insert(&t.slug, (&t.name, item, front));
+                continue;
+            };
+            if name == t.name || reported.contains(&(t.slug.as_str(), t.name.as_str())) {
+                continue;
+            }
+            reported.push((&t.slug, &t.name));
+            let (line, column) = topic_place(item, front, &t.name);
+            let (other_line, _) = topic_place(other, other_front, name);
+            out.push(
+                Diagnostic::error(
+                    &item.path,
+                    line,
+                    column,
+                    format!(
+                        "topics `{name}` ({}:{other_line}) and `{}` have the same URL slug `{}`: they would share one page",
+                        other.path.display(),
+                        t.name,
+                        t.slug
+                    ),
+                )
+                .with_hint(format!(
+                    "list the topics in site.yaml, each with a slug of its own: `topics: {{ {name}: {{ slug: {} }}, {}: {{ slug: {}-2 }} }}`",
+                    t.slug, t.name, t.slug
+                )),
+            );
+        }
+    }
+    out
+}
+
+/// The file (line, column) where `item`'s front matter names the topic `name`.
+fn topic_place(item: &Item, front: &str, name: &str) -> (usize, usize) {
+    let path = match serde_yaml::from_str::<serde_yaml::Value>(front)
+        .ok()
+        .and_then(|v| v.get("topics").cloned())
+    {
+        Some(serde_yaml::Value::Sequence(names)) => names
+            .iter()
+            .position(|n| n.as_str().map(str::trim) == Some(name))
+            .map_or(crate::ypath!["topics"].to_vec(), |i| {
+                crate::ypath!["topics", i].to_vec()
+            }),
+        _ => crate::ypath!["topics"].to_vec(),
+    };
+    crate::base::yaml::locate(front, &path).map_or((item.front_line, 1), |(l, c)| (l + item.front_line - 1, c))
 }

@@ -2,7 +2,9 @@
 //! over time, each under its metric's rule (sum, latest by `as_of`, max).
 //!
 //! Values are `Decimal`, never floating point, so totals equal hand-computed ones. Every
-//! total remembers the items it comes from, so readers can audit it.
+//! total remembers the items it comes from, so readers can audit it. `Decimal` has a largest
+//! value: [`compute`] refuses, as an [`Overflow`], every figure that could carry some total past
+//! it, so that no sum made from what it keeps can overflow.
 
 use crate::content::config::{Aggregate, Config, Metric};
 use crate::content::item::{Item, Topic};
@@ -78,7 +80,7 @@ impl Running {
     /// How much the all-time value moved with the latest bulletin.
     pub fn change(&self) -> Option<Decimal> {
         match (&self.all_time, &self.before) {
-            (Some(now), Some(before)) => Some(now.value - before.value),
+            (Some(now), Some(before)) => now.value.checked_sub(before.value),
             (Some(now), None) => Some(now.value),
             _ => None,
         }
@@ -114,6 +116,18 @@ pub struct MetricStats {
     pub by_month: Vec<MonthTotal>,
     /// Per topic, in topic order.
     pub by_topic: Vec<(Topic, Total)>,
+}
+
+/// A figure refused because a total it belongs to would pass the largest number statistics can
+/// hold (about 7.9 × 10²⁸).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Overflow {
+    /// The metric key.
+    pub metric: String,
+    /// The item it comes from (an index into the items given to [`compute`]).
+    pub item: usize,
+    /// The figure's position among the item's figures.
+    pub figure: usize,
 }
 
 /// The statistics of a site.
@@ -191,8 +205,9 @@ impl MetricStats {
     }
 }
 
-/// Adds up the figures of `items` (in site order) under the metrics of `config`.
-pub(crate) fn compute(config: &Config, items: &[&Item], topics: &[Topic]) -> Stats {
+/// Adds up the figures of `items` (in site order) under the metrics of `config`; every figure
+/// that would make a total overflow is refused, and the statistics are not made.
+pub(crate) fn compute(config: &Config, items: &[&Item], topics: &[Topic]) -> Result<Stats, Vec<Overflow>> {
     let mut per_metric: BTreeMap<&str, Vec<Contribution>> = BTreeMap::new();
     for (idx, item) in items.iter().enumerate() {
         for (fig, f) in item.figures.iter().enumerate() {
@@ -221,10 +236,11 @@ pub(crate) fn compute(config: &Config, items: &[&Item], topics: &[Topic]) -> Sta
     let topic_at: std::collections::HashMap<&str, usize> =
         topics.iter().enumerate().map(|(i, t)| (t.slug.as_str(), i)).collect();
     // The metrics are independent: each on its own thread.
-    let metrics = work
+    let metrics: Vec<(MetricStats, Vec<Overflow>)> = work
         .into_par_iter()
         .map(|(m, mut contributions)| {
             contributions.sort_by_key(|c| (c.as_of, c.item_date, c.item));
+            let refused = refuse_overflows(m, &mut contributions);
             let all: Vec<&Contribution> = contributions.iter().collect();
             let total = combine(m.aggregate, &all);
 
@@ -259,17 +275,69 @@ pub(crate) fn compute(config: &Config, items: &[&Item], topics: &[Topic]) -> Sta
                 .collect();
 
             let by_month = running_by_month(m.aggregate, &all);
-            MetricStats {
+            let stats = MetricStats {
                 metric: m.clone(),
                 contributions,
                 total,
                 by_province,
                 by_month,
                 by_topic,
-            }
+            };
+            (stats, refused)
         })
         .collect();
-    Stats { metrics }
+    let (metrics, refused): (Vec<MetricStats>, Vec<Vec<Overflow>>) = metrics.into_iter().unzip();
+    let refused: Vec<Overflow> = refused.into_iter().flatten().collect();
+    if refused.is_empty() {
+        Ok(Stats { metrics })
+    } else {
+        Err(refused)
+    }
+}
+
+/// Drops from `cs` (sorted by `as_of`) every contribution that could carry a total of metric
+/// `m` past `Decimal::MAX`, and returns them. Figures are never negative, so a bound on the
+/// largest total any selection can reach guards every total: for `sum`, the sum of all figures;
+/// for `latest`, the sum over provinces of each one's largest figure (a national figure is
+/// never added to another); `max` adds nothing. The figure refused is the one whose addition
+/// to that bound overflows, in `as_of` order.
+fn refuse_overflows(m: &Metric, cs: &mut Vec<Contribution>) -> Vec<Overflow> {
+    let mut refused = Vec::new();
+    let mut bound = Decimal::ZERO;
+    let mut largest: BTreeMap<&str, Decimal> = BTreeMap::new();
+    cs.retain(|c| {
+        let province: &'static Province = c.province;
+        let raise = match m.aggregate {
+            Aggregate::Max => return true,
+            Aggregate::Sum => c.value,
+            Aggregate::Latest if province.slug == crate::content::region::NATIONAL_SLUG => return true,
+            Aggregate::Latest => {
+                let before = largest.get(province.slug.as_str()).copied().unwrap_or_default();
+                if c.value <= before {
+                    return true;
+                }
+                c.value - before
+            }
+        };
+        match bound.checked_add(raise) {
+            Some(b) => {
+                bound = b;
+                if m.aggregate == Aggregate::Latest {
+                    largest.insert(province.slug.as_str(), c.value);
+                }
+                true
+            }
+            None => {
+                refused.push(Overflow {
+                    metric: m.key.clone(),
+                    item: c.item,
+                    figure: c.figure,
+                });
+                false
+            }
+        }
+    });
+    refused
 }
 
 /// Combines contributions under a rule; `None` when there are none.
@@ -303,7 +371,12 @@ pub(crate) fn combine(rule: Aggregate, cs: &[&Contribution]) -> Option<Total> {
             }
         }
     };
-    let value = picked.iter().map(|c| c.value).sum();
+    // `compute` refused every figure that could carry a total past the largest Decimal, so the
+    // sum never saturates; checked all the same, so that a total can never panic.
+    let value = picked
+        .iter()
+        .try_fold(Decimal::ZERO, |sum, c| sum.checked_add(c.value))
+        .unwrap_or(Decimal::MAX);
     let approximate = picked.iter().any(|c| c.approximate);
     let mut sources: Vec<usize> = picked.iter().map(|c| c.item).collect();
     sources.sort_unstable();
@@ -359,7 +432,8 @@ fn running(rule: Aggregate, cs: &[&Contribution], end: usize, previous: Option<&
                 Aggregate::Sum => {
                     sources.extend(&this.sources);
                     Total {
-                        value: prev.running.value + this.value,
+                        // Never saturates: see `combine`.
+                        value: prev.running.value.checked_add(this.value).unwrap_or(Decimal::MAX),
                         approximate: prev.running.approximate || this.approximate,
                         sources,
                     }
@@ -487,6 +561,47 @@ mod tests {
         assert_eq!(m.conflicts().len(), 1);
         m.contributions[1].value = dec!(5);
         assert!(m.conflicts().is_empty());
+    }
+
+    fn metric(aggregate: Aggregate) -> Metric {
+        Metric {
+            key: "m".into(),
+            label: "m".into(),
+            unit: "人".into(),
+            aggregate,
+        }
+    }
+
+    #[test]
+    fn figures_that_would_overflow_a_total_are_refused() {
+        let half = dec!(50000000000000000000000000000);
+        let mut cs = vec![
+            c("山东", "2022-05-01", half, 0),
+            c("山东", "2022-05-02", half, 1),
+            c("广东", "2022-05-03", dec!(1), 2),
+        ];
+        let refused = refuse_overflows(&metric(Aggregate::Sum), &mut cs);
+        assert_eq!(refused.iter().map(|o| o.item).collect::<Vec<_>>(), [1]);
+        assert_eq!(cs.len(), 2);
+        let refs: Vec<_> = cs.iter().collect();
+        assert_eq!(combine(Aggregate::Sum, &refs).unwrap().value, half + dec!(1));
+
+        // `latest`: a newer figure for the same province replaces the older; provinces add up.
+        let mut cs = vec![
+            c("山东", "2022-05-01", half, 0),
+            c("山东", "2022-05-02", half, 1),
+            c("全国", "2022-05-02", half, 2),
+            c("广东", "2022-05-03", half, 3),
+        ];
+        let refused = refuse_overflows(&metric(Aggregate::Latest), &mut cs);
+        assert_eq!(refused.iter().map(|o| o.item).collect::<Vec<_>>(), [3]);
+
+        // `max` adds nothing.
+        let mut cs = vec![
+            c("山东", "2022-05-01", Decimal::MAX, 0),
+            c("广东", "2022-05-02", Decimal::MAX, 1),
+        ];
+        assert!(refuse_overflows(&metric(Aggregate::Max), &mut cs).is_empty());
     }
 
     #[test]

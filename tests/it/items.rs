@@ -162,9 +162,19 @@ fn an_image_needs_alt_text() {
     );
     let run = site.run(&["build"]);
     run.expect_status(1);
-    let d = run.error();
-    assert_eq!((d.path.as_str(), d.line), ("content/a.md", 5));
-    assert!(d.message.contains("alternative text"), "{d:?}");
+    // The missing file is reported in the same run.
+    let got: Vec<(String, usize, String)> = run.diags().into_iter().map(|d| (d.path, d.line, d.message)).collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "content/a.md".to_string(),
+                5,
+                "an image needs alternative text".to_string()
+            ),
+            ("content/a.md".to_string(), 5, "image `a.jpg` not found".to_string()),
+        ]
+    );
 }
 
 #[test]

@@ -36,3 +36,4 @@ mod serve;
 mod serve_abuse;
 mod snapshots;
 mod stats;
+mod validation;
