@@ -22,7 +22,9 @@
 //! with the static files and keeps its address.
 
 use crate::base::diagnostic::{Diagnostic, Diagnostics};
-use crate::content::image::{plan, too_large, Kind, LeadImage, Variant, MAX_PIXELS, OUTPUT_DIR};
+use crate::content::image::{
+    decode_cost, plan, too_large, Kind, LeadImage, Variant, DECODE_BUDGET, MAX_PIXELS, OUTPUT_DIR,
+};
 use crate::content::item::Item;
 use crate::output::sink::Sink;
 use crate::site::Entry;
@@ -32,6 +34,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Cursor;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Condvar, Mutex, PoisonError};
 
 /// Bulletin's cache folder in the site root; `output::check_output_dir` refuses an output in it.
 pub const CACHE_ROOT: &str = ".bulletin-cache";
@@ -275,15 +278,23 @@ pub fn warnings(entries: &[Entry]) -> Vec<Diagnostic> {
             let img = e.item.image.as_ref()?;
             let lead = e.lead.as_deref()?;
             let (w, h) = lead.size;
-            (lead.kind != Kind::AsIs && too_large((w, h))).then(|| {
+            (lead.kind != Kind::AsIs && too_large(lead.kind, (w, h))).then(|| {
+                let why = if u64::from(w) * u64::from(h) > MAX_PIXELS {
+                    format!("{w}×{h} pixels, more than {} million", MAX_PIXELS / 1_000_000)
+                } else {
+                    format!(
+                        "{w}×{h} pixels would take {} MiB to decode, more than the {} MiB all decoding may hold",
+                        decode_cost(lead.kind, (w, h)) >> 20,
+                        DECODE_BUDGET >> 20
+                    )
+                };
                 Diagnostic::warning(
                     &e.item.path,
                     lead.line,
                     1,
                     format!(
-                        "image `{}` is too large to resize ({w}×{h} pixels, more than {} million): it is served as it is",
-                        img.src,
-                        MAX_PIXELS / 1_000_000
+                        "image `{}` is too large to resize ({why}): it is served as it is",
+                        img.src
                     ),
                 )
                 .with_hint("scale it down before publishing: readers on phones would download all of it")
@@ -410,11 +421,84 @@ pub struct Produced {
     pub resized: usize,
 }
 
+/// The memory that the decodes of one build share ([`DECODE_BUDGET`] in a build): each decode
+/// holds its [`decode_cost`] from before it starts until its copies are made, waiting while
+/// the others hold too much for it to fit.
+#[derive(Debug)]
+pub struct Budget {
+    limit: u64,
+    state: Mutex<Held>,
+    freed: Condvar,
+}
+
+/// What a [`Budget`] holds now, and the most it has held.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Held {
+    /// Bytes held by decodes under way.
+    pub now: u64,
+    /// The most held at once.
+    pub peak: u64,
+    /// Decodes that held a part of it, in all.
+    pub grants: usize,
+}
+
+/// A part of a [`Budget`], given back when dropped.
+#[derive(Debug)]
+pub struct Grant<'a> {
+    budget: &'a Budget,
+    bytes: u64,
+}
+
+impl Budget {
+    /// A budget of `limit` bytes.
+    pub fn new(limit: u64) -> Budget {
+        Budget {
+            limit,
+            state: Mutex::new(Held::default()),
+            freed: Condvar::new(),
+        }
+    }
+
+    /// What it holds now, and has held.
+    pub fn held(&self) -> Held {
+        *self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits until `bytes` fit beside what the other decodes hold, and holds them until the
+    /// grant is dropped; None when `bytes` is more than the whole budget. The caller must not
+    /// wait on other rayon work while it holds a grant: a thread waiting here could be the
+    /// one that work needs.
+    pub fn acquire(&self, bytes: u64) -> Option<Grant<'_>> {
+        if bytes > self.limit {
+            return None;
+        }
+        let mut held = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        while held.now + bytes > self.limit {
+            held = self.freed.wait(held).unwrap_or_else(PoisonError::into_inner);
+        }
+        held.now += bytes;
+        held.peak = held.peak.max(held.now);
+        held.grants += 1;
+        Some(Grant { budget: self, bytes })
+    }
+}
+
+impl Drop for Grant<'_> {
+    fn drop(&mut self) {
+        let mut held = self.budget.state.lock().unwrap_or_else(PoisonError::into_inner);
+        held.now -= self.bytes;
+        drop(held);
+        self.budget.freed.notify_all();
+    }
+}
+
 /// Writes every job's files to `sink`: variants from the cache, or else made (each picture
-/// decoded once, its widths resized in parallel) and put in the cache; originals copied.
-/// A picture that cannot be decoded is an error at the `image` line of its first item.
-pub fn produce(jobs: &[Job<'_>], cache: &Cache, sink: &dyn Sink) -> Result<Produced, Diagnostics> {
-    let results: Vec<Result<Produced, Diagnostic>> = jobs.par_iter().map(|j| produce_one(j, cache, sink)).collect();
+/// decoded once within `budget`, its widths resized one after the other) and put in the
+/// cache; originals copied. A picture that cannot be decoded is an error at the `image` line
+/// of its first item.
+pub fn produce(jobs: &[Job<'_>], cache: &Cache, sink: &dyn Sink, budget: &Budget) -> Result<Produced, Diagnostics> {
+    let results: Vec<Result<Produced, Diagnostic>> =
+        jobs.par_iter().map(|j| produce_one(j, cache, sink, budget)).collect();
     let mut diags = Diagnostics::new();
     let mut total = Produced::default();
     for r in results {
@@ -436,8 +520,8 @@ pub fn produce(jobs: &[Job<'_>], cache: &Cache, sink: &dyn Sink) -> Result<Produ
 
 /// Decodes and resizes what the cache lacks without writing anything (for `check`): the
 /// same problems as a build, found the same way.
-pub fn verify(jobs: &[Job<'_>], cache_of: &Path) -> Result<(), Diagnostics> {
-    produce(jobs, &Cache::read_only(cache_of), &Discard).map(|_| ())
+pub fn verify(jobs: &[Job<'_>], cache_of: &Path, budget: &Budget) -> Result<(), Diagnostics> {
+    produce(jobs, &Cache::read_only(cache_of), &Discard, budget).map(|_| ())
 }
 
 /// A sink that keeps nothing.
@@ -449,7 +533,7 @@ impl Sink for Discard {
     }
 }
 
-fn produce_one(job: &Job<'_>, cache: &Cache, sink: &dyn Sink) -> Result<Produced, Diagnostic> {
+fn produce_one(job: &Job<'_>, cache: &Cache, sink: &dyn Sink, budget: &Budget) -> Result<Produced, Diagnostic> {
     let mut done = Produced::default();
     let at = |message: String, hint: &str| Diagnostic::error(job.item, job.lead.line, 1, message).with_hint(hint);
     let src = job.src;
@@ -494,7 +578,22 @@ fn produce_one(job: &Job<'_>, cache: &Cache, sink: &dyn Sink) -> Result<Produced
         ));
     }
     let targets: Vec<(u32, u32)> = missing.iter().map(|v| (v.width, v.height)).collect();
-    let made = resize(&bytes, job.lead.kind, &targets).map_err(|e| match e {
+    // Planned variants never cost more than the build's whole budget (`too_large`); a smaller
+    // budget given by a caller may still refuse one.
+    let cost = decode_cost(job.lead.kind, job.lead.size);
+    let Some(grant) = budget.acquire(cost) else {
+        return Err(at(
+            format!(
+                "image `{src}` is too large to decode: it needs {} MiB, more than the {} MiB all decoding may hold",
+                cost >> 20,
+                budget.limit >> 20
+            ),
+            "scale it down before publishing",
+        ));
+    };
+    let made = resize(&bytes, job.lead.kind, job.lead.size, &targets);
+    drop(grant);
+    let made = made.map_err(|e| match e {
         image::ImageError::Limits(_) => at(
             format!("image `{src}` is too large to decode: {e}"),
             "scale it down before publishing",
@@ -523,9 +622,16 @@ fn limits() -> Limits {
 }
 
 /// Decodes an image of `kind` (EXIF orientation applied) and makes one copy per `(width,
-/// height)` target, in the same format: Lanczos3 resampling, the ICC profile kept, JPEG at
-/// quality 82. Pure: the same bytes give the same copies.
-pub fn resize(bytes: &[u8], kind: Kind, targets: &[(u32, u32)]) -> Result<Vec<Vec<u8>>, image::ImageError> {
+/// height)` target, one after the other, in the same format: Lanczos3 resampling, the ICC
+/// profile kept, JPEG at quality 82. `size` is the displayed size its header was read as
+/// (what its [`decode_cost`] was counted from): a decoder that finds another is refused.
+/// Pure: the same bytes give the same copies.
+pub fn resize(
+    bytes: &[u8],
+    kind: Kind,
+    size: (u32, u32),
+    targets: &[(u32, u32)],
+) -> Result<Vec<Vec<u8>>, image::ImageError> {
     let Some((format, _)) = kind.encoding() else {
         return Ok(Vec::new());
     };
@@ -533,12 +639,24 @@ pub fn resize(bytes: &[u8], kind: Kind, targets: &[(u32, u32)]) -> Result<Vec<Ve
     reader.limits(limits());
     let mut decoder = reader.into_decoder()?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let (w, h) = decoder.dimensions();
+    let shown = if swaps_axes(orientation) { (h, w) } else { (w, h) };
+    if shown != size {
+        // Memory was set aside for the size the header showed before; not for another.
+        return Err(image::ImageError::Decoding(image::error::DecodingError::new(
+            format.into(),
+            format!(
+                "it reads as {}×{} pixels now, {}×{} before",
+                shown.0, shown.1, size.0, size.1
+            ),
+        )));
+    }
     let icc = decoder.icc_profile().ok().flatten();
     limits().reserve(decoder.total_bytes())?;
     let mut img = DynamicImage::from_decoder(decoder)?;
     img.apply_orientation(orientation);
     targets
-        .par_iter()
+        .iter()
         .map(|&(w, h)| {
             let small = img.resize_exact(w, h, image::imageops::FilterType::Lanczos3);
             encode(&small, format, icc.clone())
@@ -655,7 +773,7 @@ mod tests {
 
     #[test]
     fn resizing_makes_each_width_in_the_source_format() {
-        let made = resize(&png(1000, 500), Kind::Png, &[(480, 240), (960, 480)]).unwrap();
+        let made = resize(&png(1000, 500), Kind::Png, (1000, 500), &[(480, 240), (960, 480)]).unwrap();
         let sizes: Vec<(u32, u32)> = made
             .iter()
             .map(|b| {
@@ -666,15 +784,47 @@ mod tests {
             .collect();
         assert_eq!(sizes, [(480, 240), (960, 480)]);
         // Deterministic: the same bytes again.
-        assert_eq!(resize(&png(1000, 500), Kind::Png, &[(480, 240)]).unwrap()[0], made[0]);
+        assert_eq!(
+            resize(&png(1000, 500), Kind::Png, (1000, 500), &[(480, 240)]).unwrap()[0],
+            made[0]
+        );
+        // Not the size the header was read as: refused before decoding.
+        assert!(matches!(
+            resize(&png(1000, 500), Kind::Png, (100, 50), &[(48, 24)]),
+            Err(image::ImageError::Decoding(_))
+        ));
+    }
+
+    #[test]
+    fn the_budget_never_holds_more_than_its_limit() {
+        let budget = Budget::new(100);
+        assert!(budget.acquire(101).is_none(), "more than the whole budget never fits");
+        let most = std::sync::atomic::AtomicU64::new(0);
+        std::thread::scope(|s| {
+            for t in 0..8u64 {
+                let (budget, most) = (&budget, &most);
+                s.spawn(move || {
+                    for _ in 0..50 {
+                        let _grant = budget.acquire(30 + t).unwrap();
+                        most.fetch_max(budget.held().now, std::sync::atomic::Ordering::Relaxed);
+                        std::thread::yield_now();
+                    }
+                });
+            }
+        });
+        let held = budget.held();
+        assert_eq!(held.now, 0, "every grant was given back");
+        assert_eq!(held.grants, 400);
+        assert!(held.peak <= 100 && most.into_inner() <= 100, "{held:?}");
+        assert!(held.peak >= 37, "{held:?}");
     }
 
     #[test]
     fn a_damaged_file_is_an_error_not_a_panic() {
         let mut broken = png(1000, 500);
         broken.truncate(60);
-        assert!(resize(&broken, Kind::Png, &[(480, 240)]).is_err());
-        assert!(resize(b"\xff\xd8\xff\xe0 nothing", Kind::Jpeg, &[(480, 240)]).is_err());
+        assert!(resize(&broken, Kind::Png, (1000, 500), &[(480, 240)]).is_err());
+        assert!(resize(b"\xff\xd8\xff\xe0 nothing", Kind::Jpeg, (1000, 500), &[(480, 240)]).is_err());
     }
 
     #[test]

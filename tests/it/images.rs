@@ -322,3 +322,53 @@ fn an_image_path_cannot_climb_out_of_the_site() {
     run.expect_status(1);
     assert!(run.error().message.contains("not found"), "{}", run.stderr);
 }
+
+/// Regression (#20, item 5): the limit was per decoder, so four large pictures decoded on four
+/// threads held more than 2 GiB. Decodes now share one budget: here one that fits two of these
+/// four pictures at a time, so that some must wait for others.
+#[test]
+fn large_pictures_decoded_at_once_stay_within_one_memory_budget() {
+    use bulletin::content::image::{decode_cost, Kind};
+    use bulletin::output::images;
+    const SIZES: [(u32, u32); 4] = [(1500, 1000), (1200, 1200), (1000, 1500), (1400, 900)];
+    let mut site = SiteTest::with_config(SITE_YAML);
+    for (i, (w, h)) in SIZES.into_iter().enumerate() {
+        site = site.with(
+            &format!("content/p{i}.md"),
+            &photo_item(&format!("图{i}"), &format!("p{i}"), &format!("p{i}.jpg")),
+        );
+        site.write(&format!("static/p{i}.jpg"), jpeg(w, h));
+    }
+    let loaded = bulletin::load(&site.opts).unwrap_or_else(|d| panic!("{}", render(&d)));
+    let jobs = images::jobs(&loaded.site.entries);
+    assert_eq!(jobs.len(), 4);
+    let costs: Vec<u64> = SIZES.into_iter().map(|size| decode_cost(Kind::Jpeg, size)).collect();
+    let largest = *costs.iter().max().unwrap();
+    let limit = largest * 2;
+    assert!(costs.iter().sum::<u64>() > limit, "all four at once would not fit");
+
+    let budget = images::Budget::new(limit);
+    let sink = bulletin::output::MemorySink::default();
+    let made = images::produce(&jobs, &images::Cache::read_only(site.root()), &sink, &budget)
+        .unwrap_or_else(|d| panic!("{}", render(&d)));
+    assert_eq!(made.resized, 9, "three widths of the first, two of the others");
+    let held = budget.held();
+    assert_eq!(held.grants, 4, "every decode held its part");
+    assert_eq!(held.now, 0, "and gave it back");
+    assert!(held.peak <= limit, "{held:?} over {limit}");
+    assert!(held.peak >= largest, "{held:?}");
+    // The copies are right: each width, the aspect ratio kept.
+    let files = sink.files.into_inner().unwrap();
+    for (path, bytes) in &files {
+        let img = image::load_from_memory(bytes).unwrap();
+        let width: u32 = path
+            .rsplit('-')
+            .next()
+            .unwrap()
+            .trim_end_matches("w.jpg")
+            .parse()
+            .unwrap();
+        assert_eq!(img.width(), width, "{path}");
+    }
+    assert_eq!(files.len(), 9);
+}
