@@ -81,29 +81,38 @@ struct Found {
 /// Finds the lead image file of each item (given with the front matter it was parsed from, to
 /// place diagnostics), reads its size (as displayed, EXIF orientation applied) and hash, and
 /// plans its variants: one record per item, None for an item without an image or with a URL.
-/// A local image that does not exist or is not an image is an error at the item's `image`
+/// A local image that does not exist, is not an image, is not published (a hidden name under
+/// `static/`) or is a symlink that leads outside the site is an error at the item's `image`
 /// line. Each file is read once, in parallel.
 pub fn locate(root: &Path, items: &[(&Item, &str)], diags: &mut Diagnostics) -> Vec<Option<LeadImage>> {
     let resolved: Vec<Option<Result<(PathBuf, bool), Diagnostic>>> = items
         .par_iter()
         .map(|&(it, front)| {
             let img = it.image.as_ref().filter(|i| !is_url(&i.src))?;
-            Some(resolve(root, &it.rel, &img.src).ok_or_else(|| {
-                Diagnostic::error(
-                    &it.path,
-                    image_line(it, front),
-                    1,
-                    format!("image `{}` not found", img.src),
-                )
-                .with_hint("put the image under static/ (image: photos/a.jpg) or give a full https:// URL")
+            Some(resolve(root, &it.rel, &img.src).map_err(|why| {
+                let (message, hint) = match why {
+                    Unfound::Missing => (
+                        format!("image `{}` not found", img.src),
+                        "put the image under static/ (image: photos/a.jpg) or give a full https:// URL",
+                    ),
+                    Unfound::Hidden => (
+                        format!(
+                            "image `{}` has a name starting with `.` under static/, which is not published",
+                            img.src
+                        ),
+                        "rename the file or folder without the leading dot",
+                    ),
+                };
+                Diagnostic::error(&it.path, image_line(it, front), 1, message).with_hint(hint)
             }))
         })
         .collect();
     let files: BTreeSet<PathBuf> = resolved.iter().flatten().flatten().map(|(p, _)| p.clone()).collect();
-    let found: HashMap<PathBuf, Result<Found, String>> = files
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let found: HashMap<PathBuf, Result<Found, Unreadable>> = files
         .into_par_iter()
         .map(|p| {
-            let f = read(&p);
+            let f = read(&p, &real_root);
             (p, f)
         })
         .collect();
@@ -133,15 +142,17 @@ pub fn locate(root: &Path, items: &[(&Item, &str)], diags: &mut Diagnostics) -> 
             })),
             Some(Err(e)) => {
                 let src = it.image.as_ref().map(|i| i.src.as_str()).unwrap_or_default();
-                diags.push(
-                    Diagnostic::error(
-                        &it.path,
-                        image_line(it, front),
-                        1,
+                let (message, hint) = match e {
+                    Unreadable::Outside => (
+                        format!("image `{src}` is a symlink that leads outside the site; not published"),
+                        "copy the picture into static/ or beside the item instead of linking to it",
+                    ),
+                    Unreadable::Other(e) => (
                         format!("image `{src}` cannot be read: {e}"),
-                    )
-                    .with_hint("use a JPEG, PNG, GIF or WebP file"),
-                );
+                        "use a JPEG, PNG, GIF or WebP file",
+                    ),
+                };
+                diags.push(Diagnostic::error(&it.path, image_line(it, front), 1, message).with_hint(hint));
                 leads.push(None);
             }
             None => leads.push(None),
@@ -150,19 +161,41 @@ pub fn locate(root: &Path, items: &[(&Item, &str)], diags: &mut Diagnostics) -> 
     leads
 }
 
+/// Why an item's `image:` names no file that can be published.
+enum Unfound {
+    /// Neither under `static/` nor beside the item.
+    Missing,
+    /// Under `static/`, in a file or folder whose name starts with `.`: the static files are
+    /// copied without those, so the page would show a missing picture.
+    Hidden,
+}
+
+/// Why an image file was not read.
+enum Unreadable {
+    /// It is, or is under, a symlink that leads outside the site.
+    Outside,
+    /// The file system or the file's header said no.
+    Other(String),
+}
+
 /// The file an item's `image:` names: under `static/` (first), else beside the item under
 /// `content/`; `true` for the latter. A path that climbs out of its folder finds nothing.
-fn resolve(root: &Path, item_rel: &Path, src: &str) -> Option<(PathBuf, bool)> {
+fn resolve(root: &Path, item_rel: &Path, src: &str) -> Result<(PathBuf, bool), Unfound> {
     let rel = src.trim_start_matches('/');
     let statics = root.join("static");
     let content = root.join("content");
     let beside = content.join(item_rel.parent().unwrap_or(Path::new(""))).join(rel);
-    [
-        (within(&statics, &statics.join(rel)), false),
-        (within(&content, &beside), true),
-    ]
-    .into_iter()
-    .find_map(|(p, b)| p.filter(|p| p.is_file()).map(|p| (p, b)))
+    let in_static = within(&statics, &statics.join(rel)).filter(|p| p.is_file());
+    if let Some(p) = in_static {
+        let hidden = p
+            .strip_prefix(&statics)
+            .is_ok_and(|r| r.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')));
+        return if hidden { Err(Unfound::Hidden) } else { Ok((p, false)) };
+    }
+    within(&content, &beside)
+        .filter(|p| p.is_file())
+        .map(|p| (p, true))
+        .ok_or(Unfound::Missing)
 }
 
 /// `path` with `.` and `..` resolved as written, when it stays inside `dir`.
@@ -182,14 +215,24 @@ fn within(dir: &Path, path: &Path) -> Option<PathBuf> {
     (clean.starts_with(dir) && clean != dir).then_some(clean)
 }
 
-/// Reads an image file: its hash, kind and displayed size.
-fn read(path: &Path) -> Result<Found, String> {
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(format!("the file is larger than {} MiB", MAX_FILE_BYTES >> 20));
+/// Reads an image file: its hash, kind and displayed size. A file whose real path is not in
+/// `real_root` (the site, canonical) is not read: a symlink, or a linked folder on its way,
+/// leads out of the site, and what it leads to must not be published.
+fn read(path: &Path, real_root: &Path) -> Result<Found, Unreadable> {
+    let other = |e: &dyn std::fmt::Display| Unreadable::Other(e.to_string());
+    let real = path.canonicalize().map_err(|e| other(&e))?;
+    if !real.starts_with(real_root) {
+        return Err(Unreadable::Outside);
     }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    let size = imagesize::blob_size(&bytes).map_err(|e| e.to_string())?;
+    let meta = std::fs::metadata(path).map_err(|e| other(&e))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Unreadable::Other(format!(
+            "the file is larger than {} MiB",
+            MAX_FILE_BYTES >> 20
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| other(&e))?;
+    let size = imagesize::blob_size(&bytes).map_err(|e| other(&e))?;
     let (w, h) = (
         u32::try_from(size.width).unwrap_or(u32::MAX),
         u32::try_from(size.height).unwrap_or(u32::MAX),
@@ -537,13 +580,22 @@ fn produce_one(job: &Job<'_>, cache: &Cache, sink: &dyn Sink, budget: &Budget) -
     let mut done = Produced::default();
     let at = |message: String, hint: &str| Diagnostic::error(job.item, job.lead.line, 1, message).with_hint(hint);
     let src = job.src;
+    // The bytes must be those located (and found inside the site): an edit, or a link made to
+    // lead elsewhere, since then is refused before anything is written.
     let read_source = || {
-        std::fs::read(&job.lead.file).map_err(|e| {
+        let bytes = std::fs::read(&job.lead.file).map_err(|e| {
             at(
                 format!("image `{src}` cannot be read: {e}"),
                 "check that the file is readable",
             )
-        })
+        })?;
+        if xxhash_rust::xxh3::xxh3_64(&bytes) != job.lead.digest {
+            return Err(at(
+                format!("image `{src}` changed during the build"),
+                "build again once the file is saved",
+            ));
+        }
+        Ok(bytes)
     };
     let mut source = None;
     if !job.originals.is_empty() {
@@ -571,12 +623,6 @@ fn produce_one(job: &Job<'_>, cache: &Cache, sink: &dyn Sink, budget: &Budget) -
         Some(b) => b,
         None => read_source()?,
     };
-    if xxhash_rust::xxh3::xxh3_64(&bytes) != job.lead.digest {
-        return Err(at(
-            format!("image `{src}` changed during the build"),
-            "build again once the file is saved",
-        ));
-    }
     let targets: Vec<(u32, u32)> = missing.iter().map(|v| (v.width, v.height)).collect();
     // Planned variants never cost more than the build's whole budget (`too_large`); a smaller
     // budget given by a caller may still refuse one.
