@@ -11,7 +11,7 @@ use super::options::{configured_output, Options};
 use crate::base::diagnostic::{Diagnostic, Diagnostics};
 use crate::base::Timings;
 use crate::content::config::{self, Config};
-use crate::content::image::LeadImage;
+use crate::content::image::{LeadImage, DECODE_BUDGET};
 use crate::content::item::{self, Item};
 use crate::content::source::{self, SourceFile};
 use crate::output::{self, images, Sink};
@@ -204,12 +204,13 @@ impl Pipeline {
         jobs: &[images::Job<'_>],
         sink: &dyn Sink,
     ) -> Result<images::Produced, Diagnostics> {
-        images::produce(jobs, &images::Cache::new(&self.opts.root), sink)
+        let budget = images::Budget::new(DECODE_BUDGET);
+        images::produce(jobs, &images::Cache::new(&self.opts.root), sink, &budget)
     }
 
     /// Checks that every job's image can be made (decoding those the cache lacks); writes nothing.
     pub(crate) fn verify_images(&self, jobs: &[images::Job<'_>]) -> Result<(), Diagnostics> {
-        images::verify(jobs, &self.opts.root)
+        images::verify(jobs, &self.opts.root, &images::Budget::new(DECODE_BUDGET))
     }
 
     /// Renders every page into `sink`; returns the number of files written. A one-shot build

@@ -3,7 +3,7 @@
 //! The syntect syntax set is costly to load (tens of milliseconds), so it is
 //! built lazily, the first time a code block names a language, and cached for
 //! the rest of the process: a site without code never pays for it. Output is
-//! class-based (`hl-` prefixed scope names, see [`css`]) so that one
+//! class-based (`hl-` prefixed scope names, styled by the theme's `style.css`) so that one
 //! stylesheet serves every page and the colour scheme can follow the reader's
 //! light or dark preference.
 
@@ -28,11 +28,26 @@ fn is_loaded() -> bool {
     SYNTAXES.get().is_some()
 }
 
-/// `code` as `<pre class="code" data-lang="…"><code>` with `hl-` classed spans, or escaped plain `<pre><code>` for an unknown or empty `lang`.
+/// The largest code block that is highlighted (bytes); a larger one is shown plain. The
+/// grammars' regular expressions cost far more per byte than the rest of a build, so an
+/// unbounded block (a pasted log, a data dump) would dominate it.
+pub(crate) const MAX_BLOCK_BYTES: usize = 64 * 1024;
+
+/// The longest line a highlighted block may have (bytes); a block with a longer one is shown
+/// plain. A grammar's expressions may search the rest of the line for every token, so a line
+/// can cost time quadratic in its length, and such lines (minified or generated code) gain
+/// nothing from colour.
+pub(crate) const MAX_LINE_BYTES: usize = 4 * 1024;
+
+/// `code` as `<pre class="code" data-lang="…"><code>` with `hl-` classed spans, or escaped plain
+/// `<pre><code>` for an unknown or empty `lang` and for a block past [`MAX_BLOCK_BYTES`] or
+/// with a line past [`MAX_LINE_BYTES`].
 #[must_use]
 pub(crate) fn highlight(code: &str, lang: &str) -> String {
     let lang = lang.trim();
-    if lang.is_empty() {
+    // The limits are checked before the syntax set is loaded: a site whose only code is too
+    // large to colour does not load it either.
+    if lang.is_empty() || !within_limits(code) {
         return plain(code);
     }
     let set = syntaxes();
@@ -55,6 +70,11 @@ pub(crate) fn highlight(code: &str, lang: &str) -> String {
     out.push_str(&body);
     out.push_str("</code></pre>");
     out
+}
+
+/// Whether `code` is small enough to highlight: see [`MAX_BLOCK_BYTES`], [`MAX_LINE_BYTES`].
+fn within_limits(code: &str) -> bool {
+    code.len() <= MAX_BLOCK_BYTES && code.split('\n').all(|line| line.len() <= MAX_LINE_BYTES)
 }
 
 fn plain(code: &str) -> String {
@@ -107,6 +127,35 @@ mod tests {
             }
             for unwanted in *no {
                 assert!(!html.contains(unwanted), "{lang}: {unwanted:?} in {html}");
+            }
+        }
+    }
+
+    #[test]
+    fn code_past_the_limits_is_escaped_without_spans() {
+        let long_line = format!("x = \"<b>\"; {}\n", "y".repeat(MAX_LINE_BYTES));
+        let many_lines = "x = 1\n".repeat(MAX_BLOCK_BYTES / 6 + 1);
+        let at_the_limit = format!("x = 1 # {}\n", "y".repeat(MAX_LINE_BYTES - 8));
+        assert!(at_the_limit.len() - 1 == MAX_LINE_BYTES);
+        for (code, highlighted) in [
+            (long_line.as_str(), false),
+            (many_lines.as_str(), false),
+            (at_the_limit.as_str(), true),
+        ] {
+            let html = highlight(code, "python");
+            assert!(html.ends_with("</code></pre>"));
+            assert_eq!(html.contains("hl-"), highlighted, "{}", &html[..80]);
+            assert!(!html.contains("<b>"));
+            if highlighted {
+                assert!(html.starts_with("<pre class=\"code\" data-lang=\"python\"><code>"));
+            } else {
+                let mut escaped = String::new();
+                crate::base::escape::escape_html_into(&mut escaped, code);
+                assert_eq!(
+                    html,
+                    format!("<pre><code>{escaped}</code></pre>"),
+                    "the code, escaped and whole"
+                );
             }
         }
     }

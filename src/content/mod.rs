@@ -5,7 +5,7 @@ pub mod config;
 pub mod figure;
 pub(crate) mod frontmatter;
 pub(crate) mod highlight;
-pub(crate) mod image;
+pub mod image;
 pub mod item;
 pub mod markdown;
 pub mod region;

@@ -22,7 +22,9 @@
 //! with the static files and keeps its address.
 
 use crate::base::diagnostic::{Diagnostic, Diagnostics};
-use crate::content::image::{plan, too_large, Kind, LeadImage, Variant, MAX_PIXELS, OUTPUT_DIR};
+use crate::content::image::{
+    decode_cost, plan, too_large, Kind, LeadImage, Variant, DECODE_BUDGET, MAX_PIXELS, OUTPUT_DIR,
+};
 use crate::content::item::Item;
 use crate::output::sink::Sink;
 use crate::site::Entry;
@@ -32,6 +34,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Cursor;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Condvar, Mutex, PoisonError};
 
 /// Bulletin's cache folder in the site root; `output::check_output_dir` refuses an output in it.
 pub(crate) const CACHE_ROOT: &str = ".bulletin-cache";
@@ -78,21 +81,26 @@ struct Found {
 /// Finds the lead image file of each item (given with the front matter it was parsed from, to
 /// place diagnostics), reads its size (as displayed, EXIF orientation applied) and hash, and
 /// plans its variants: one record per item, None for an item without an image or with a URL.
-/// A local image that does not exist or is not an image is an error at the item's `image`
+/// A local image that does not exist, is not an image, is not published (a hidden name under
+/// `static/`) or is a symlink that leads outside the site is an error at the item's `image`
 /// line. Each file is read once, in parallel.
 pub(crate) fn locate(root: &Path, items: &[(&Item, &str)], diags: &mut Diagnostics) -> Vec<Option<LeadImage>> {
     let resolved: Vec<Option<Result<(PathBuf, bool), Diagnostic>>> = items
         .par_iter()
         .map(|&(it, front)| {
             let img = it.image.as_ref().filter(|i| !is_url(&i.src))?;
-            Some(resolve(root, &it.rel, &img.src).ok_or_else(|| not_found(&it.path, image_line(it, front), &img.src)))
+            Some(
+                resolve(root, &it.rel, &img.src)
+                    .map_err(|why| not_found(&it.path, image_line(it, front), &img.src, &why)),
+            )
         })
         .collect();
     let files: BTreeSet<PathBuf> = resolved.iter().flatten().flatten().map(|(p, _)| p.clone()).collect();
-    let found: HashMap<PathBuf, Result<Found, String>> = files
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let found: HashMap<PathBuf, Result<Found, Unreadable>> = files
         .into_par_iter()
         .map(|p| {
-            let f = read(&p);
+            let f = read(&p, &real_root);
             (p, f)
         })
         .collect();
@@ -139,34 +147,77 @@ pub(crate) fn problem(root: &Path, path: &Path, rel: &Path, src: &str, line: usi
         return None;
     }
     match resolve(root, rel, src) {
-        None => Some(not_found(path, line, src)),
-        Some((file, _)) => read(&file).err().map(|e| unreadable(path, line, src, &e)),
+        Err(why) => Some(not_found(path, line, src, &why)),
+        Ok((file, _)) => {
+            let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+            read(&file, &real_root).err().map(|e| unreadable(path, line, src, &e))
+        }
     }
 }
 
-fn not_found(path: &Path, line: usize, src: &str) -> Diagnostic {
-    Diagnostic::error(path, line, 1, format!("image `{src}` not found"))
-        .with_hint("put the image under static/ (image: photos/a.jpg) or give a full https:// URL")
+fn not_found(path: &Path, line: usize, src: &str, why: &Unfound) -> Diagnostic {
+    let (message, hint) = match why {
+        Unfound::Missing => (
+            format!("image `{src}` not found"),
+            "put the image under static/ (image: photos/a.jpg) or give a full https:// URL",
+        ),
+        Unfound::Hidden => (
+            format!("image `{src}` has a name starting with `.` under static/, which is not published"),
+            "rename the file or folder without the leading dot",
+        ),
+    };
+    Diagnostic::error(path, line, 1, message).with_hint(hint)
 }
 
-fn unreadable(path: &Path, line: usize, src: &str, e: &str) -> Diagnostic {
-    Diagnostic::error(path, line, 1, format!("image `{src}` cannot be read: {e}"))
-        .with_hint("use a JPEG, PNG, GIF or WebP file")
+fn unreadable(path: &Path, line: usize, src: &str, e: &Unreadable) -> Diagnostic {
+    let (message, hint) = match e {
+        Unreadable::Outside => (
+            format!("image `{src}` is a symlink that leads outside the site; not published"),
+            "copy the picture into static/ or beside the item instead of linking to it",
+        ),
+        Unreadable::Other(e) => (
+            format!("image `{src}` cannot be read: {e}"),
+            "use a JPEG, PNG, GIF or WebP file",
+        ),
+    };
+    Diagnostic::error(path, line, 1, message).with_hint(hint)
+}
+
+/// Why an item's `image:` names no file that can be published.
+enum Unfound {
+    /// Neither under `static/` nor beside the item.
+    Missing,
+    /// Under `static/`, in a file or folder whose name starts with `.`: the static files are
+    /// copied without those, so the page would show a missing picture.
+    Hidden,
+}
+
+/// Why an image file was not read.
+enum Unreadable {
+    /// It is, or is under, a symlink that leads outside the site.
+    Outside,
+    /// The file system or the file's header said no.
+    Other(String),
 }
 
 /// The file an item's `image:` names: under `static/` (first), else beside the item under
 /// `content/`; `true` for the latter. A path that climbs out of its folder finds nothing.
-fn resolve(root: &Path, item_rel: &Path, src: &str) -> Option<(PathBuf, bool)> {
+fn resolve(root: &Path, item_rel: &Path, src: &str) -> Result<(PathBuf, bool), Unfound> {
     let rel = src.trim_start_matches('/');
     let statics = root.join("static");
     let content = root.join("content");
     let beside = content.join(item_rel.parent().unwrap_or(Path::new(""))).join(rel);
-    [
-        (within(&statics, &statics.join(rel)), false),
-        (within(&content, &beside), true),
-    ]
-    .into_iter()
-    .find_map(|(p, b)| p.filter(|p| p.is_file()).map(|p| (p, b)))
+    let in_static = within(&statics, &statics.join(rel)).filter(|p| p.is_file());
+    if let Some(p) = in_static {
+        let hidden = p
+            .strip_prefix(&statics)
+            .is_ok_and(|r| r.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')));
+        return if hidden { Err(Unfound::Hidden) } else { Ok((p, false)) };
+    }
+    within(&content, &beside)
+        .filter(|p| p.is_file())
+        .map(|p| (p, true))
+        .ok_or(Unfound::Missing)
 }
 
 /// `path` with `.` and `..` resolved as written, when it stays inside `dir`.
@@ -186,14 +237,24 @@ fn within(dir: &Path, path: &Path) -> Option<PathBuf> {
     (clean.starts_with(dir) && clean != dir).then_some(clean)
 }
 
-/// Reads an image file: its hash, kind and displayed size.
-fn read(path: &Path) -> Result<Found, String> {
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(format!("the file is larger than {} MiB", MAX_FILE_BYTES >> 20));
+/// Reads an image file: its hash, kind and displayed size. A file whose real path is not in
+/// `real_root` (the site, canonical) is not read: a symlink, or a linked folder on its way,
+/// leads out of the site, and what it leads to must not be published.
+fn read(path: &Path, real_root: &Path) -> Result<Found, Unreadable> {
+    let other = |e: &dyn std::fmt::Display| Unreadable::Other(e.to_string());
+    let real = path.canonicalize().map_err(|e| other(&e))?;
+    if !real.starts_with(real_root) {
+        return Err(Unreadable::Outside);
     }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    let size = imagesize::blob_size(&bytes).map_err(|e| e.to_string())?;
+    let meta = std::fs::metadata(path).map_err(|e| other(&e))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Unreadable::Other(format!(
+            "the file is larger than {} MiB",
+            MAX_FILE_BYTES >> 20
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| other(&e))?;
+    let size = imagesize::blob_size(&bytes).map_err(|e| other(&e))?;
     let (w, h) = (
         u32::try_from(size.width).unwrap_or(u32::MAX),
         u32::try_from(size.height).unwrap_or(u32::MAX),
@@ -282,15 +343,23 @@ pub(crate) fn warnings(entries: &[Entry]) -> Vec<Diagnostic> {
             let img = e.item.image.as_ref()?;
             let lead = e.lead.as_deref()?;
             let (w, h) = lead.size;
-            (lead.kind != Kind::AsIs && too_large((w, h))).then(|| {
+            (lead.kind != Kind::AsIs && too_large(lead.kind, (w, h))).then(|| {
+                let why = if u64::from(w) * u64::from(h) > MAX_PIXELS {
+                    format!("{w}×{h} pixels, more than {} million", MAX_PIXELS / 1_000_000)
+                } else {
+                    format!(
+                        "{w}×{h} pixels would take {} MiB to decode, more than the {} MiB all decoding may hold",
+                        decode_cost(lead.kind, (w, h)) >> 20,
+                        DECODE_BUDGET >> 20
+                    )
+                };
                 Diagnostic::warning(
                     &e.item.path,
                     lead.line,
                     1,
                     format!(
-                        "image `{}` is too large to resize ({w}×{h} pixels, more than {} million): it is served as it is",
-                        img.src,
-                        MAX_PIXELS / 1_000_000
+                        "image `{}` is too large to resize ({why}): it is served as it is",
+                        img.src
                     ),
                 )
                 .with_hint("scale it down before publishing: readers on phones would download all of it")
@@ -302,7 +371,7 @@ pub(crate) fn warnings(entries: &[Entry]) -> Vec<Diagnostic> {
 /// One picture to publish: its variants and the copies of the file itself, made once however
 /// many items show it.
 #[derive(Debug)]
-pub(crate) struct Job<'a> {
+pub struct Job<'a> {
     /// The first item showing it: problems are reported at its `image` line.
     item: &'a Path,
     /// The item's `image:`, as written.
@@ -324,7 +393,7 @@ impl Job<'_> {
 
 /// The pictures the published `entries` show, one job per distinct file content (by hash), in
 /// hash order; the first entry showing a picture is the one problems are reported at.
-pub(crate) fn jobs(entries: &[Entry]) -> Vec<Job<'_>> {
+pub fn jobs(entries: &[Entry]) -> Vec<Job<'_>> {
     let mut by_digest: BTreeMap<u64, Job<'_>> = BTreeMap::new();
     for e in entries {
         let (Some(image), Some(lead)) = (&e.item.image, e.lead.as_deref()) else {
@@ -349,7 +418,7 @@ pub(crate) fn jobs(entries: &[Entry]) -> Vec<Job<'_>> {
 /// Where resized images are kept between builds: `.bulletin-cache/images/v<VERSION>/` in the
 /// site folder, one file per variant, named as in the output.
 #[derive(Clone, Debug)]
-pub(crate) struct Cache {
+pub struct Cache {
     dir: PathBuf,
     writable: bool,
 }
@@ -364,7 +433,7 @@ impl Cache {
     }
 
     /// The same cache, read but never written (`check` writes nothing).
-    pub(crate) fn read_only(root: &Path) -> Cache {
+    pub fn read_only(root: &Path) -> Cache {
         Cache {
             writable: false,
             ..Cache::new(root)
@@ -405,18 +474,91 @@ impl Cache {
 
 /// What [`produce`] did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Produced {
+pub struct Produced {
     /// Files written to the sink.
     pub files: usize,
     /// Variants decoded, resized and encoded (not found in the cache).
     pub resized: usize,
 }
 
+/// The memory that the decodes of one build share ([`DECODE_BUDGET`] in a build): each decode
+/// holds its [`decode_cost`] from before it starts until its copies are made, waiting while
+/// the others hold too much for it to fit.
+#[derive(Debug)]
+pub struct Budget {
+    limit: u64,
+    state: Mutex<Held>,
+    freed: Condvar,
+}
+
+/// What a [`Budget`] holds now, and the most it has held.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Held {
+    /// Bytes held by decodes under way.
+    pub now: u64,
+    /// The most held at once.
+    pub peak: u64,
+    /// Decodes that held a part of it, in all.
+    pub grants: usize,
+}
+
+/// A part of a [`Budget`], given back when dropped.
+#[derive(Debug)]
+pub struct Grant<'a> {
+    budget: &'a Budget,
+    bytes: u64,
+}
+
+impl Budget {
+    /// A budget of `limit` bytes.
+    pub fn new(limit: u64) -> Budget {
+        Budget {
+            limit,
+            state: Mutex::new(Held::default()),
+            freed: Condvar::new(),
+        }
+    }
+
+    /// What it holds now, and has held.
+    pub fn held(&self) -> Held {
+        *self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits until `bytes` fit beside what the other decodes hold, and holds them until the
+    /// grant is dropped; None when `bytes` is more than the whole budget. The caller must not
+    /// wait on other rayon work while it holds a grant: a thread waiting here could be the
+    /// one that work needs.
+    pub fn acquire(&self, bytes: u64) -> Option<Grant<'_>> {
+        if bytes > self.limit {
+            return None;
+        }
+        let mut held = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        while held.now + bytes > self.limit {
+            held = self.freed.wait(held).unwrap_or_else(PoisonError::into_inner);
+        }
+        held.now += bytes;
+        held.peak = held.peak.max(held.now);
+        held.grants += 1;
+        Some(Grant { budget: self, bytes })
+    }
+}
+
+impl Drop for Grant<'_> {
+    fn drop(&mut self) {
+        let mut held = self.budget.state.lock().unwrap_or_else(PoisonError::into_inner);
+        held.now -= self.bytes;
+        drop(held);
+        self.budget.freed.notify_all();
+    }
+}
+
 /// Writes every job's files to `sink`: variants from the cache, or else made (each picture
-/// decoded once, its widths resized in parallel) and put in the cache; originals copied.
-/// A picture that cannot be decoded is an error at the `image` line of its first item.
-pub(crate) fn produce(jobs: &[Job<'_>], cache: &Cache, sink: &dyn Sink) -> Result<Produced, Diagnostics> {
-    let results: Vec<Result<Produced, Diagnostic>> = jobs.par_iter().map(|j| produce_one(j, cache, sink)).collect();
+/// decoded once within `budget`, its widths resized one after the other) and put in the
+/// cache; originals copied. A picture that cannot be decoded is an error at the `image` line
+/// of its first item.
+pub fn produce(jobs: &[Job<'_>], cache: &Cache, sink: &dyn Sink, budget: &Budget) -> Result<Produced, Diagnostics> {
+    let results: Vec<Result<Produced, Diagnostic>> =
+        jobs.par_iter().map(|j| produce_one(j, cache, sink, budget)).collect();
     let mut diags = Diagnostics::new();
     let mut total = Produced::default();
     for r in results {
@@ -438,8 +580,8 @@ pub(crate) fn produce(jobs: &[Job<'_>], cache: &Cache, sink: &dyn Sink) -> Resul
 
 /// Decodes and resizes what the cache lacks without writing anything (for `check`): the
 /// same problems as a build, found the same way.
-pub(crate) fn verify(jobs: &[Job<'_>], cache_of: &Path) -> Result<(), Diagnostics> {
-    produce(jobs, &Cache::read_only(cache_of), &Discard).map(|_| ())
+pub(crate) fn verify(jobs: &[Job<'_>], cache_of: &Path, budget: &Budget) -> Result<(), Diagnostics> {
+    produce(jobs, &Cache::read_only(cache_of), &Discard, budget).map(|_| ())
 }
 
 /// A sink that keeps nothing.
@@ -451,17 +593,26 @@ impl Sink for Discard {
     }
 }
 
-fn produce_one(job: &Job<'_>, cache: &Cache, sink: &dyn Sink) -> Result<Produced, Diagnostic> {
+fn produce_one(job: &Job<'_>, cache: &Cache, sink: &dyn Sink, budget: &Budget) -> Result<Produced, Diagnostic> {
     let mut done = Produced::default();
     let at = |message: String, hint: &str| Diagnostic::error(job.item, job.lead.line, 1, message).with_hint(hint);
     let src = job.src;
+    // The bytes must be those located (and found inside the site): an edit, or a link made to
+    // lead elsewhere, since then is refused before anything is written.
     let read_source = || {
-        std::fs::read(&job.lead.file).map_err(|e| {
+        let bytes = std::fs::read(&job.lead.file).map_err(|e| {
             at(
                 format!("image `{src}` cannot be read: {e}"),
                 "check that the file is readable",
             )
-        })
+        })?;
+        if xxhash_rust::xxh3::xxh3_64(&bytes) != job.lead.digest {
+            return Err(at(
+                format!("image `{src}` changed during the build"),
+                "build again once the file is saved",
+            ));
+        }
+        Ok(bytes)
     };
     let mut source = None;
     if !job.originals.is_empty() {
@@ -489,14 +640,23 @@ fn produce_one(job: &Job<'_>, cache: &Cache, sink: &dyn Sink) -> Result<Produced
         Some(b) => b,
         None => read_source()?,
     };
-    if xxhash_rust::xxh3::xxh3_64(&bytes) != job.lead.digest {
-        return Err(at(
-            format!("image `{src}` changed during the build"),
-            "build again once the file is saved",
-        ));
-    }
     let targets: Vec<(u32, u32)> = missing.iter().map(|v| (v.width, v.height)).collect();
-    let made = resize(&bytes, job.lead.kind, &targets).map_err(|e| match e {
+    // Planned variants never cost more than the build's whole budget (`too_large`); a smaller
+    // budget given by a caller may still refuse one.
+    let cost = decode_cost(job.lead.kind, job.lead.size);
+    let Some(grant) = budget.acquire(cost) else {
+        return Err(at(
+            format!(
+                "image `{src}` is too large to decode: it needs {} MiB, more than the {} MiB all decoding may hold",
+                cost >> 20,
+                budget.limit >> 20
+            ),
+            "scale it down before publishing",
+        ));
+    };
+    let made = resize(&bytes, job.lead.kind, job.lead.size, &targets);
+    drop(grant);
+    let made = made.map_err(|e| match e {
         image::ImageError::Limits(_) => at(
             format!("image `{src}` is too large to decode: {e}"),
             "scale it down before publishing",
@@ -525,9 +685,16 @@ fn limits() -> Limits {
 }
 
 /// Decodes an image of `kind` (EXIF orientation applied) and makes one copy per `(width,
-/// height)` target, in the same format: Lanczos3 resampling, the ICC profile kept, JPEG at
-/// quality 82. Pure: the same bytes give the same copies.
-pub(crate) fn resize(bytes: &[u8], kind: Kind, targets: &[(u32, u32)]) -> Result<Vec<Vec<u8>>, image::ImageError> {
+/// height)` target, one after the other, in the same format: Lanczos3 resampling, the ICC
+/// profile kept, JPEG at quality 82. `size` is the displayed size its header was read as
+/// (what its [`decode_cost`] was counted from): a decoder that finds another is refused.
+/// Pure: the same bytes give the same copies.
+pub(crate) fn resize(
+    bytes: &[u8],
+    kind: Kind,
+    size: (u32, u32),
+    targets: &[(u32, u32)],
+) -> Result<Vec<Vec<u8>>, image::ImageError> {
     let Some((format, _)) = kind.encoding() else {
         return Ok(Vec::new());
     };
@@ -535,12 +702,24 @@ pub(crate) fn resize(bytes: &[u8], kind: Kind, targets: &[(u32, u32)]) -> Result
     reader.limits(limits());
     let mut decoder = reader.into_decoder()?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let (w, h) = decoder.dimensions();
+    let shown = if swaps_axes(orientation) { (h, w) } else { (w, h) };
+    if shown != size {
+        // Memory was set aside for the size the header showed before; not for another.
+        return Err(image::ImageError::Decoding(image::error::DecodingError::new(
+            format.into(),
+            format!(
+                "it reads as {}×{} pixels now, {}×{} before",
+                shown.0, shown.1, size.0, size.1
+            ),
+        )));
+    }
     let icc = decoder.icc_profile().ok().flatten();
     limits().reserve(decoder.total_bytes())?;
     let mut img = DynamicImage::from_decoder(decoder)?;
     img.apply_orientation(orientation);
     targets
-        .par_iter()
+        .iter()
         .map(|&(w, h)| {
             let small = img.resize_exact(w, h, image::imageops::FilterType::Lanczos3);
             encode(&small, format, icc.clone())
@@ -657,7 +836,7 @@ mod tests {
 
     #[test]
     fn resizing_makes_each_width_in_the_source_format() {
-        let made = resize(&png(1000, 500), Kind::Png, &[(480, 240), (960, 480)]).unwrap();
+        let made = resize(&png(1000, 500), Kind::Png, (1000, 500), &[(480, 240), (960, 480)]).unwrap();
         let sizes: Vec<(u32, u32)> = made
             .iter()
             .map(|b| {
@@ -668,15 +847,47 @@ mod tests {
             .collect();
         assert_eq!(sizes, [(480, 240), (960, 480)]);
         // Deterministic: the same bytes again.
-        assert_eq!(resize(&png(1000, 500), Kind::Png, &[(480, 240)]).unwrap()[0], made[0]);
+        assert_eq!(
+            resize(&png(1000, 500), Kind::Png, (1000, 500), &[(480, 240)]).unwrap()[0],
+            made[0]
+        );
+        // Not the size the header was read as: refused before decoding.
+        assert!(matches!(
+            resize(&png(1000, 500), Kind::Png, (100, 50), &[(48, 24)]),
+            Err(image::ImageError::Decoding(_))
+        ));
+    }
+
+    #[test]
+    fn the_budget_never_holds_more_than_its_limit() {
+        let budget = Budget::new(100);
+        assert!(budget.acquire(101).is_none(), "more than the whole budget never fits");
+        let most = std::sync::atomic::AtomicU64::new(0);
+        std::thread::scope(|s| {
+            for t in 0..8u64 {
+                let (budget, most) = (&budget, &most);
+                s.spawn(move || {
+                    for _ in 0..50 {
+                        let _grant = budget.acquire(30 + t).unwrap();
+                        most.fetch_max(budget.held().now, std::sync::atomic::Ordering::Relaxed);
+                        std::thread::yield_now();
+                    }
+                });
+            }
+        });
+        let held = budget.held();
+        assert_eq!(held.now, 0, "every grant was given back");
+        assert_eq!(held.grants, 400);
+        assert!(held.peak <= 100 && most.into_inner() <= 100, "{held:?}");
+        assert!(held.peak >= 37, "{held:?}");
     }
 
     #[test]
     fn a_damaged_file_is_an_error_not_a_panic() {
         let mut broken = png(1000, 500);
         broken.truncate(60);
-        assert!(resize(&broken, Kind::Png, &[(480, 240)]).is_err());
-        assert!(resize(b"\xff\xd8\xff\xe0 nothing", Kind::Jpeg, &[(480, 240)]).is_err());
+        assert!(resize(&broken, Kind::Png, (1000, 500), &[(480, 240)]).is_err());
+        assert!(resize(b"\xff\xd8\xff\xe0 nothing", Kind::Jpeg, (1000, 500), &[(480, 240)]).is_err());
     }
 
     #[test]

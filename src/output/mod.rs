@@ -9,6 +9,6 @@ pub(crate) mod staging;
 pub(crate) mod swap;
 
 pub use manifest::MANIFEST;
-pub use sink::safe_relative;
-pub(crate) use sink::{MemorySink, Sink, StaticSource};
+pub(crate) use sink::StaticSource;
+pub use sink::{safe_relative, MemorySink, Sink};
 pub(crate) use staging::{check_output_dir, resolve, Staging};

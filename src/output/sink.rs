@@ -15,14 +15,14 @@ pub(crate) enum StaticSource {
 }
 
 /// Where rendered files go: a staging folder on disk, or memory for `check` and tests.
-pub(crate) trait Sink: Sync {
+pub trait Sink: Sync {
     /// Stores `bytes` at `path`, relative to the output root (`news/…/index.html`).
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
 }
 
 /// Collects pages in memory instead of writing them (for `check` and tests).
 #[derive(Default)]
-pub(crate) struct MemorySink {
+pub struct MemorySink {
     /// Path → bytes.
     pub files: Mutex<std::collections::BTreeMap<String, Vec<u8>>>,
 }

@@ -117,18 +117,24 @@ impl Renderer<'_> {
                 .image
                 .as_ref()
                 .map(|i| crate::render::image::view(i, e.lead.as_deref(), u)),
-            corrections: it
-                .corrections
-                .iter()
-                .map(|c| CorrectionView {
-                    date: locale::date(lang, c.date),
-                    iso: c.date.to_string(),
-                    text: c.text.clone(),
-                })
-                .collect(),
+            corrections: self.correction_views(e),
             draft: it.draft,
             scheduled: e.scheduled,
             extra: it.extra.clone(),
         }
+    }
+
+    /// The corrections of `e`, oldest first. The corrections page makes them from the entry
+    /// itself: a one-shot build keeps no item views to read them from.
+    pub(crate) fn correction_views(&self, e: &Entry) -> Vec<CorrectionView> {
+        e.item
+            .corrections
+            .iter()
+            .map(|c| CorrectionView {
+                date: locale::date(self.lang, c.date),
+                iso: c.date.to_string(),
+                text: c.text.clone(),
+            })
+            .collect()
     }
 }

@@ -25,7 +25,8 @@ pub(crate) struct Renderer<'a> {
     pub(crate) lang: Language,
     pub(crate) common_site: SiteView,
     pub(crate) nav: NavView,
-    /// List-form views of every entry, by index.
+    /// List-form views of every entry, by index; empty in a render that keeps no views
+    /// (`build`, `check`), so pages must not read them.
     pub(crate) items: Vec<ItemView>,
     /// Every entry's card (card.html), rendered once, by index.
     pub(crate) cards: Vec<CardView>,

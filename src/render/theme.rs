@@ -141,22 +141,25 @@ pub(crate) fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
     }
     // 2. The theme on disk.
     if on_disk {
-        read_tree(
+        let mut unread = Diagnostics::new();
+        let walked = read_tree(
             root,
             &theme_dir.join("templates"),
             &mut |name, path| match std::fs::read_to_string(path) {
                 Ok(text) => {
                     theme_templates.insert(name, (path.to_path_buf(), text));
                 }
-                Err(e) => diags.push(Diagnostic::file_error(
+                Err(e) => unread.push(Diagnostic::file_error(
                     rel(root, path),
                     format!("cannot read template: {e}"),
                 )),
             },
         );
-        read_tree(root, &theme_dir.join("static"), &mut |name, path| {
+        diags.extend(walked);
+        diags.extend(unread);
+        diags.extend(read_tree(root, &theme_dir.join("static"), &mut |name, path| {
             statics.insert(name, StaticSource::Disk(path.to_path_buf()));
-        });
+        }));
         let i18n = theme_dir.join("i18n").join(format!("{lang}.yaml"));
         if let Ok(text) = std::fs::read_to_string(&i18n) {
             merge_strings(&mut strings, &text, &rel(root, &i18n), &mut diags);
@@ -167,22 +170,25 @@ pub(crate) fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
         templates.insert(name.clone(), t.clone());
         templates.insert(format!("theme/{name}"), t.clone());
     }
-    read_tree(
+    let mut unread = Diagnostics::new();
+    let walked = read_tree(
         root,
         &root.join("templates"),
         &mut |name, path| match std::fs::read_to_string(path) {
             Ok(text) => {
                 templates.insert(name, (path.to_path_buf(), text));
             }
-            Err(e) => diags.push(Diagnostic::file_error(
+            Err(e) => unread.push(Diagnostic::file_error(
                 rel(root, path),
                 format!("cannot read template: {e}"),
             )),
         },
     );
-    read_tree(root, &root.join("static"), &mut |name, path| {
+    diags.extend(walked);
+    diags.extend(unread);
+    diags.extend(read_tree(root, &root.join("static"), &mut |name, path| {
         statics.insert(name, StaticSource::Disk(path.to_path_buf()));
-    });
+    }));
     if diags.has_errors() {
         return Err(diags);
     }
@@ -214,24 +220,83 @@ fn embedded_files(dir: &'static Dir<'static>, f: &mut dyn FnMut(&str, &'static [
     }
 }
 
-/// Calls `f(name, path)` for every file below `dir`, with `name` relative to it (`/`-separated).
-fn read_tree(root: &Path, dir: &Path, f: &mut dyn FnMut(String, &Path)) {
+/// Calls `f(name, path)` for every file below `dir`, with `name` relative to it (`/`-separated)
+/// and `path` where to read it; names starting with `.` are skipped. A symlink is followed
+/// when it leads inside the site (its target is read); one that leads outside is an error and
+/// nothing is read through it, for static files are published as they are and templates end
+/// up in pages. Broken links and loops are errors too, each at its path.
+fn read_tree(root: &Path, dir: &Path, f: &mut dyn FnMut(String, &Path)) -> Diagnostics {
+    let mut diags = Diagnostics::new();
     if !dir.is_dir() {
-        return;
+        return diags;
     }
-    let _ = root;
-    for entry in WalkDir::new(dir)
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let inside = |p: &Path| p.canonicalize().ok().filter(|real| real.starts_with(&real_root));
+    let outside = |p: &Path| {
+        Diagnostic::file_error(rel(root, p), "symlink leads outside the site; not read")
+            .with_hint("copy what it links to into the site instead of linking to it")
+    };
+    // The folder itself (`static` or a theme's) may be the link.
+    if inside(dir).is_none() {
+        let at = dir.ancestors().find(|a| a.is_symlink()).unwrap_or(dir);
+        diags.push(outside(at));
+        return diags;
+    }
+    let refused = std::cell::RefCell::new(Vec::new());
+    let walker = WalkDir::new(dir)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .flatten()
-    {
-        if entry.file_type().is_file() {
-            if let Ok(name) = entry.path().strip_prefix(dir) {
-                f(name.to_string_lossy().replace('\\', "/"), entry.path());
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            if e.file_name().to_string_lossy().starts_with('.') {
+                return false;
+            }
+            if e.path_is_symlink() && inside(e.path()).is_none() {
+                refused.borrow_mut().push(e.path().to_path_buf());
+                return false;
+            }
+            true
+        });
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let Ok(name) = e.path().strip_prefix(dir) else {
+                    continue;
+                };
+                let name = name.to_string_lossy().replace('\\', "/");
+                // Read from where the link leads, as checked: not through a link that might
+                // be changed to lead elsewhere before the file is read.
+                match e.path_is_symlink().then(|| inside(e.path())) {
+                    Some(Some(real)) => f(name, &real),
+                    Some(None) => diags.push(outside(e.path())),
+                    None => f(name, e.path()),
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let path = e.path().map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+                let msg = if e.loop_ancestor().is_some() {
+                    "symlink loop: this folder links back to one of its parents".to_string()
+                } else if let Some(target) = std::fs::read_link(&path).ok().filter(|_| !path.exists()) {
+                    format!(
+                        "broken symlink: it points to {}, which does not exist",
+                        target.display()
+                    )
+                } else {
+                    format!(
+                        "cannot read: {}",
+                        e.io_error().map_or_else(|| e.to_string(), ToString::to_string)
+                    )
+                };
+                diags.push(Diagnostic::file_error(rel(root, &path), msg));
             }
         }
     }
+    diags.extend(refused.into_inner().iter().map(|p| outside(p)));
+    diags
 }
 
 fn rel(root: &Path, p: &Path) -> PathBuf {

@@ -28,6 +28,10 @@ pub(crate) fn check(
             continue;
         }
         let html = String::from_utf8_lossy(bytes);
+        let entry = items.get(path).and_then(|&i| site.entries.get(i));
+        // The line of each destination written in the body, made at the page's first broken
+        // link: searching the body's links for each one was quadratic (120,000 links: minutes).
+        let mut lines: Option<HashMap<&str, usize>> = None;
         for target in attr_values(&html) {
             let Some(rest) = target.strip_prefix(base) else {
                 continue;
@@ -36,13 +40,15 @@ pub(crate) fn check(
             if names.contains(&crate::site::urls::file_of(rest)) || names.contains(rest) {
                 continue;
             }
-            let entry = items.get(path).and_then(|&i| site.entries.get(i));
             let in_body = entry.and_then(|e| {
-                e.body
-                    .links
-                    .iter()
-                    .find(|l| l.dest == target)
-                    .map(|l| (e, e.item.body_line + l.line))
+                let lines = lines.get_or_insert_with(|| {
+                    let mut first = HashMap::with_capacity(e.body.links.len());
+                    for l in &e.body.links {
+                        first.entry(l.dest.as_str()).or_insert(l.line);
+                    }
+                    first
+                });
+                lines.get(target.as_str()).map(|&line| (e, e.item.body_line + line))
             });
             let d = match in_body {
                 Some((e, line)) => {

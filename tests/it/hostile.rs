@@ -1214,3 +1214,93 @@ fn long_unknown_regions_are_cut_and_quick() {
         assert!(d.hint.as_deref().unwrap().contains("`陕西`"), "{d:?}");
     }
 }
+
+// --- Time linear in the size of a body ----------------------------------------------------------
+
+#[test]
+fn an_item_with_120_000_links_builds_and_checks_in_linear_time() {
+    // Each link's line was found by counting the newlines before it, and `check` searched the
+    // body's links again for each broken one: 120,000 links took minutes. One link a line,
+    // cycling through an outside link, a link to another item's file and a broken address.
+    let n = 120_000;
+    let body: String = (0..n)
+        .map(|i| match i % 3 {
+            0 => format!("[外{i}](https://example.org/{i})\n"),
+            1 => format!("[乙{i}](b.md#p{i})\n"),
+            _ => format!("[坏{i}](/nope/{i}/)\n"),
+        })
+        .collect();
+    let site = good_site()
+        .with(
+            "content/links.md",
+            &item("title: 链接\ndate: 2022-06-20\nregion: 山东\nslug: links\n", &body),
+        )
+        .with("content/b.md", &simple_item("乙", "2022-06-20", "b"));
+    site.build();
+    // The body's part of the page, read as text: parsing 120,000 links would be most of the test.
+    let page = site.read("/news/2022/06/20/links/");
+    let prose = &page[page.find("<div class=\"prose\">").unwrap()..];
+    let prose = &prose[..prose.find("</div>").unwrap()];
+    let hrefs: Vec<&str> = prose
+        .split("<a href=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    assert_eq!(hrefs.len(), n);
+    assert_eq!(hrefs[0], "https://example.org/0");
+    assert_eq!(
+        hrefs[n - 2],
+        format!("/news/2022/06/20/b/#p{}", n - 2),
+        "rewritten to b's page"
+    );
+    assert_eq!(hrefs[n - 1], format!("/nope/{}/", n - 1));
+
+    // check reports every broken link at its own line: the front matter is 6 lines.
+    let errors = bulletin::check(&site.opts).expect_err("broken links are errors").0;
+    let broken: Vec<(usize, &str)> = errors
+        .iter()
+        .filter(|d| d.path.ends_with("content/links.md"))
+        .map(|d| (d.line, d.message.as_str()))
+        .collect();
+    assert_eq!(broken.len(), n / 3, "{:?}", &broken[..3.min(broken.len())]);
+    assert!(
+        broken.contains(&(7 + 2, "broken internal link to /nope/2/")),
+        "{:?}",
+        &broken[..3]
+    );
+    let last = format!("broken internal link to /nope/{}/", n - 1);
+    assert!(
+        broken.contains(&(6 + n, last.as_str())),
+        "{:?}",
+        &broken[broken.len() - 3..]
+    );
+}
+
+#[test]
+fn a_one_megabyte_line_of_code_is_shown_plain_and_whole() {
+    // Highlighting a 1 MB line took minutes: past 4 KiB a line (or 64 KiB a block) is shown
+    // escaped without colour; a small block beside it keeps its colours.
+    let line = "x = \"<b>\"; ".repeat(1_000_000 / 11 + 1);
+    assert!(line.len() > 1_000_000);
+    let body = format!("```python\n{line}\n```\n\n```python\nx = 1  # small\n```\n");
+    let site = good_site().with(
+        "content/code.md",
+        &item("title: 代码\ndate: 2022-06-20\nregion: 山东\nslug: code\n", &body),
+    );
+    site.build();
+    let page = site.page("/news/2022/06/20/code/");
+    let blocks: Vec<scraper::ElementRef> = page.select(&sel("main pre")).collect();
+    assert_eq!(blocks.len(), 2);
+    assert_eq!(
+        blocks[0].text().collect::<String>(),
+        format!("{line}\n"),
+        "the code whole"
+    );
+    assert!(blocks[0].select(&sel("span")).next().is_none(), "no highlighting");
+    assert!(!site.read("/news/2022/06/20/code/").contains("<b>"), "escaped");
+    assert_eq!(blocks[1].value().attr("data-lang"), Some("python"));
+    assert!(
+        blocks[1].select(&sel("span")).next().is_some(),
+        "the small block is highlighted"
+    );
+}

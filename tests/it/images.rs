@@ -322,3 +322,186 @@ fn an_image_path_cannot_climb_out_of_the_site() {
     run.expect_status(1);
     assert!(run.error().message.contains("not found"), "{}", run.stderr);
 }
+
+/// Regression (#20, item 5): the limit was per decoder, so four large pictures decoded on four
+/// threads held more than 2 GiB. Decodes now share one budget: here one that fits two of these
+/// four pictures at a time, so that some must wait for others.
+#[test]
+fn large_pictures_decoded_at_once_stay_within_one_memory_budget() {
+    use bulletin::content::image::{decode_cost, Kind};
+    use bulletin::output::images;
+    const SIZES: [(u32, u32); 4] = [(1500, 1000), (1200, 1200), (1000, 1500), (1400, 900)];
+    let mut site = SiteTest::with_config(SITE_YAML);
+    for (i, (w, h)) in SIZES.into_iter().enumerate() {
+        site = site.with(
+            &format!("content/p{i}.md"),
+            &photo_item(&format!("图{i}"), &format!("p{i}"), &format!("p{i}.jpg")),
+        );
+        site.write(&format!("static/p{i}.jpg"), jpeg(w, h));
+    }
+    let loaded = bulletin::load(&site.opts).unwrap_or_else(|d| panic!("{}", render(&d)));
+    let jobs = images::jobs(&loaded.site.entries);
+    assert_eq!(jobs.len(), 4);
+    let costs: Vec<u64> = SIZES.into_iter().map(|size| decode_cost(Kind::Jpeg, size)).collect();
+    let largest = *costs.iter().max().unwrap();
+    let limit = largest * 2;
+    assert!(costs.iter().sum::<u64>() > limit, "all four at once would not fit");
+
+    let budget = images::Budget::new(limit);
+    let sink = bulletin::output::MemorySink::default();
+    let made = images::produce(&jobs, &images::Cache::read_only(site.root()), &sink, &budget)
+        .unwrap_or_else(|d| panic!("{}", render(&d)));
+    assert_eq!(made.resized, 9, "three widths of the first, two of the others");
+    let held = budget.held();
+    assert_eq!(held.grants, 4, "every decode held its part");
+    assert_eq!(held.now, 0, "and gave it back");
+    assert!(held.peak <= limit, "{held:?} over {limit}");
+    assert!(held.peak >= largest, "{held:?}");
+    // The copies are right: each width, the aspect ratio kept.
+    let files = sink.files.into_inner().unwrap();
+    for (path, bytes) in &files {
+        let img = image::load_from_memory(bytes).unwrap();
+        let width: u32 = path
+            .rsplit('-')
+            .next()
+            .unwrap()
+            .trim_end_matches("w.jpg")
+            .parse()
+            .unwrap();
+        assert_eq!(img.width(), width, "{path}");
+    }
+    assert_eq!(files.len(), 9);
+}
+
+/// Regression (#20, item 8): the static files were copied without their symlinks, while the
+/// lead image was found through one, so the page showed a missing picture. A link that stays
+/// inside the site is now published as what it leads to, under its own name.
+#[test]
+fn a_symlinked_image_inside_the_site_is_published_with_its_page() {
+    use std::os::unix::fs::symlink;
+    let site = SiteTest::with_config(SITE_YAML)
+        .with("content/a.md", &photo_item("甲", "a", "photos/a.jpg"))
+        .with("content/b.md", &photo_item("乙", "b", "linked/b.jpg"))
+        .with("content/2022/c.md", &photo_item("丙", "c", "c.png"));
+    site.write("shared/a.jpg", jpeg(1000, 500));
+    site.write("shared/b.jpg", jpeg(600, 300));
+    site.write("shared/c.png", png(500, 500));
+    let root = site.root();
+    std::fs::create_dir_all(root.join("static/photos")).unwrap();
+    symlink("../../shared/a.jpg", root.join("static/photos/a.jpg")).unwrap();
+    symlink("../shared", root.join("static/linked")).unwrap();
+    symlink(root.join("shared/c.png"), root.join("content/2022/c.png")).unwrap();
+    site.build();
+
+    assert_eq!(
+        site.read_bytes("/photos/a.jpg"),
+        jpeg(1000, 500),
+        "the link's target, at the link's name"
+    );
+    assert_eq!(
+        site.read_bytes("/linked/b.jpg"),
+        jpeg(600, 300),
+        "through a linked folder"
+    );
+    assert!(
+        std::fs::symlink_metadata(site.out().join("photos/a.jpg"))
+            .unwrap()
+            .is_file(),
+        "a copy, not a link"
+    );
+    let a = site.page("/news/2022/06/20/a/");
+    assert_eq!(attrs(&a, "main .lead-image img", "src"), ["/photos/a.jpg"]);
+    assert_eq!(srcset(&a, "main .lead-image img").len(), 3, "480, 960 and the original");
+    let c = &attrs(&site.page("/news/2022/06/20/c/"), "main .lead-image img", "src")[0];
+    assert_eq!(site.read_bytes(c), png(500, 500));
+    let broken = site.broken_links("https://test.example.org/");
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
+/// Regression (#20, item 8): an image symlink that leads outside the site was published. It is
+/// now an error at the `image:` line, as is a picture under a hidden name in static/ (which
+/// the static files leave out), and nothing is written.
+#[test]
+fn a_lead_image_outside_the_site_or_unpublished_is_an_error_at_its_image_line() {
+    use std::os::unix::fs::symlink;
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("secret.jpg"), jpeg(600, 300)).unwrap();
+    std::fs::create_dir_all(elsewhere.path().join("dir")).unwrap();
+    std::fs::write(elsewhere.path().join("dir/d.jpg"), jpeg(600, 300)).unwrap();
+    let site = SiteTest::with_config(SITE_YAML)
+        .with("content/a.md", &photo_item("甲", "a", "photos/out.jpg"))
+        .with("content/b.md", &photo_item("乙", "b", "out.jpg"))
+        .with("content/c.md", &photo_item("丙", "c", "far/d.jpg"))
+        .with("content/d.md", &photo_item("丁", "d", ".hidden/h.jpg"));
+    let root = site.root();
+    std::fs::create_dir_all(root.join("static/photos")).unwrap();
+    symlink(elsewhere.path().join("secret.jpg"), root.join("static/photos/out.jpg")).unwrap();
+    symlink(elsewhere.path().join("secret.jpg"), root.join("content/out.jpg")).unwrap();
+    symlink(elsewhere.path().join("dir"), root.join("static/far")).unwrap();
+    site.write("static/.hidden/h.jpg", jpeg(600, 300));
+
+    let run = site.run(&["build"]);
+    run.expect_status(1);
+    let got: Vec<(String, usize, String)> = run.diags().into_iter().map(|d| (d.path, d.line, d.message)).collect();
+    let outside = |src: &str| format!("image `{src}` is a symlink that leads outside the site; not published");
+    assert_eq!(
+        got,
+        [
+            ("content/a.md".to_string(), 6, outside("photos/out.jpg")),
+            ("content/b.md".to_string(), 6, outside("out.jpg")),
+            ("content/c.md".to_string(), 6, outside("far/d.jpg")),
+            (
+                "content/d.md".to_string(),
+                6,
+                "image `.hidden/h.jpg` has a name starting with `.` under static/, which is not published".to_string()
+            ),
+        ],
+        "{}",
+        run.stderr
+    );
+    assert!(!site.out().exists(), "nothing written");
+}
+
+/// Static files: a symlink that leads outside the site is never followed (an error names it);
+/// one that stays inside is published as what it leads to.
+#[test]
+fn static_symlinks_are_published_only_when_they_stay_inside_the_site() {
+    use std::os::unix::fs::symlink;
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("passwords.txt"), "秘密").unwrap();
+    let site = SiteTest::with_config(SITE_YAML).with("content/a.md", &simple_item("甲", "2022-06-20", "a"));
+    site.write("notes/inside.txt", "内部");
+    site.write("static/plain.txt", "普通");
+    let root = site.root();
+    symlink("../notes/inside.txt", root.join("static/inside.txt")).unwrap();
+    symlink("../notes", root.join("static/notes")).unwrap();
+    symlink(elsewhere.path().join("passwords.txt"), root.join("static/secret.txt")).unwrap();
+    symlink(elsewhere.path(), root.join("static/elsewhere")).unwrap();
+    symlink("/etc/passwd", root.join("static/passwd")).unwrap();
+
+    let run = site.run(&["build"]);
+    run.expect_status(1);
+    let got: Vec<(String, String)> = run.diags().into_iter().map(|d| (d.path, d.message)).collect();
+    let refused = |p: &str| (p.to_string(), "symlink leads outside the site; not read".to_string());
+    assert_eq!(
+        got,
+        [
+            refused("static/elsewhere"),
+            refused("static/passwd"),
+            refused("static/secret.txt")
+        ],
+        "{}",
+        run.stderr
+    );
+    assert!(!site.out().exists(), "nothing written");
+
+    for bad in ["secret.txt", "elsewhere", "passwd"] {
+        std::fs::remove_file(root.join("static").join(bad)).unwrap();
+    }
+    site.build();
+    assert_eq!(site.read("/inside.txt"), "内部");
+    assert_eq!(site.read("/notes/inside.txt"), "内部");
+    assert_eq!(site.read("/plain.txt"), "普通");
+    let files = site.output_files();
+    assert!(files.values().all(|b| b != "秘密".as_bytes()));
+}

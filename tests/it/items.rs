@@ -246,3 +246,43 @@ fn a_figure_in_the_wrong_unit_is_an_error() {
         "{d:?}"
     );
 }
+
+/// Regression (#20, item 2): `build` frees the item views before the corrections page renders,
+/// and the page read its corrections from them, so it said 暂无更正 while `serve` listed them.
+#[test]
+fn build_lists_corrected_items_on_the_corrections_page_as_serve_does() {
+    let site = SiteTest::with_config(SITE_YAML)
+        .with(
+            "content/a.md",
+            &item(
+                "title: 全国工会蹲点\ndate: 2022-06-20\nregion: 全国\nslug: a\ncorrections:\n  - date: 2022-06-21\n    text: 原文“6238人”应为“6283人”。\n",
+                "正文。\n",
+            ),
+        )
+        .with("content/b.md", &simple_item("未更正", "2022-06-19", "b"));
+    site.build();
+    let page = site.page("/corrections/");
+    assert_eq!(
+        attrs(&page, "main .corrections-list > li .card-title a", "href"),
+        ["/news/2022/06/20/a/"],
+        "only the corrected item, linked"
+    );
+    assert_eq!(
+        texts(&page, "main .correction-notes li"),
+        ["2022年6月21日原文“6238人”应为“6283人”。"]
+    );
+    assert_eq!(attrs(&page, "main .correction-notes time", "datetime"), ["2022-06-21"]);
+    assert!(texts(&page, "main .empty-note").is_empty(), "not 暂无更正");
+
+    // serve renders the same page, byte for byte.
+    let mut r = bulletin::serve::rebuild::Rebuilder::new(site.opts.clone());
+    r.rebuild(&bulletin::serve::rebuild::Changes { paths: Vec::new() })
+        .unwrap_or_else(|d| panic!("{}", render(&d)));
+    r.finish().unwrap_or_else(|d| panic!("{}", render(&d)));
+    let served = r.files().get("corrections/index.html").expect("serve made the page");
+    assert_eq!(
+        String::from_utf8_lossy(served),
+        site.read("/corrections/"),
+        "build and serve agree"
+    );
+}

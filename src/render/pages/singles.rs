@@ -10,14 +10,16 @@ use crate::site::urls;
 
 /// Every corrected item, with its corrections.
 pub(crate) fn corrections(r: &Renderer, sink: &dyn Sink) -> Result<usize, Diagnostic> {
+    // From the entries, not the item views: `build` and `check` render without keeping those.
     let items: Vec<CorrectedView> = r
-        .items
+        .site
+        .entries
         .iter()
         .zip(&r.cards)
-        .filter(|(v, _)| !v.corrections.is_empty())
-        .map(|(v, c)| CorrectedView {
+        .filter(|(e, _)| !e.item.corrections.is_empty())
+        .map(|(e, c)| CorrectedView {
             card: c.card.clone(),
-            corrections: v.corrections.clone(),
+            corrections: r.correction_views(e),
         })
         .collect();
     let meta = r.meta(

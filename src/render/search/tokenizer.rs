@@ -250,11 +250,15 @@ impl Part {
 pub fn parse_query(q: &str) -> Vec<Part> {
     let norm = normalize(q);
     let mut parts: Vec<Part> = Vec::new();
+    let mut phrases: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let inert = |c: char| !is_cjk(c) && !is_word(c);
     for phrase in norm.split(|c: char| c.is_whitespace()).map(|p| p.trim_matches(inert)) {
         let mut terms: Vec<String> = Vec::new();
+        // Seen terms in a set: searching the list was quadratic in the length of a part.
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         let mut push = |t: String| {
-            if !terms.contains(&t) {
+            if !seen.contains(&t) {
+                seen.insert(t.clone());
                 terms.push(t);
             }
         };
@@ -290,7 +294,7 @@ pub fn parse_query(q: &str) -> Vec<Part> {
         }
         flush_run(&mut run, &mut push);
         flush_word(&mut word, &mut push);
-        if !terms.is_empty() && !parts.iter().any(|p| p.phrase == phrase) {
+        if !terms.is_empty() && phrases.insert(phrase) {
             parts.push(Part {
                 phrase: phrase.to_string(),
                 terms,
@@ -324,6 +328,25 @@ mod tests {
         assert_eq!(parts[0].terms, vec!["外卖", "卖骑", "骑手"]);
         assert!(!parts[0].exact());
         assert!(parts[1].exact());
+    }
+
+    #[test]
+    fn a_long_query_keeps_each_term_and_part_once_in_order() {
+        // 2,000 distinct characters, over and over: 2,000 distinct bigrams in a 100,000-character
+        // part, and the same part again.
+        let cycle: String = (0x4e00..0x4e00 + 2_000).filter_map(char::from_u32).collect();
+        let part = cycle.repeat(50);
+        let parts = parse_query(&format!("{part} {part} 劳"));
+        assert_eq!(parts.len(), 2, "the repeated part once");
+        let terms = &parts[0].terms;
+        assert_eq!(terms.len(), 2_000);
+        assert_eq!(terms[0], "一丁");
+        let last: String = [cycle.chars().last(), cycle.chars().next()]
+            .into_iter()
+            .flatten()
+            .collect();
+        assert_eq!(terms[1_999], last, "the bigram across the cycle's end comes last");
+        assert_eq!(parts[1].phrase, "劳");
     }
 
     #[test]
