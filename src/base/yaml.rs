@@ -380,6 +380,18 @@ pub(crate) fn text_position(yaml: &str, (line, column): (usize, usize)) -> (usiz
     (our_line, our_col)
 }
 
+/// A position moved inside `text`: libyaml reports an error at the end of a text without a
+/// final line break on the line after it, which no editor can go to; such a position becomes
+/// the end of the last line.
+pub(crate) fn within_text(text: &str, (line, column): (usize, usize)) -> (usize, usize) {
+    let lines = text.split('\n').count();
+    if line <= lines {
+        return (line.max(1), column.max(1));
+    }
+    let last = text.rsplit('\n').next().unwrap_or_default();
+    (lines, last.chars().count() + 1)
+}
+
 /// Pulls the field name out of serde's "unknown field `x`, expected one of …" message,
 /// with the expected names, so that callers can suggest the nearest.
 pub(crate) fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
@@ -396,6 +408,14 @@ mod tests {
     use super::*;
 
     const DOC: &str = "title: 标题\nregion: 山栋\nfigures:\n  - metric: a\n    value: 1\n  - metric: b\n    value: x\nbyline:\n  reporters: [甲, 乙]\n";
+
+    #[test]
+    fn a_position_past_the_end_is_the_end_of_the_last_line() {
+        assert_eq!(within_text("a: 1\nb: [", (3, 1)), (2, 6));
+        assert_eq!(within_text("a: 1\n", (2, 1)), (2, 1));
+        assert_eq!(within_text("a: 1", (1, 3)), (1, 3));
+        assert_eq!(within_text("", (2, 1)), (1, 1));
+    }
 
     #[test]
     fn finds_top_level_keys() {

@@ -257,7 +257,7 @@ fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Res
         Ok(v) => v,
         Err(e) => {
             let (message, pos) = yaml::split_error(&e);
-            let (mut line, mut col) = pos.map_or((1, 1), |p| yaml::text_position(text, p));
+            let (mut line, mut col) = pos.map_or((1, 1), |p| yaml::within_text(text, yaml::text_position(text, p)));
             let mut hint = crate::content::frontmatter::yaml_hint(&message).to_string();
             if message.contains("duplicate") {
                 // serde_yaml points at the mapping holding the repeat; the editor wants the repeat.

@@ -307,6 +307,9 @@ fn the_host_of_base_url_is_served_and_linked() {
     assert_eq!(other.status, 421);
 }
 
+/// A link in static/ that leads outside the site is refused by the build (render::theme): the
+/// preview names it, serves nothing from out there, and its watcher does not follow it; once
+/// the link is gone, the site is served again.
 #[test]
 fn a_symlink_in_static_to_a_folder_outside_is_neither_served_nor_watched() {
     let dir = site();
@@ -314,33 +317,39 @@ fn a_symlink_in_static_to_a_folder_outside_is_neither_served_nor_watched() {
     std::fs::write(outside.path().join("secret.txt"), "root:x:0:0").unwrap();
     std::fs::create_dir_all(dir.root().join("static")).unwrap();
     dir.write("static/own.txt", "own file");
-    std::os::unix::fs::symlink(outside.path(), dir.root().join("static/outside")).unwrap();
-    std::os::unix::fs::symlink(outside.path().join("secret.txt"), dir.root().join("static/secret.txt")).unwrap();
+    let (folder_link, file_link) = (dir.root().join("static/outside"), dir.root().join("static/secret.txt"));
+    std::os::unix::fs::symlink(outside.path(), &folder_link).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), &file_link).unwrap();
     let serve = Serving::start(&dir, &[]);
     let addr = serve.addr;
-    assert_eq!(get(addr, "/bulletin/own.txt").status, 200);
+    let first = get(addr, PAGE);
+    assert_eq!(first.status, 503, "the build refuses the links");
+    assert!(first.body.contains("symlink leads outside the site"), "{}", first.body);
     for path in [
         "/bulletin/outside/secret.txt",
         "/bulletin/secret.txt",
         "/bulletin/outside/",
     ] {
         let r = get(addr, path);
-        assert_eq!(r.status, 404, "{path}");
+        assert_ne!(r.status, 200, "{path}");
         assert!(!r.body.contains("root:x"), "{path} served a file outside the site");
     }
-    // A change out there is none of the site's business; an edit of the site still reloads.
-    let first = get(addr, PAGE);
+    // A change out there is none of the site's business; removing the links reloads.
     let mut events = Events::connect(addr, since(&first.body));
     std::fs::write(outside.path().join("secret.txt"), "changed").unwrap();
     std::fs::create_dir(outside.path().join("new")).unwrap();
     std::thread::sleep(Duration::from_millis(600));
-    dir.save(ITEM, &item("保存后的标题"));
+    std::fs::remove_file(&folder_link).unwrap();
+    std::fs::remove_file(&file_link).unwrap();
     events.reload();
-    assert!(get(addr, PAGE).body.contains("保存后的标题"));
-    let printed = serve.lines_until("after a change to content");
+    assert_eq!(get(addr, "/bulletin/own.txt").status, 200);
+    assert_eq!(get(addr, "/bulletin/secret.txt").status, 404);
+    assert_eq!(get(addr, PAGE).status, 200);
+    // The first rebuild is the one for the links' removal, not one for a file out there.
+    let rebuilt = serve.line_with("after ");
     assert!(
-        printed.iter().all(|l| !l.contains("outside") && !l.contains("more")),
-        "the watcher followed the symlink: {printed:?}"
+        !rebuilt.contains("outside/") && !rebuilt.contains("new"),
+        "the watcher followed the symlink: {rebuilt}"
     );
 }
 
@@ -364,17 +373,24 @@ fn a_folder_serve_cannot_read_leaves_live_reload_of_the_rest_working() {
     std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o000)).unwrap();
     let serve = Serving::start_as(&dir, &[], root_user.then_some(65534));
     let addr = serve.addr;
-    assert_eq!(get(addr, "/bulletin/open/a.txt").status, 200);
-    assert_eq!(get(addr, "/bulletin/private/key.txt").status, 404);
+    // A folder the build cannot read is an error that names it (a published site would miss
+    // its files): the preview says so and serves nothing of it.
     let first = get(addr, PAGE);
+    assert_eq!(first.status, 503, "the build reports the unreadable folder");
+    assert!(first.body.contains("static/private"), "{}", first.body);
+    assert_ne!(get(addr, "/bulletin/private/key.txt").status, 200);
+    // The rest of the site is still watched: an edit rebuilds and reloads, with the error.
     let mut events = Events::connect(addr, since(&first.body));
     dir.save(ITEM, &item("保存后的标题"));
     events.reload();
-    assert!(get(addr, PAGE).body.contains("保存后的标题"));
-    // The rest of static/, beside the unreadable folder, is still watched.
     std::fs::write(dir.root().join("static/open/a.txt"), "edited").unwrap();
     events.reload();
+    // Readable again: the site is served, with the edits made meanwhile.
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o777)).unwrap();
+    events.reload();
+    let page = get(addr, PAGE);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("保存后的标题"));
     assert_eq!(get(addr, "/bulletin/open/a.txt").body, "edited");
-    // So that the folder can be removed.
-    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(get(addr, "/bulletin/private/key.txt").body, "secret");
 }
