@@ -300,13 +300,15 @@ pub fn escape(data: &[u8]) {
 
 /// A whole `site.yaml` through `config::parse`.
 ///
-/// - every diagnostic names `site.yaml` at a line that exists (1 ≤ line ≤ lines), column ≥ 1:
-///   an editor can always jump to the problem;
+/// - every diagnostic names `site.yaml` at a line that exists (1 ≤ line ≤ lines, a lone CR
+///   counting as a line break as in content files), column ≥ 1: an editor can always jump to
+///   the problem;
 /// - a parsed config has a `base_url` that is an absolute http(s) URL ending in `/`, without
 ///   query, fragment, white space or control characters, so it cannot spread into every URL.
 pub fn site_yaml(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    let lines = text.split('\n').count();
+    // CRLF and a lone CR are line breaks, as in content files.
+    let lines = text.replace("\r\n", "\n").split(['\n', '\r']).count();
     match bulletin::content::config::parse(&text, Path::new("site.yaml")) {
         Ok(config) => {
             let url = &config.base_url;

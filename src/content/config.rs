@@ -242,6 +242,7 @@ fn key_text(key: &serde_yaml::Value) -> Option<String> {
 /// [`parse`], with `theme_exists` saying whether `themes/NAME` is a folder.
 fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Result<Config, Diagnostics> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = &*crate::content::source::fold_line_breaks(text);
     // serde_yaml's parser is quadratic on deep nesting: refuse it before handing the text over.
     if let yaml::Shape::TooDeep(l, c) = yaml::shape(text) {
         return Err(Diagnostic::error(
@@ -582,6 +583,16 @@ mod tests {
         assert_eq!(d[0].line, 3);
         assert!(d[0].message.contains("per_pgae"));
         assert_eq!(d[0].hint.as_deref(), Some("did you mean `per_page`?"));
+    }
+
+    /// Found by the `site_yaml` fuzz target: libyaml breaks lines at a lone CR and reports an
+    /// unclosed flow at the end of the text, past its last line.
+    #[test]
+    fn errors_are_on_lines_the_editor_sees() {
+        let d = parse_err("title: t\rbase_url: https://e.org/\rper_pgae: 3\r");
+        assert_eq!((d[0].line, d[0].column), (3, 1), "{d:?}");
+        let d = parse_err("title: t\nbase_url: https://e.org/\nmetrics: { a: [x,");
+        assert_eq!(d[0].line, 3, "{d:?}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use crate::base::diagnostic::{Diagnostic, Diagnostics};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -192,13 +193,20 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (usize, usize)> {
         Some(rest) => rest.to_string(),
         None => text,
     };
-    // A lone CR (old Mac files) is a line break too, for YAML and Markdown alike: folded as
-    // well, so that every line counted in a diagnostic is a line the editor sees.
-    Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text
+    Ok(match fold_line_breaks(&text) {
+        Cow::Owned(folded) => folded,
+        Cow::Borrowed(_) => text,
     })
+}
+
+/// CRLF and a lone CR (old Mac files) as LF. libyaml breaks lines at a lone CR, so without
+/// this a YAML error would be on a line the editor does not see; Markdown agrees.
+pub(crate) fn fold_line_breaks(text: &str) -> Cow<'_, str> {
+    if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 /// A file split into front matter and body, with the 1-based line each starts on.
