@@ -61,23 +61,7 @@ pub(crate) fn discover(root: &Path) -> (Vec<PathBuf>, Diagnostics) {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map_or_else(|| content.clone(), Path::to_path_buf);
-                let missing = matches!(std::fs::metadata(&path), Err(m) if m.kind() == std::io::ErrorKind::NotFound);
-                let dangling = std::fs::read_link(&path).ok().filter(|_| missing);
-                let msg = if e.loop_ancestor().is_some() {
-                    "symlink loop: this folder links back to one of its parents".to_string()
-                } else if let Some(target) = dangling {
-                    format!(
-                        "broken symlink: it points to {}, which does not exist",
-                        target.display()
-                    )
-                } else {
-                    format!(
-                        "cannot read: {}",
-                        e.io_error().map_or_else(|| e.to_string(), ToString::to_string)
-                    )
-                };
-                diags.push(Diagnostic::file_error(rel_to(root, &path), msg));
+                diags.push(walk_error(root, &content, &e));
                 continue;
             }
         };
@@ -125,6 +109,27 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 pub(crate) fn rel_to(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root)
         .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+}
+
+/// What a walk of the site (content, static files, templates) could not read, on the path it
+/// names (`under` when it names none): a symlink loop, a broken link, or the system's error.
+pub(crate) fn walk_error(root: &Path, under: &Path, e: &walkdir::Error) -> Diagnostic {
+    let path = e.path().map_or_else(|| under.to_path_buf(), Path::to_path_buf);
+    let missing = matches!(std::fs::metadata(&path), Err(m) if m.kind() == std::io::ErrorKind::NotFound);
+    let msg = if e.loop_ancestor().is_some() {
+        "symlink loop: this folder links back to one of its parents".to_string()
+    } else if let Some(target) = std::fs::read_link(&path).ok().filter(|_| missing) {
+        format!(
+            "broken symlink: it points to {}, which does not exist",
+            target.display()
+        )
+    } else {
+        format!(
+            "cannot read: {}",
+            e.io_error().map_or_else(|| e.to_string(), ToString::to_string)
+        )
+    };
+    Diagnostic::file_error(rel_to(root, &path), msg)
 }
 
 /// Reads every file in `paths` in parallel and hands each to `f` as soon as it is read, so

@@ -7,6 +7,7 @@
 use crate::base::diagnostic::{Diagnostic, Diagnostics};
 use crate::base::escape::escape_html;
 use crate::content::config::{Config, Language};
+use crate::content::source::{rel_to, walk_error};
 use crate::output::StaticSource;
 use include_dir::{include_dir, Dir};
 use std::collections::BTreeMap;
@@ -150,7 +151,7 @@ pub(crate) fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
                     theme_templates.insert(name, (path.to_path_buf(), text));
                 }
                 Err(e) => unread.push(Diagnostic::file_error(
-                    rel(root, path),
+                    rel_to(root, path),
                     format!("cannot read template: {e}"),
                 )),
             },
@@ -162,7 +163,7 @@ pub(crate) fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
         }));
         let i18n = theme_dir.join("i18n").join(format!("{lang}.yaml"));
         if let Ok(text) = std::fs::read_to_string(&i18n) {
-            merge_strings(&mut strings, &text, &rel(root, &i18n), &mut diags);
+            merge_strings(&mut strings, &text, &rel_to(root, &i18n), &mut diags);
         }
     }
     // 3. The site's own templates and static files win.
@@ -179,7 +180,7 @@ pub(crate) fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
                 templates.insert(name, (path.to_path_buf(), text));
             }
             Err(e) => unread.push(Diagnostic::file_error(
-                rel(root, path),
+                rel_to(root, path),
                 format!("cannot read template: {e}"),
             )),
         },
@@ -196,7 +197,10 @@ pub(crate) fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     tera.set_escape_fn(escape_html);
-    let sources: BTreeMap<String, PathBuf> = templates.iter().map(|(k, (p, _))| (k.clone(), rel(root, p))).collect();
+    let sources: BTreeMap<String, PathBuf> = templates
+        .iter()
+        .map(|(k, (p, _))| (k.clone(), rel_to(root, p)))
+        .collect();
     if let Err(e) = tera.add_raw_templates(templates.into_iter().map(|(name, (_, text))| (name, text))) {
         return Err(template_error(&e, root, &sources).into());
     }
@@ -233,7 +237,7 @@ fn read_tree(root: &Path, dir: &Path, f: &mut dyn FnMut(String, &Path)) -> Diagn
     let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let inside = |p: &Path| p.canonicalize().ok().filter(|real| real.starts_with(&real_root));
     let outside = |p: &Path| {
-        Diagnostic::file_error(rel(root, p), "symlink leads outside the site; not read")
+        Diagnostic::file_error(rel_to(root, p), "symlink leads outside the site; not read")
             .with_hint("copy what it links to into the site instead of linking to it")
     };
     // The folder itself (`static` or a theme's) may be the link.
@@ -276,31 +280,11 @@ fn read_tree(root: &Path, dir: &Path, f: &mut dyn FnMut(String, &Path)) -> Diagn
                 }
             }
             Ok(_) => {}
-            Err(e) => {
-                let path = e.path().map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
-                let msg = if e.loop_ancestor().is_some() {
-                    "symlink loop: this folder links back to one of its parents".to_string()
-                } else if let Some(target) = std::fs::read_link(&path).ok().filter(|_| !path.exists()) {
-                    format!(
-                        "broken symlink: it points to {}, which does not exist",
-                        target.display()
-                    )
-                } else {
-                    format!(
-                        "cannot read: {}",
-                        e.io_error().map_or_else(|| e.to_string(), ToString::to_string)
-                    )
-                };
-                diags.push(Diagnostic::file_error(rel(root, &path), msg));
-            }
+            Err(e) => diags.push(walk_error(root, dir, &e)),
         }
     }
     diags.extend(refused.into_inner().iter().map(|p| outside(p)));
     diags
-}
-
-fn rel(root: &Path, p: &Path) -> PathBuf {
-    p.strip_prefix(root).map_or_else(|_| p.to_path_buf(), Path::to_path_buf)
 }
 
 fn merge_strings(strings: &mut BTreeMap<String, String>, text: &str, shown: &Path, diags: &mut Diagnostics) {
@@ -323,7 +307,7 @@ pub(crate) fn template_error(e: &tera::Error, root: &Path, sources: &BTreeMap<St
     let name = chain.split('\'').nth(1).unwrap_or("");
     let path = sources
         .get(name)
-        .map_or_else(|| PathBuf::from("templates"), |p| rel(root, p));
+        .map_or_else(|| PathBuf::from("templates"), |p| rel_to(root, p));
     let (line, col) = chain
         .split_once("--> ")
         .and_then(|(_, rest)| {
