@@ -38,7 +38,7 @@ pub enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
         /// Use this base URL instead of site.yaml's.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_base_url)]
         base_url: Option<String>,
         /// Include drafts.
         #[arg(long)]
@@ -69,7 +69,7 @@ pub enum Command {
         bind: IpAddr,
         /// The URL the preview is browsed at, when not this machine's address (a proxy, a name
         /// on the network): pages link to it and requests naming its host are answered.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_base_url)]
         base_url: Option<String>,
         /// Include drafts (shown with a "草稿" mark).
         #[arg(long)]
@@ -103,6 +103,12 @@ pub enum Command {
 }
 
 /// An IP address, or `localhost`.
+/// `--base-url` is checked as site.yaml's `base_url` is: a wrong one is a usage error (exit 2).
+fn parse_base_url(s: &str) -> Result<String, String> {
+    bulletin::content::config::check_base_url(s)
+        .map_err(|why| format!("{why}; for example `--base-url https://example.org/bulletin/`"))
+}
+
 fn parse_ip(s: &str) -> Result<IpAddr, String> {
     if s.eq_ignore_ascii_case("localhost") {
         return Ok(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));

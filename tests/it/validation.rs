@@ -246,19 +246,22 @@ fn a_base_url_with_a_query_or_a_line_break_is_refused() {
 #[test]
 fn a_base_url_on_the_command_line_is_checked_the_same_way() {
     let t = SiteTest::with_config("title: t\nbase_url: https://e.org/\n");
-    let ds = errors(&t, &["build", "--base-url", "https://e.org/?a=1"]);
-    assert_eq!(
-        places(&ds),
-        [at(
-            "--base-url",
-            0,
-            0,
-            "--base-url must not have a query string (`?…`): `https://e.org/?a=1`"
-        )]
-    );
-    let ds = errors(&t, &["build", "--base-url", "https://e.org/\nDisallow: /"]);
-    assert_eq!(ds.len(), 1, "{ds:?}");
-    assert!(ds[0].message.contains("whitespace or control characters"), "{ds:?}");
+    // A usage error (exit 2), before anything is read.
+    for (url, why) in [
+        (
+            "https://e.org/?a=1",
+            "must not have a query string (`?…`): `https://e.org/?a=1`",
+        ),
+        ("https://e.org/\nDisallow: /", "whitespace or control characters"),
+    ] {
+        for command in ["build", "serve"] {
+            let run = t.run(&[command, "--base-url", url]);
+            run.expect_status(2);
+            assert!(run.stderr.contains("--base-url"), "{}", run.stderr);
+            assert!(run.stderr.contains(why), "{}", run.stderr);
+        }
+    }
+    assert!(!t.root().join("public").exists());
     // A good one still works, a `/` added.
     t.run(&["build", "--base-url", "https://example.org/sub"])
         .expect_status(0);
