@@ -51,7 +51,7 @@ pub struct LeadImage {
     /// Width and height in pixels (so pages reserve its space), as displayed: after the EXIF
     /// orientation.
     pub size: (u32, u32),
-    /// Smaller copies for `srcset`, narrowest first ([`plan`]).
+    /// Smaller copies for `srcset`, narrowest first (`plan`).
     pub variants: Vec<Variant>,
     /// The file, under `static/` or beside the item under `content/`.
     pub file: PathBuf,

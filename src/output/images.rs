@@ -13,7 +13,7 @@
 //! picture used by two items, even under two names, is resized and published once, and an
 //! edited picture gets new names, so browsers may keep a copy forever. The cache
 //! (`.bulletin-cache/images/` in the site folder, like Hugo's `resources/_gen`) keys on the same
-//! hash, the width and [`VERSION`]: a second build decodes and encodes nothing, it only copies.
+//! hash, the width and `VERSION`: a second build decodes and encodes nothing, it only copies.
 //!
 //! JPEG, PNG and lossless WebP are resized into their own format. GIF, lossy or animated WebP,
 //! animated PNG and other formats are served as they are (the `image` crate has no lossy WebP
@@ -481,7 +481,7 @@ pub struct Produced {
     pub resized: usize,
 }
 
-/// The memory that the decodes of one build share ([`DECODE_BUDGET`] in a build): each decode
+/// The memory that the decodes of one build share (`DECODE_BUDGET` in a build): each decode
 /// holds its [`decode_cost`] from before it starts until its copies are made, waiting while
 /// the others hold too much for it to fit.
 #[derive(Debug)]

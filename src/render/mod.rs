@@ -1,6 +1,6 @@
 //! Pages and files made from the assembled site. The plan of every page (`plan`), run in
 //! parallel (`run`) by the `renderer` with the typed template contexts of `context`;
-//! each page family is made in `pages` from the views of [`view`], built by
+//! each page family is made in `pages` from the views of `view`, built by
 //! `item_views`, `list_views` and `stat_views`. Besides: charts, the theme and UI
 //! strings, dates and numbers as the paper writes them, feeds and sitemaps, SEO metadata,
 //! open data (JSON, CSV) and the search index.

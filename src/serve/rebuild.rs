@@ -4,13 +4,13 @@
 //! keeps everything of the last good build: each content file's parsed item (re-read only when
 //! the file changed), each entry's rendered body (rendered again only when its source or the
 //! URL of an item it links to changed), each entry's list view and card, and for every page the
-//! fingerprint of what it showed ([`crate::render::plan`]). A rebuild assembles the site again
+//! fingerprint of what it showed (`render::plan`). A rebuild assembles the site again
 //! from the cached items, which is cheap, then renders only the pages whose fingerprint
 //! changed, and removes the files of pages that are gone. A template change re-renders every
 //! page (the templates include each other); site.yaml starts from nothing.
 //!
 //! The search index and the open data files are costly and only some pages read them: a
-//! rebuild leaves them stale ([`Rebuilder::has_deferred`]) for [`Rebuilder::finish`] to make
+//! rebuild leaves them stale (`Rebuilder::has_deferred`) for [`Rebuilder::finish`] to make
 //! after the browser has been told to reload. After `finish`, the files are byte for byte
 //! those of a full build (tests/incremental.rs checks it).
 

@@ -12,7 +12,7 @@
 //!   (HTML comments, which a browser would not show either, are dropped);
 //! - links and images to `javascript:`, `vbscript:` or `data:` lose their
 //!   target (the link text or the image's alt text stays);
-//! - fenced code blocks go through [`crate::content::highlight::highlight`];
+//! - fenced code blocks go through `content::highlight`;
 //! - headings get an `id`.
 
 mod anchors;

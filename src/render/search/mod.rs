@@ -11,17 +11,17 @@
 //!
 //! The files:
 //!
-//! - `search/meta.json`: [`Meta`], the format, a build version for cache busting, the base path,
+//! - `search/meta.json`: `Meta`, the format, a build version for cache busting, the base path,
 //!   the number of documents and of shards, the provinces and topics for the filters.
 //! - `search/index/K.json`: shard `K` of the terms; a term lives in shard
 //!   `fnv1a32(UTF-16 code units of the term) % shards`. A shard is a JSON object from term to its
 //!   document sets, `"ALL"`, `"ALL.TITLE"` or `"ALL.TITLE.HEAD"`: the documents having the term
 //!   anywhere, in the title, and in the kicker or subtitle, each encoded by [`encode_docs`].
 //!   Provinces and topics are terms too (`p:shaanxi`, `t:grassroots`), so a filter costs one shard.
-//! - `search/docs/B.json`, a pack: the [`Doc`]s of ids `B*per_file` to `B*per_file+per_file-1`,
+//! - `search/docs/B.json`, a pack: the `Doc`s of ids `B*per_file` to `B*per_file+per_file-1`,
 //!   as an array: each item's URL, headline, date, region, topics and plain text, needed only
 //!   for the results shown (excerpt, highlight, phrase check). `per_file` (in `meta.json`) makes
-//!   a pack about [`PACK_BYTES`].
+//!   a pack about `PACK_BYTES`.
 //! - `search/docs/B.offsets.json`: where each document of pack `B` starts, then the pack's
 //!   length: document `i` is bytes `offsets[i]` to `offsets[i + 1] - 2` of the pack (a comma or
 //!   the closing bracket follows each), a JSON object of its own. The script fetches just those
