@@ -411,7 +411,7 @@ mod tests {
 
     #[test]
     fn a_position_past_the_end_is_the_end_of_the_last_line() {
-        assert_eq!(within_text("a: 1\nb: [", (3, 1)), (2, 6));
+        assert_eq!(within_text("a: 1\nb: [", (3, 1)), (2, 5));
         assert_eq!(within_text("a: 1\n", (2, 1)), (2, 1));
         assert_eq!(within_text("a: 1", (1, 3)), (1, 3));
         assert_eq!(within_text("", (2, 1)), (1, 1));
