@@ -82,7 +82,7 @@ pub enum Command {
     New {
         /// The headline (主题).
         title: String,
-        /// The region: a province-level name, optionally with a locality (山东, 山东莱西, 全国).
+        /// The region: a province-level name, optionally with a city or county (山东, 山东莱西, 全国), or a city and county (西安市碑林区).
         #[arg(long)]
         region: String,
         /// A topic (repeat for several); checked against site.yaml's list when it has one.

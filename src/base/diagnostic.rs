@@ -98,17 +98,23 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
-    /// `path:line:column: error: message`, then `  hint: …` on its own line.
+    /// `path:line:column: error: message`, then `  hint: …` on its own line; a command-line
+    /// argument (`--region`) has no line: `--region: error: message`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}: {}",
-            self.path.display(),
-            self.line,
-            self.column,
-            self.severity,
-            self.message
-        )?;
+        let argument = self.path.to_str().is_some_and(|p| p.starts_with("--"));
+        if self.line == 0 && argument {
+            write!(f, "{}: {}: {}", self.path.display(), self.severity, self.message)?;
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {}: {}",
+                self.path.display(),
+                self.line,
+                self.column,
+                self.severity,
+                self.message
+            )?;
+        }
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
         }

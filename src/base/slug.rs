@@ -6,11 +6,28 @@ use pinyin::ToPinyin;
 /// The longest slug we derive, in bytes; longer ones are cut at a `-`.
 const MAX_LEN: usize = 60;
 
+/// Words whose syllables alone would not tell them apart: 陕西 and 山西 are both `shan xi`.
+const WORDS: &[(&str, &str)] = &[("陕西", "shaanxi"), ("山西", "shanxi")];
+
 /// Turns any text into a lowercase ASCII slug: Han characters as pinyin syllables, other
 /// letters and digits kept, everything else a single `-`.
 pub(crate) fn slugify(text: &str) -> String {
     let mut ascii = String::with_capacity(text.len() * 2);
-    for (ch, py) in text.chars().zip(text.to_pinyin()) {
+    let mut chars = text.char_indices().zip(text.to_pinyin()).peekable();
+    while let Some(((at, ch), py)) = chars.next() {
+        // Place names spelled as the region registry does, one word each.
+        if let Some((name, word)) = WORDS
+            .iter()
+            .find(|(name, _)| text.get(at..).is_some_and(|t| t.starts_with(name)))
+        {
+            ascii.push(' ');
+            ascii.push_str(word);
+            ascii.push(' ');
+            for _ in 1..name.chars().count() {
+                chars.next();
+            }
+            continue;
+        }
         match py {
             Some(p) => {
                 ascii.push(' ');
@@ -51,7 +68,10 @@ mod tests {
     #[test]
     fn chinese_becomes_pinyin() {
         assert_eq!(slugify("全国工会"), "quan-guo-gong-hui");
-        assert_eq!(slugify("陕西"), "shan-xi");
+        assert_eq!(slugify("陕西"), "shaanxi");
+        assert_eq!(slugify("山西"), "shanxi");
+        assert_eq!(slugify("陕西西安工会"), "shaanxi-xi-an-gong-hui");
+        assert_eq!(slugify("山西太原"), "shanxi-tai-yuan");
         assert_eq!(slugify("山东莱西:劳模就医"), "shan-dong-lai-xi-lao-mo-jiu-yi");
         assert_eq!(slugify("2022年 Hello World!"), "2022-nian-hello-world");
     }

@@ -17,7 +17,7 @@ use crate::content::source::{self, SourceFile};
 use crate::output::{self, images, Sink};
 use crate::render::theme::{self, Theme};
 use crate::render::{self, Planned, ViewCache};
-use crate::site::checks::{conflicts, traceability};
+use crate::site::checks::{conflicts, traceability, unplaced};
 use crate::site::{Input, Selection, Site};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -176,6 +176,7 @@ impl Pipeline {
     /// The whole-site checks: figure traceability, conflicting figures, lead-image warnings.
     pub(crate) fn check_site(&self, site: &Site, diags: &mut Diagnostics) {
         diags.extend(traceability(site));
+        diags.extend(unplaced(site));
         diags.extend(conflicts(site));
         diags.extend(images::warnings(&site.entries));
     }

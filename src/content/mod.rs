@@ -8,5 +8,6 @@ pub(crate) mod highlight;
 pub mod image;
 pub mod item;
 pub mod markdown;
+pub mod place;
 pub mod region;
 pub mod source;

@@ -3,10 +3,12 @@
 //! The registry is the 34 provincial-level divisions plus 全国 (national) and
 //! 新疆生产建设兵团, read from the embedded `src/data/regions.tsv` once, on first use. A region
 //! string is a province written in any known form (short or full name, Chinese alias, pinyin
-//! slug, English name) followed by an optional locality, which is kept as written. Unknown
-//! strings come back as [`UnknownRegion`] with the nearest known names; turning that into a
-//! diagnostic with a file position is the caller's job.
+//! slug, English name) followed by an optional locality, which is kept as written and resolved
+//! to a prefecture or county by [`place`](super::place) when it names one; a value that starts
+//! with a city instead (`西安市碑林区`) has its province inferred. Problems come back as
+//! [`RegionError`]; turning that into a diagnostic with a file position is the caller's job.
 
+use crate::content::place::{places, Found, Place};
 use serde::Serialize;
 use std::fmt;
 use std::sync::OnceLock;
@@ -131,20 +133,26 @@ pub struct Province {
     pub order: usize,
 }
 
-/// A parsed `region`: a province and what follows it, kept as written.
+/// A parsed `region`: a province and what follows it, kept as written, with the place it names.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Region {
-    /// The province matched at the start of the string.
+    /// The province matched at the start of the string (or inferred from its city).
     pub province: &'static Province,
     /// The city/county/district after it, as written; `None` when nothing follows.
     pub locality: Option<String>,
+    /// The prefecture or county the locality names; `None` when it names none the registry
+    /// knows (then `bulletin check` warns, for provinces with a registry).
+    pub place: Option<&'static Place>,
+    /// What the locality says below the place (a street, an enterprise), as written.
+    pub detail: Option<String>,
 }
 
 impl std::hash::Hash for Region {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        // A province is one of a fixed table: its slug names it.
+        // A province and a place are each one of a fixed table: a slug or code names it.
         self.province.slug.hash(h);
         self.locality.hash(h);
+        self.place.map(|p| p.code).hash(h);
     }
 }
 
@@ -152,6 +160,11 @@ impl Region {
     /// Whether this is the national level (全国).
     pub fn is_national(&self) -> bool {
         self.province.slug == NATIONAL_SLUG
+    }
+
+    /// Whether the locality names no place although the province has a registry of them.
+    pub fn unplaced(&self) -> bool {
+        self.locality.is_some() && self.place.is_none() && places().has_places(self.province)
     }
 
     /// The short name, then the locality if any: "山东 莱西" or "山东".
@@ -196,6 +209,81 @@ impl fmt::Display for UnknownRegion {
 
 impl std::error::Error for UnknownRegion {}
 
+/// Why a region string was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RegionError {
+    /// It names no province and starts with no known place.
+    Unknown(UnknownRegion),
+    /// Several places fit it equally well (`江苏鼓楼区`: 南京's and 徐州's).
+    Ambiguous {
+        /// The value as written (trimmed).
+        value: String,
+        /// Every place it fits, in code order.
+        candidates: Vec<&'static Place>,
+    },
+    /// The province's suffix is written twice (`山东省省`).
+    DoubledSuffix {
+        /// The value as written (trimmed).
+        value: String,
+        /// The province, written once.
+        province: &'static Province,
+    },
+}
+
+impl RegionError {
+    /// The hint shown with the error: what to write instead.
+    pub(crate) fn hint(&self) -> String {
+        match self {
+            RegionError::Unknown(e) => e.hint(),
+            RegionError::Ambiguous { candidates, .. } => {
+                let ways: Vec<String> = candidates
+                    .iter()
+                    .map(|p| format!("`{}`", places().written(p)))
+                    .collect();
+                format!("write the city as well: {}", ways.join(" or "))
+            }
+            RegionError::DoubledSuffix { province, .. } => {
+                format!("write the province once: `{}` or `{}`", province.name, province.short)
+            }
+        }
+    }
+}
+
+impl fmt::Display for RegionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RegionError::Unknown(e) => e.fmt(f),
+            RegionError::Ambiguous { value, candidates } => {
+                let names: Vec<String> = candidates
+                    .iter()
+                    .map(|p| match places().parent_of(p) {
+                        Some(parent) => format!("{}{}{}", p.province.name, parent.name, p.name),
+                        None => format!("{}{}", p.province.name, p.name),
+                    })
+                    .collect();
+                write!(
+                    f,
+                    "region `{}` fits {} places: {}",
+                    prefix(value, MAX_SHOWN),
+                    names.len(),
+                    names.join(", ")
+                )
+            }
+            RegionError::DoubledSuffix { value, .. } => {
+                write!(f, "region `{}` repeats the province's suffix", prefix(value, MAX_SHOWN))
+            }
+        }
+    }
+}
+
+impl std::error::Error for RegionError {}
+
+impl From<UnknownRegion> for RegionError {
+    fn from(e: UnknownRegion) -> Self {
+        RegionError::Unknown(e)
+    }
+}
+
 /// One spelling that names a province.
 #[derive(Debug)]
 struct Key {
@@ -236,15 +324,16 @@ impl Registry {
         self.provinces.iter().find(|p| p.slug == slug)
     }
 
-    /// Reads a `region` value: the longest known spelling at the start, then the locality.
-    pub fn parse(&'static self, input: &str) -> Result<Region, UnknownRegion> {
+    /// Reads a `region` value: the longest known spelling of a province at the start, then the
+    /// locality and the place it names; without a province, the place it starts with.
+    pub fn parse(&'static self, input: &str) -> Result<Region, RegionError> {
         let input = input.trim();
         let unknown = || UnknownRegion {
             value: input.to_owned(),
             nearest: self.nearest(input),
         };
         if input.is_empty() {
-            return Err(unknown());
+            return Err(unknown().into());
         }
         let Some((key, end)) = self
             .keys
@@ -252,12 +341,27 @@ impl Registry {
             .filter_map(|key| key.match_len(input).map(|end| (key, end)))
             .max_by_key(|&(_, end)| end)
         else {
-            return Err(unknown());
+            return match places().infer(input) {
+                Found::One(place, detail) => Ok(Region {
+                    province: place.province,
+                    locality: Some(input.to_owned()),
+                    place: Some(place),
+                    detail,
+                }),
+                Found::Many(candidates) => Err(ambiguous(input, candidates)),
+                Found::Nothing => Err(unknown().into()),
+            };
         };
         let Some(province) = self.provinces.get(key.province) else {
-            return Err(unknown());
+            return Err(unknown().into());
         };
         let rest = input.get(end..).unwrap_or_default();
+        if doubled_suffix(&key.text, rest) {
+            return Err(RegionError::DoubledSuffix {
+                value: input.to_owned(),
+                province,
+            });
+        }
         let locality = if key.short && rest.starts_with('市') {
             // 吉林市 is a city in 吉林省 and not the province written with a stray 市.
             Some(format!("{}{}", key.text, rest))
@@ -265,7 +369,32 @@ impl Registry {
             let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || SEPARATORS.contains(&c));
             (!rest.is_empty()).then(|| rest.to_owned())
         };
-        Ok(Region { province, locality })
+        let mut region = Region {
+            province,
+            locality,
+            place: None,
+            detail: None,
+        };
+        let Some(locality) = &region.locality else {
+            return Ok(region);
+        };
+        match places().resolve(province, locality) {
+            Found::One(place, detail) => {
+                region.place = Some(place);
+                region.detail = detail;
+            }
+            Found::Many(candidates) => return Err(ambiguous(input, candidates)),
+            // 海南藏族自治州 is in 青海, not a locality of 海南.
+            Found::Nothing => {
+                if let Found::One(place, detail) = places().infer(input) {
+                    region.province = place.province;
+                    region.locality = Some(input.to_owned());
+                    region.place = Some(place);
+                    region.detail = detail;
+                }
+            }
+        }
+        Ok(region)
     }
 
     /// Builds the registry from the text of a data file, skipping malformed lines.
@@ -365,6 +494,19 @@ impl Key {
     }
 }
 
+/// The error for a value that fits several places.
+fn ambiguous(input: &str, candidates: Vec<&'static Place>) -> RegionError {
+    RegionError::Ambiguous {
+        value: input.to_owned(),
+        candidates,
+    }
+}
+
+/// Whether what follows a province repeats its suffix: `山东省省`, `北京市市`, `广西壮族自治区自治区`.
+fn doubled_suffix(key: &str, rest: &str) -> bool {
+    rest.starts_with('省') || rest.starts_with("自治区") || (rest.starts_with('市') && key.ends_with('市'))
+}
+
 /// Parses the data file's rows, skipping comments, the header, blank and malformed lines and
 /// repeated slugs.
 fn parse_rows(text: &str) -> Vec<Province> {
@@ -449,6 +591,13 @@ fn similarity(input: &str, name: &str) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn unknown(input: &str) -> UnknownRegion {
+        match registry().parse(input) {
+            Err(RegionError::Unknown(e)) => e,
+            other => panic!("{input}: {other:?}"),
+        }
+    }
 
     #[test]
     fn parses_every_form_in_the_contract() {
@@ -540,7 +689,6 @@ mod tests {
         for input in [
             "",
             "   ",
-            "西安",
             "山栋",
             "shandongx",
             "shanxii",
@@ -549,7 +697,7 @@ mod tests {
             "京",
             "中国",
         ] {
-            let err = registry().parse(input).unwrap_err();
+            let err = unknown(input);
             assert_eq!(err.value, input.trim());
         }
     }
@@ -567,16 +715,16 @@ mod tests {
             ("Inner Mongol", "内蒙古"),
         ];
         for (input, first) in rows {
-            let err = registry().parse(input).unwrap_err();
+            let err = unknown(input);
             assert!(err.nearest.len() <= MAX_NEAREST, "{input}: {:?}", err.nearest);
             assert_eq!(err.nearest.first(), Some(&first), "{input}: {:?}", err.nearest);
         }
-        assert!(registry().parse("").unwrap_err().nearest.is_empty());
+        assert!(unknown("").nearest.is_empty());
     }
 
     #[test]
     fn unknown_region_message() {
-        let err = registry().parse("山栋").unwrap_err();
+        let err = unknown("山栋");
         assert_eq!(err.to_string(), "unknown region `山栋`");
         assert!(err.nearest.contains(&"山东"));
     }
@@ -585,7 +733,7 @@ mod tests {
     fn long_unknown_values_are_cut_and_still_get_suggestions() {
         let long = format!("山栋{}", "栖".repeat(100_000));
         let start = std::time::Instant::now();
-        let err = registry().parse(&long).unwrap_err();
+        let err = unknown(&long);
         assert!(
             start.elapsed() < std::time::Duration::from_secs(1),
             "{:?}",

@@ -5,6 +5,8 @@
 use crate::base::diagnostic::Diagnostic;
 use crate::base::FastMap;
 use crate::content::item::{figure_lines, Item};
+use crate::content::place::places;
+use crate::content::region::Region;
 use crate::site::Site;
 use rayon::prelude::*;
 
@@ -38,6 +40,62 @@ pub(crate) fn traceability(site: &Site) -> Vec<Diagnostic> {
                     )
                     .with_hint("figures must be traceable to the text: check the number, or write it as the text does")
                 })
+        })
+        .collect()
+}
+
+/// Warns about every `region` (the item's or a figure's) whose locality names no place of its
+/// province, naming the nearest places; the locality is kept as written.
+pub(crate) fn unplaced(site: &Site) -> Vec<Diagnostic> {
+    site.entries
+        .par_iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            e.item.region.unplaced()
+                || e.item
+                    .figures
+                    .iter()
+                    .any(|f| f.region.as_ref().is_some_and(Region::unplaced))
+        })
+        .flat_map_iter(|(at, e)| {
+            let positions = site.front(at).map(crate::base::yaml::positions).unwrap_or_default();
+            let line =
+                |path: &[crate::base::yaml::Seg]| positions.get(path).map_or(1, |(l, _)| l + e.item.front_line - 1);
+            let own = e
+                .item
+                .region
+                .unplaced()
+                .then(|| (&e.item.region, line(crate::ypath!["region"].as_slice())));
+            let figures = e.item.figures.iter().enumerate().filter_map(|(i, f)| {
+                let r = f.region.as_ref().filter(|r| r.unplaced())?;
+                Some((r, line(crate::ypath!["figures", i, "region"].as_slice())))
+            });
+            own.into_iter()
+                .chain(figures)
+                .map(|(r, line)| {
+                    let locality = r.locality.as_deref().unwrap_or_default();
+                    let near: Vec<String> = places()
+                        .nearest(r.province, locality)
+                        .iter()
+                        .map(|p| format!("`{}`", places().written(p)))
+                        .collect();
+                    let hint = if near.is_empty() {
+                        format!(
+                            "it is kept as written; write a city or county of {} first (青岛莱西, 莱西市)",
+                            r.province.short
+                        )
+                    } else {
+                        format!("it is kept as written; did you mean {}?", near.join(", "))
+                    };
+                    Diagnostic::warning(
+                        &e.item.path,
+                        line,
+                        1,
+                        format!("`{locality}` names no city or county of {}", r.province.short),
+                    )
+                    .with_hint(hint)
+                })
+                .collect::<Vec<_>>()
         })
         .collect()
 }

@@ -29,6 +29,7 @@ mod links;
 mod minimal;
 mod output;
 mod pagination;
+mod places;
 mod regions;
 mod scaffold;
 mod search;

@@ -416,9 +416,14 @@ fn parse_diag_line(line: &str) -> Option<Diag> {
         let Some(i) = line.find(&marker) else { continue };
         let (place, message) = (&line[..i], &line[i + marker.len()..]);
         let mut parts = place.rsplitn(3, ':');
-        let column = parts.next()?.parse().ok()?;
-        let line_no = parts.next()?.parse().ok()?;
-        let path = parts.next()?.to_string();
+        // A command-line argument has no position: `--region: error: …`.
+        let (path, line_no, column) = match (parts.next(), parts.next(), parts.next()) {
+            (Some(column), Some(line_no), Some(path)) => {
+                (path.to_string(), line_no.parse().ok()?, column.parse().ok()?)
+            }
+            _ if place.starts_with("--") => (place.to_string(), 0, 0),
+            _ => return None,
+        };
         return Some(Diag {
             path,
             line: line_no,
