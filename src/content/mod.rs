@@ -6,6 +6,7 @@ pub mod figure;
 pub mod frontmatter;
 pub mod highlight;
 pub mod image;
+pub mod issue;
 pub mod item;
 pub mod markdown;
 pub mod region;

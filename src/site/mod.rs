@@ -4,6 +4,7 @@
 
 pub mod assemble;
 pub mod checks;
+pub mod issue;
 pub mod links;
 pub mod stats;
 pub mod urls;
