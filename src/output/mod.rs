@@ -2,6 +2,7 @@
 //! whole, the swap, the manifest of what Bulletin wrote, and lead-image variants (found,
 //! resized, cached).
 
+pub mod cache;
 pub mod images;
 pub mod manifest;
 pub mod sink;

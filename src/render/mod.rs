@@ -14,6 +14,7 @@ pub(crate) mod list_views;
 pub mod locale;
 pub mod opendata;
 pub(crate) mod pages;
+pub mod pdf;
 pub(crate) mod plan;
 pub(crate) mod renderer;
 pub(crate) mod run;
