@@ -19,6 +19,8 @@ pub struct Built {
     pub files: usize,
     /// Image variants decoded, resized and encoded (not taken from the cache).
     pub resized: usize,
+    /// PDF editions typeset (not taken from the cache).
+    pub typeset: usize,
     /// Items published.
     pub items: usize,
     /// Time of each phase.
@@ -57,6 +59,22 @@ pub fn build(opts: &Options) -> Result<Built, Diagnostics> {
     let jobs = p.image_jobs(&site);
     let made = p.make_images(&jobs, &staging)?;
     t.lap("images");
+    // The PDF editions (for a site with a masthead), before the render frees the bodies
+    // they print.
+    let wants_pdf = site.config.masthead.is_some() && !site.bulletins.is_empty();
+    let typesetter = wants_pdf.then(|| p.typesetter(&site.config));
+    let (pdfs, typeset) = match typesetter {
+        None => (0, 0),
+        Some(Ok(typesetter)) => {
+            site.pdf_editions = true;
+            p.make_pdfs(&site, &typesetter, &theme, &staging)?
+        }
+        Some(Err(warning)) => {
+            warnings.push(warning);
+            (0, 0)
+        }
+    };
+    t.lap("pdf");
     let files = p.render(&mut site, &theme, &staging)?;
     t.lap("render and write");
     let items = site.entries.len();
@@ -70,7 +88,8 @@ pub fn build(opts: &Options) -> Result<Built, Diagnostics> {
     Ok(Built {
         output: target,
         resized: made.resized,
-        files: files + statics + made.files,
+        files: files + statics + made.files + pdfs,
+        typeset,
         items,
         warnings,
         timings: t,
@@ -90,6 +109,11 @@ pub fn check(opts: &Options) -> Result<Diagnostics, Diagnostics> {
     p.verify_images(&jobs)?;
     let mut names: std::collections::BTreeSet<String> =
         jobs.iter().flat_map(images::Job::outputs).map(str::to_string).collect();
+    // The pages link to the PDF editions when a build would make them.
+    if site.config.masthead.is_some() && !site.bulletins.is_empty() && p.typesetter(&site.config).is_ok() {
+        site.pdf_editions = true;
+        names.extend(site.bulletins.iter().map(|b| crate::site::urls::bulletin_pdf(b.date)));
+    }
     let sink = output::MemorySink::default();
     p.render(&mut site, &theme, &sink)?;
     let files = sink.files.into_inner().unwrap_or_default();

@@ -12,15 +12,26 @@ use crate::base::diagnostic::{Diagnostic, Diagnostics};
 use crate::base::Timings;
 use crate::content::config::{self, Config};
 use crate::content::image::{LeadImage, DECODE_BUDGET};
+use crate::content::issue;
 use crate::content::item::{self, Item};
 use crate::content::source::{self, SourceFile};
+use crate::output::cache::ByteCache;
 use crate::output::{self, images, Sink};
+use crate::render::pdf::{self, Typesetter};
 use crate::render::theme::{self, Theme};
 use crate::render::{self, Planned, ViewCache};
 use crate::site::checks::{conflicts, traceability, unplaced};
+use crate::site::urls;
 use crate::site::{Input, Selection, Site};
 use std::path::PathBuf;
 use std::sync::Arc;
+
+/// Part of every cached PDF's key: raise it when the typesetting changes in a way the
+/// template's text does not show (a new Typst version).
+const PDF_VERSION: u32 = 1;
+
+/// The stack of each thread that typesets PDFs.
+const PDF_STACK_BYTES: usize = 64 << 20;
 
 /// A site loaded and checked, with the warnings met on the way.
 #[derive(Debug)]
@@ -91,6 +102,8 @@ impl Pipeline {
             })
             .collect();
         if diags.has_errors() {
+            // Every problem in one run: the issue files' too.
+            diags.extend(issue::read_all(&self.opts.root).1);
             diags.sort();
             return Err(diags);
         }
@@ -166,11 +179,26 @@ impl Pipeline {
             today: self.opts.today,
         };
         let previous = previous.map(Site::reusable).unwrap_or_default();
-        let site = Site::assemble_reusing(config, items, sel, &previous);
-        site.map_err(|mut d| {
+        let mut site = Site::assemble_reusing(config, items, sel, &previous).map_err(|mut d| {
             d.sort();
             d
-        })
+        })?;
+        self.number_issues(&mut site)?;
+        Ok(site)
+    }
+
+    /// Reads the issue files (`bulletins/*.md`, a handful: read again on every rebuild, so serve
+    /// follows their edits) and numbers the site's issues with them. Errors fail the build;
+    /// warnings are kept in the site for [`Pipeline::check_site`].
+    pub(crate) fn number_issues(&self, site: &mut Site) -> Result<(), Diagnostics> {
+        let (files, mut diags) = issue::read_all(&self.opts.root);
+        diags.extend(crate::site::issue::number(&site.config, &mut site.bulletins, files));
+        if diags.has_errors() {
+            diags.sort();
+            return Err(diags);
+        }
+        site.issue_warnings = diags;
+        Ok(())
     }
 
     /// The whole-site checks: figure traceability, conflicting figures, lead-image warnings.
@@ -179,6 +207,7 @@ impl Pipeline {
         diags.extend(unplaced(site));
         diags.extend(conflicts(site));
         diags.extend(images::warnings(&site.entries));
+        diags.extend(site.issue_warnings.iter().cloned());
     }
 
     /// The output folder as given (`--output`, else `output_dir`), refused when writing there
@@ -212,6 +241,76 @@ impl Pipeline {
     /// Checks that every job's image can be made (decoding those the cache lacks); writes nothing.
     pub(crate) fn verify_images(&self, jobs: &[images::Job<'_>]) -> Result<(), Diagnostics> {
         images::verify(jobs, &self.opts.root, &images::Budget::new(DECODE_BUDGET))
+    }
+
+    /// The typesetter of the PDF editions, with the font named in site.yaml or a system CJK
+    /// font; without one, the warning to print (and the pages do not link to a PDF).
+    pub(crate) fn typesetter(&self, config: &Config) -> Result<Typesetter, Diagnostic> {
+        let font = config.masthead.as_ref().and_then(|m| m.font.as_deref());
+        pdf::Fonts::find(&self.opts.root, font).map(Typesetter::new)
+    }
+
+    /// Writes the PDF edition of every issue into `sink`; an issue whose edition did not change
+    /// since it was last typeset is copied from `.bulletin-cache/pdf/`. Returns the number of
+    /// PDFs written and the number typeset. Runs before [`Pipeline::render`], which frees the bodies.
+    pub(crate) fn make_pdfs(
+        &self,
+        site: &Site,
+        typesetter: &Typesetter,
+        theme: &Theme,
+        sink: &dyn Sink,
+    ) -> Result<(usize, usize), Diagnostics> {
+        use rayon::prelude::*;
+        let cache = ByteCache::new(&self.opts.root, "pdf", PDF_VERSION);
+        let note_label = theme.t("editor_note");
+        // Typst's layout recurses deeper than rayon's default stacks allow (a stack overflow
+        // on a 1,000-item corpus): the PDFs are made on threads of their own with room.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(rayon::current_num_threads())
+            .stack_size(PDF_STACK_BYTES)
+            .build()
+            .map_err(|e| Diagnostic::file_error(".", format!("cannot start the PDF threads: {e}")))?;
+        let made: Vec<Result<bool, Diagnostic>> = pool.install(|| {
+            site.bulletins
+                .par_iter()
+                .map(|b| {
+                    let edition = pdf::Edition::of(site, b, note_label, typesetter.families());
+                    let key = edition.content_hash(typesetter.fonts_hash());
+                    let path = urls::bulletin_pdf(b.date);
+                    let (bytes, typeset) = match cache.get(key, "pdf") {
+                        Some(bytes) => (bytes, false),
+                        None => {
+                            let bytes = typesetter.pdf(&edition, &path).map_err(|e| {
+                                Diagnostic::file_error(
+                                    format!("{}/{}.md", issue::ISSUE_DIR, b.date),
+                                    format!("the PDF edition of {} could not be typeset: {e}", b.date),
+                                )
+                            })?;
+                            // A cache that cannot be written costs only time.
+                            let _ = cache.put(key, "pdf", &bytes);
+                            (bytes, true)
+                        }
+                    };
+                    sink.write(&path, &bytes)?;
+                    Ok(typeset)
+                })
+                .collect()
+        });
+        let mut diags = Diagnostics::new();
+        let (mut written, mut typeset) = (0, 0);
+        for r in made {
+            match r {
+                Ok(t) => {
+                    written += 1;
+                    typeset += usize::from(t);
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok((written, typeset))
     }
 
     /// Renders every page into `sink`; returns the number of files written. A one-shot build

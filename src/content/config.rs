@@ -96,6 +96,8 @@ pub struct Config {
     pub unsafe_html: bool,
     /// Free-form data for templates.
     pub extra: serde_json::Value,
+    /// The masthead and numbering of issues (`masthead:`), when site.yaml gives one.
+    pub masthead: Option<crate::content::issue::Masthead>,
 }
 
 impl Config {
@@ -136,6 +138,7 @@ struct RawConfig {
     topics: Option<serde_yaml::Mapping>,
     unsafe_html: Option<bool>,
     extra: Option<serde_yaml::Value>,
+    masthead: Option<serde_yaml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -164,6 +167,7 @@ const FIELDS: &[&str] = &[
     "topics",
     "unsafe_html",
     "extra",
+    "masthead",
 ];
 
 /// Reads and validates `site.yaml` under `root`; a theme other than the built-in `default`
@@ -532,6 +536,14 @@ fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Res
         None => serde_json::Value::Object(Default::default()),
     };
 
+    // The masthead is validated on its own (content::issue), which places its own errors.
+    let masthead = match raw.masthead.filter(|v| !v.is_null()) {
+        Some(v) => crate::content::issue::masthead(v, text, path)
+            .map_err(|d| diags.push(d))
+            .ok(),
+        None => None,
+    };
+
     if diags.has_errors() {
         diags.sort();
         return Err(diags);
@@ -548,6 +560,7 @@ fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Res
         topics,
         unsafe_html: raw.unsafe_html.unwrap_or(false),
         extra,
+        masthead,
     })
 }
 

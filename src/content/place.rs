@@ -76,7 +76,7 @@ pub(crate) enum Found {
 
 /// Every prefecture and county, with the lookups the resolver needs.
 #[derive(Debug)]
-pub struct Places {
+pub(crate) struct Places {
     places: Vec<Place>,
     /// Place index by code.
     by_code: FastMap<u32, usize>,
@@ -87,7 +87,7 @@ pub struct Places {
 }
 
 /// The place registry built from the embedded data file.
-pub fn places() -> &'static Places {
+pub(crate) fn places() -> &'static Places {
     static PLACES: OnceLock<Places> = OnceLock::new();
     PLACES.get_or_init(|| Places::from_text(DATA))
 }
@@ -101,7 +101,7 @@ struct Reading {
 
 impl Places {
     /// The place with this GB/T 2260 code.
-    pub fn by_code(&self, code: u32) -> Option<&Place> {
+    pub(crate) fn by_code(&self, code: u32) -> Option<&Place> {
         self.by_code.get(&code).and_then(|&i| self.places.get(i))
     }
 
@@ -112,7 +112,7 @@ impl Places {
     }
 
     /// The place above `place`, if it is not directly under its province.
-    pub fn parent_of(&self, place: &Place) -> Option<&Place> {
+    pub(crate) fn parent_of(&self, place: &Place) -> Option<&Place> {
         self.by_code(place.parent)
     }
 
@@ -160,7 +160,7 @@ impl Places {
     }
 
     /// How to write `place` so that it names it alone: `江苏南京鼓楼区`, `山东青岛莱西市`.
-    pub fn written(&self, place: &Place) -> String {
+    pub(crate) fn written(&self, place: &Place) -> String {
         match self.parent_of(place) {
             Some(parent) => format!("{}{}{}", place.province.short, parent.short, place.name),
             None => format!("{}{}", place.province.short, place.name),

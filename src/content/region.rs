@@ -4,7 +4,7 @@
 //! 新疆生产建设兵团, read from the embedded `src/data/regions.tsv` once, on first use. A region
 //! string is a province written in any known form (short or full name, Chinese alias, pinyin
 //! slug, English name) followed by an optional locality, which is kept as written and resolved
-//! to a prefecture or county by [`place`](super::place) when it names one; a value that starts
+//! to a prefecture or county by `place` when it names one; a value that starts
 //! with a city instead (`西安市碑林区`) has its province inferred. Problems come back as
 //! [`RegionError`]; turning that into a diagnostic with a file position is the caller's job.
 

@@ -2,6 +2,7 @@
 //! whole, the swap, the manifest of what Bulletin wrote, and lead-image variants (found,
 //! resized, cached).
 
+pub(crate) mod cache;
 pub mod images;
 pub(crate) mod manifest;
 pub(crate) mod sink;

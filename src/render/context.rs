@@ -112,6 +112,13 @@ pub(crate) struct BulletinPage {
     pub(crate) next: Option<LinkView>,
 }
 
+/// print.html: the print edition of one bulletin, every item in full.
+#[derive(Serialize)]
+pub(crate) struct PrintPage {
+    pub(crate) bulletin: BulletinView,
+    pub(crate) items: Vec<PrintItemView>,
+}
+
 /// archives.html: every month.
 #[derive(Serialize)]
 pub(crate) struct ArchivesPage {

@@ -87,6 +87,16 @@ pub(crate) fn atom(site: &Site, path: &str, title: &str, list: &[usize]) -> Stri
                 escape(&t.name)
             );
         }
+        // The issue (期) it appears in, with its number.
+        if let Some(b) = site.issue_of(it.bulletin) {
+            let _ = writeln!(
+                x,
+                "    <category term=\"{}\" scheme=\"{}\" label=\"{}\"/>",
+                escape(&format!("bulletin-{}", b.date)),
+                escape(&u.absolute(crate::site::urls::BULLETINS)),
+                escape(&crate::render::seo::issue_label(site.config.language, b))
+            );
+        }
         let _ = writeln!(x, "    <summary>{}</summary>", escape(&e.summary));
         let mut content = String::new();
         if let Some(s) = &it.headline.subtitle {

@@ -62,7 +62,42 @@ impl Renderer<'_> {
 
     /// A bulletin, with its cards or not.
     pub(crate) fn bulletin_view(&self, b: &crate::site::Bulletin, with_items: bool) -> BulletinView {
+        let config = &self.site.config;
+        let masthead = config.masthead.as_ref();
+        let issue = &b.issue;
+        let (number, total) = locale::issue_number(self.lang, &issue.number);
+        let issued = issue.issued(b.date);
         BulletinView {
+            number,
+            total,
+            supplement: issue.number.supplement,
+            title: issue.title().map(str::to_string),
+            masthead: masthead
+                .and_then(|m| m.name.clone())
+                .unwrap_or_else(|| config.title.clone()),
+            publisher: masthead.and_then(|m| m.publisher.clone()),
+            signed_by: issue.signed_by().map(str::to_string),
+            issued: issued.to_string(),
+            issued_display: locale::date(self.lang, issued),
+            note_html: (!issue.note_html.is_empty()).then(|| issue.note_html.clone()),
+            print_url: self.site.urls.link(&urls::bulletin_print(b.date)),
+            pdf_url: self
+                .site
+                .pdf_editions
+                .then(|| self.site.urls.link(&urls::bulletin_pdf(b.date))),
+            distribution: issue
+                .distribution(masthead)
+                .map(|d| {
+                    d.lines()
+                        .into_iter()
+                        .map(|(k, v)| DistributionLine {
+                            role: k.to_string(),
+                            names: v.to_string(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            copies: issue.copies(masthead).map(|n| locale::copies(self.lang, n)),
             date: b.date.to_string(),
             date_display: locale::date(self.lang, b.date),
             url: self.site.urls.link(&urls::bulletin(b.date)),

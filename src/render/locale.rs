@@ -33,6 +33,29 @@ pub(crate) fn date(lang: Language, d: NaiveDate) -> String {
     }
 }
 
+/// An issue's number as printed: 第12期 or 增刊第1期 (No. 12, Supplement No. 1), and its
+/// 总第345期 (Total No. 345) when it has one.
+pub(crate) fn issue_number(lang: Language, n: &crate::site::issue::IssueNumber) -> (String, Option<String>) {
+    match lang {
+        Language::ZhCn => (
+            format!("{}第{}期", if n.supplement { "增刊" } else { "" }, n.number),
+            n.total.map(|t| format!("总第{t}期")),
+        ),
+        Language::En => (
+            format!("{}No. {}", if n.supplement { "Supplement " } else { "" }, n.number),
+            n.total.map(|t| format!("Total No. {t}")),
+        ),
+    }
+}
+
+/// 共印200份 (200 copies).
+pub(crate) fn copies(lang: Language, n: u32) -> String {
+    match lang {
+        Language::ZhCn => format!("共印{n}份"),
+        Language::En => format!("{n} copies printed"),
+    }
+}
+
 /// A month: 2022年6月, or June 2022.
 pub(crate) fn month(lang: Language, year: i32, m: u32) -> String {
     match lang {

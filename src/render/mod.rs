@@ -14,6 +14,7 @@ pub(crate) mod list_views;
 pub(crate) mod locale;
 pub(crate) mod opendata;
 pub(crate) mod pages;
+pub(crate) mod pdf;
 pub(crate) mod plan;
 pub(crate) mod renderer;
 pub(crate) mod run;

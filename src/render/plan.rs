@@ -22,6 +22,8 @@ pub(crate) enum Job {
     Topic(usize, usize),
     Bulletins,
     Bulletin(usize),
+    /// The print edition of a bulletin.
+    Print(usize),
     Archives,
     Archive(usize),
     Stats,
@@ -80,6 +82,7 @@ pub(crate) fn jobs(site: &Site) -> Vec<Job> {
     }
     jobs.push(Job::Bulletins);
     jobs.extend((0..site.bulletins.len()).map(Job::Bulletin));
+    jobs.extend((0..site.bulletins.len()).map(Job::Print));
     jobs.push(Job::Archives);
     jobs.extend((0..site.months.len()).map(Job::Archive));
     jobs
@@ -144,6 +147,7 @@ pub(crate) fn key(site: &Site, job: &Job) -> String {
         Job::Topic(i, n) => u(urls::topic(&site.topics[i].topic.slug), n),
         Job::Bulletins => urls::BULLETINS.into(),
         Job::Bulletin(i) => urls::bulletin(site.bulletins[i].date),
+        Job::Print(i) => urls::bulletin_print(site.bulletins[i].date),
         Job::Archives => urls::ARCHIVE.into(),
         Job::Archive(i) => urls::archive(site.months[i].month.0, site.months[i].month.1),
         Job::Stats => urls::STATS.into(),
@@ -236,8 +240,9 @@ impl Prints {
     fn of(site: &Site) -> Prints {
         use std::hash::Hash;
         let bulletins = hash_of(|h| {
+            site.pdf_editions.hash(h);
             for b in &site.bulletins {
-                (b.date, b.entries.len()).hash(h);
+                (b.date, b.entries.len(), b.issue.fingerprint).hash(h);
             }
         });
         let months = hash_of(|h| {
@@ -306,6 +311,10 @@ impl Prints {
             match *job {
                 Job::Item(i) => {
                     site.entries[i].fingerprint.hash(h);
+                    // Its JSON-LD names the issue's number.
+                    site.issue_of(site.entries[i].item.bulletin)
+                        .map(|b| b.issue.fingerprint)
+                        .hash(h);
                     let (prev, next) = neighbour_ids(site, i);
                     for n in [prev, next] {
                         n.map(|j| site.entries[j].card_fingerprint).hash(h);
@@ -318,7 +327,7 @@ impl Prints {
                         // The totals and the map.
                         (self.totals, self.stats).hash(h);
                         if let Some(b) = site.bulletins.first() {
-                            b.date.hash(h);
+                            (b.date, b.issue.fingerprint, site.pdf_editions).hash(h);
                             cards(h, &b.entries);
                         }
                     }
@@ -346,6 +355,12 @@ impl Prints {
                     self.bulletins.hash(h);
                     cards(h, &site.bulletins[i].entries);
                 }
+                Job::Print(i) => {
+                    self.bulletins.hash(h);
+                    for &j in &site.bulletins[i].entries {
+                        site.entries[j].fingerprint.hash(h);
+                    }
+                }
                 Job::Archives => self.months.hash(h),
                 Job::Archive(i) => {
                     self.months.hash(h);
@@ -355,6 +370,10 @@ impl Prints {
                 Job::Feed(of) => {
                     for j in feed_entries(site, of) {
                         site.entries[j].fingerprint.hash(h);
+                        // Each entry names its issue's number.
+                        site.issue_of(site.entries[j].item.bulletin)
+                            .map(|b| b.issue.fingerprint)
+                            .hash(h);
                     }
                 }
                 Job::Sitemap => self.sitemap.hash(h),
@@ -436,6 +455,7 @@ pub(crate) fn jobs_paths(site: &Site) -> Vec<(String, Option<String>)> {
     out.push((urls::BULLETINS.into(), None));
     for b in &site.bulletins {
         out.push((urls::bulletin(b.date), None));
+        out.push((urls::bulletin_print(b.date), None));
     }
     out.push((urls::ARCHIVE.into(), None));
     for m in &site.months {

@@ -33,7 +33,7 @@ pub(crate) fn render_site(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result
 pub(crate) fn render_site_releasing(site: &mut Site, theme: &Theme, sink: &dyn Sink) -> Result<usize, Diagnostics> {
     let (early, mut late): (Vec<Job>, Vec<Job>) = jobs(site)
         .into_iter()
-        .partition(|j| matches!(j, Job::SearchIndex | Job::Feed(_)));
+        .partition(|j| matches!(j, Job::SearchIndex | Job::Feed(_) | Job::Print(_)));
     // The item pages free the bodies: the statistics, whose views are large, come after them
     // (a second thread starts halfway through the list), into the memory they freed.
     late.sort_by_key(|j| match j {
@@ -42,7 +42,9 @@ pub(crate) fn render_site_releasing(site: &mut Site, theme: &Theme, sink: &dyn S
         _ => 2,
     });
     let (written, cards, chrome) = {
-        let ctx = Renderer::new(site, theme);
+        let mut ctx = Renderer::new(site, theme);
+        // The print editions are pages: they need the chrome.
+        ctx.render_chrome()?;
         // One after the other, each in parallel: side by side, the search index's working
         // memory and the cards' would be held at once (and by different threads' caches).
         let written = collect(
@@ -52,10 +54,9 @@ pub(crate) fn render_site_releasing(site: &mut Site, theme: &Theme, sink: &dyn S
                 .collect::<Vec<_>>()
                 .into_iter(),
         );
-        let made = ctx.all_cards().and_then(|cards| Ok((cards, ctx.chrome_views()?)));
+        let cards = ctx.all_cards();
         let written: usize = written?.into_iter().sum();
-        let (cards, chrome) = made?;
-        (written, cards, chrome)
+        (written, cards?, std::mem::take(&mut ctx.chrome))
     };
     // The bodies move out of the site, for the item pages to take: the renderer is made again
     // over the site without them (its shared views cost little next to the pages).
@@ -153,6 +154,7 @@ impl Renderer<'_> {
             Job::Topic(i, n) => pages::topics::page(self, i, n, sink),
             Job::Bulletins => pages::bulletins::index(self, sink),
             Job::Bulletin(i) => pages::bulletins::page(self, i, sink),
+            Job::Print(i) => pages::bulletins::print(self, i, sink),
             Job::Archives => pages::archive::index(self, sink),
             Job::Archive(i) => pages::archive::month(self, i, sink),
             Job::Stats => pages::stats::page(self, sink),

@@ -61,6 +61,35 @@ struct NewsArticle<'a> {
     keywords: Vec<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     correction: Vec<CorrectionComment<'a>>,
+    #[serde(rename = "isPartOf", skip_serializing_if = "Option::is_none")]
+    is_part_of: Option<PublicationIssue<'a>>,
+}
+
+/// The issue (期) an item appears in.
+#[derive(Serialize)]
+struct PublicationIssue<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    /// 12, or 增刊1 for a supplement.
+    #[serde(rename = "issueNumber")]
+    issue_number: serde_json::Value,
+    /// 第12期（总第345期）.
+    name: String,
+    #[serde(rename = "datePublished")]
+    date_published: String,
+    url: String,
+    #[serde(rename = "isPartOf")]
+    is_part_of: Thing<'a>,
+}
+
+/// An issue's number and name as labels say it: 第12期（总第345期）.
+pub(crate) fn issue_label(lang: crate::content::config::Language, b: &crate::site::Bulletin) -> String {
+    let (number, total) = crate::render::locale::issue_number(lang, &b.issue.number);
+    match (total, lang) {
+        (Some(t), crate::content::config::Language::ZhCn) => format!("{number}（{t}）"),
+        (Some(t), crate::content::config::Language::En) => format!("{number} ({t})"),
+        (None, _) => number,
+    }
 }
 
 /// The Open Graph, Twitter card and article time `<meta>` tags of a page (`page.social`),
@@ -159,6 +188,27 @@ pub(crate) fn news_article(site: &Site, e: &Entry, image: Option<&str>) -> Strin
                 date_published: c.date.to_string(),
             })
             .collect(),
+        is_part_of: site.issue_of(it.bulletin).map(|b| PublicationIssue {
+            kind: "PublicationIssue",
+            issue_number: if b.issue.number.supplement {
+                serde_json::Value::from(format!("增刊{}", b.issue.number.number))
+            } else {
+                serde_json::Value::from(b.issue.number.number)
+            },
+            name: issue_label(site.config.language, b),
+            date_published: b.issue.issued(b.date).to_string(),
+            url: site.urls.absolute(&crate::site::urls::bulletin(b.date)),
+            is_part_of: Thing {
+                kind: "Periodical",
+                name: site
+                    .config
+                    .masthead
+                    .as_ref()
+                    .and_then(|m| m.name.as_deref())
+                    .unwrap_or(&site.config.title),
+                url: Some(site.urls.base_url().to_string()),
+            },
+        }),
     };
     let json = serde_json::to_vec(&article).unwrap_or_default();
     String::from_utf8(escape_json_markup(json)).unwrap_or_default()

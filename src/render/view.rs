@@ -85,11 +85,13 @@ pub(crate) enum PageKind {
     /// The page for a missing address.
     #[serde(rename = "404")]
     NotFound,
+    /// The print edition of a bulletin.
+    Print,
 }
 
 impl PageKind {
     /// Every kind, for the chrome rendered once per kind.
-    pub(crate) const ALL: [PageKind; 14] = [
+    pub(crate) const ALL: [PageKind; 15] = [
         PageKind::Home,
         PageKind::Item,
         PageKind::Regions,
@@ -104,6 +106,7 @@ impl PageKind {
         PageKind::Corrections,
         PageKind::Search,
         PageKind::NotFound,
+        PageKind::Print,
     ];
 }
 
@@ -447,6 +450,62 @@ pub(crate) struct BulletinView {
     pub count: usize,
     /// Items in order (on the bulletin page and the home page).
     pub items: Vec<CardView>,
+    /// 第12期 (增刊第1期; No. 12).
+    pub number: String,
+    /// 总第345期, when the issue has one.
+    pub total: Option<String>,
+    /// 增刊.
+    pub supplement: bool,
+    /// The theme of the issue (专刊 name).
+    pub title: Option<String>,
+    /// The red title of the 报头.
+    pub masthead: String,
+    /// 编印单位 (only with a masthead in site.yaml).
+    pub publisher: Option<String>,
+    /// 签发人.
+    pub signed_by: Option<String>,
+    /// The 签发 date, ISO.
+    pub issued: String,
+    /// The 签发 date, 2022年6月20日.
+    pub issued_display: String,
+    /// The 编者按, HTML already escaped.
+    pub note_html: Option<String>,
+    /// The print edition.
+    pub print_url: String,
+    /// The PDF edition, when the build makes one.
+    pub pdf_url: Option<String>,
+    /// The 报尾 lines (报/送/发).
+    pub distribution: Vec<DistributionLine>,
+    /// 共印N份.
+    pub copies: Option<String>,
+}
+
+/// An item in the print edition: its headlines, byline and body in full.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct PrintItemView {
+    /// 引题.
+    pub kicker: Option<String>,
+    /// 主题.
+    pub title: String,
+    /// 副题.
+    pub subtitle: Option<String>,
+    /// 本报讯 etc.
+    pub source: Option<String>,
+    /// One line: 记者 朱欣 通讯员 田甜 (empty when there is none).
+    pub byline: String,
+    /// The body HTML, already escaped.
+    pub body_html: String,
+    /// Root-relative URL of the item's page.
+    pub url: String,
+}
+
+/// One line of the 报尾: `报：中华全国总工会办公厅`.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct DistributionLine {
+    /// 报, 送 or 发.
+    pub role: String,
+    /// Who, as written.
+    pub names: String,
 }
 
 /// A month of the archive.

@@ -17,7 +17,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
 /// What the watcher looks at, besides `site.yaml`.
-pub(crate) const WATCHED_DIRS: [&str; 4] = ["content", "templates", "themes", "static"];
+pub(crate) const WATCHED_DIRS: [&str; 5] = ["content", "bulletins", "templates", "themes", "static"];
 
 /// The site's configuration file, watched at the top of the site.
 pub(super) const CONFIG_FILE: &str = "site.yaml";

@@ -86,6 +86,8 @@ pub struct Bulletin {
     pub date: NaiveDate,
     /// Indexes into [`Site::entries`], in order.
     pub entries: Vec<usize>,
+    /// Its number, file and 编者按 ([`crate::site::issue::number`]).
+    pub issue: crate::site::issue::Issue,
 }
 
 /// A province with the items filed under it and those elsewhere that report its figures.
@@ -138,6 +140,11 @@ pub struct Site {
     pub stats: Stats,
     /// The day the build treats as today.
     pub today: NaiveDate,
+    /// Whether the build makes the PDF edition of each issue (a CJK font was found): the
+    /// pages link to it only then.
+    pub pdf_editions: bool,
+    /// Warnings met while numbering the issues (an issue file without items), for the checks.
+    pub issue_warnings: Diagnostics,
     /// The front matter of each entry (by index), as written: diagnostics that point at a
     /// figure read it. A separate table, so that a one-shot build drops it once checked
     /// ([`Site::release_sources`]); an incremental rebuild shares it with its cache.
@@ -296,7 +303,9 @@ impl Site {
             return Err(diags);
         }
 
-        let bulletins = group_bulletins(&entries);
+        let mut bulletins = group_bulletins(&entries);
+        // Numbered without issue files: the pipeline numbers them again with the files.
+        crate::site::issue::number(&config, &mut bulletins, Vec::new());
         let provinces = group_provinces(&entries);
         let topics = group_topics(&config, &entries);
         let months = group_months(&entries);
@@ -316,6 +325,8 @@ impl Site {
             months,
             stats,
             today: sel.today,
+            issue_warnings: Diagnostics::new(),
+            pdf_editions: false,
             fronts,
         })
     }
@@ -586,7 +597,11 @@ fn group_bulletins(entries: &[Entry]) -> Vec<Bulletin> {
         .rev()
         .map(|(date, mut idx)| {
             idx.sort_by_key(|&i| (entries[i].item.order.unwrap_or(u32::MAX), i));
-            Bulletin { date, entries: idx }
+            Bulletin {
+                date,
+                entries: idx,
+                issue: Default::default(),
+            }
         })
         .collect()
 }

@@ -44,6 +44,16 @@ pub(crate) fn bulletin(date: NaiveDate) -> String {
     format!("bulletins/{}/", date.format("%Y-%m-%d"))
 }
 
+/// The print edition of a bulletin: `bulletins/YYYY-MM-DD/print/`.
+pub fn bulletin_print(date: NaiveDate) -> String {
+    format!("{}print/", bulletin(date))
+}
+
+/// The PDF edition of a bulletin: `bulletins/YYYY-MM-DD/bulletin-YYYY-MM-DD.pdf`.
+pub fn bulletin_pdf(date: NaiveDate) -> String {
+    format!("{}bulletin-{}.pdf", bulletin(date), date.format("%Y-%m-%d"))
+}
+
 /// A month of the archive: `archive/YYYY/MM/`.
 pub(crate) fn archive(year: i32, month: u32) -> String {
     format!("archive/{year:04}/{month:02}/")
@@ -118,6 +128,8 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2022, 6, 20).unwrap();
         assert_eq!(item(d, "a-b"), "news/2022/06/20/a-b/");
         assert_eq!(bulletin(d), "bulletins/2022-06-20/");
+        assert_eq!(bulletin_print(d), "bulletins/2022-06-20/print/");
+        assert_eq!(bulletin_pdf(d), "bulletins/2022-06-20/bulletin-2022-06-20.pdf");
         assert_eq!(archive(2022, 6), "archive/2022/06/");
         assert_eq!(region("shaanxi"), "regions/shaanxi/");
         assert_eq!(page("", 2), "page/2/");

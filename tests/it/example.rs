@@ -37,7 +37,15 @@ fn built() -> SiteTest {
     let site = SiteTest::example();
     let b = site.build();
     assert_eq!(b.items, 9);
-    assert!(b.warnings.is_empty(), "warnings:\n{}", render(&b.warnings));
+    // Without a CJK font on the machine, the PDF edition is skipped with one warning (CI
+    // installs fonts-noto-cjk, and then there is none).
+    let others: Vec<String> = b
+        .warnings
+        .iter()
+        .filter(|w| !w.message.starts_with("no CJK font"))
+        .map(ToString::to_string)
+        .collect();
+    assert!(others.is_empty(), "warnings:\n{}", others.join("\n"));
     site
 }
 
@@ -335,7 +343,9 @@ fn bulletin_page_lists_all_items_in_order() {
     let hrefs = attrs(&page, "main .issue-cards .card-title a", "href");
     let expected: Vec<String> = ISSUE.iter().map(|(_, u)| format!("/bulletin/{u}")).collect();
     assert_eq!(hrefs, expected);
-    assert_eq!(text(&page, "main h1"), "2022年6月20日");
+    assert_eq!(text(&page, "main h1"), "第12期 （总第345期）");
+    assert_eq!(text(&page, "main .issue-signed-by"), "王某");
+    assert!(text(&page, "main .issue-note").contains("学习借鉴"));
 }
 
 #[test]

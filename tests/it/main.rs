@@ -24,6 +24,7 @@ mod feeds;
 mod hostile;
 mod images;
 mod incremental;
+mod issues;
 mod items;
 mod links;
 mod minimal;

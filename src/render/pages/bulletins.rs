@@ -1,12 +1,12 @@
-//! The bulletin pages: the index of bulletins (bulletins.html) and each bulletin with its
-//! items in order (bulletin.html).
+//! The bulletin pages: the index of bulletins (bulletins.html), each bulletin with its
+//! number, 编者按 and items in order (bulletin.html), and its print edition (print.html).
 
 use crate::base::diagnostic::Diagnostic;
 use crate::output::Sink;
-use crate::render::context::{BulletinPage, BulletinsPage};
+use crate::render::context::{BulletinPage, BulletinsPage, PrintPage};
 use crate::render::locale;
 use crate::render::renderer::Renderer;
-use crate::render::view::{LinkView, PageKind};
+use crate::render::view::{LinkView, PageKind, PrintItemView};
 use crate::site::urls;
 
 /// The bulletin index.
@@ -44,9 +44,10 @@ pub(crate) fn page(r: &Renderer, i: usize, sink: &dyn Sink) -> Result<usize, Dia
     };
     let next = i.checked_sub(1).and_then(link);
     let prev = link(i + 1);
+    let title = format!("{} {}", bulletin.number, bulletin.date_display);
     let meta = r.meta(
         PageKind::Bulletin,
-        bulletin.date_display.clone(),
+        title,
         String::new(),
         &path,
         None,
@@ -59,4 +60,35 @@ pub(crate) fn page(r: &Renderer, i: usize, sink: &dyn Sink) -> Result<usize, Dia
         BulletinPage { bulletin, prev, next },
         sink,
     )
+}
+
+/// The print edition of bulletin `i`: the 报头, the 编者按, every item in full, the 报尾.
+pub(crate) fn print(r: &Renderer, i: usize, sink: &dyn Sink) -> Result<usize, Diagnostic> {
+    let site = r.site;
+    let b = &site.bulletins[i];
+    let path = urls::bulletin_print(b.date);
+    let bulletin = r.bulletin_view(b, false);
+    // Bodies are read from the site: this job runs before a one-shot build frees them.
+    let items = site
+        .pick(&b.entries)
+        .map(|e| PrintItemView {
+            kicker: e.item.headline.kicker.clone(),
+            title: e.item.headline.title.clone(),
+            subtitle: e.item.headline.subtitle.clone(),
+            source: e.item.source.clone(),
+            byline: locale::byline(r.lang, &e.item.byline),
+            body_html: e.body.html.clone(),
+            url: site.urls.link(&e.path),
+        })
+        .collect();
+    let title = format!("{} {} {}", bulletin.masthead, bulletin.number, bulletin.date_display);
+    let meta = r.meta(
+        PageKind::Print,
+        title,
+        String::new(),
+        &path,
+        None,
+        vec![r.home_crumb(), r.crumb("bulletins", urls::BULLETINS)],
+    );
+    r.page("print.html", &path, meta, PrintPage { bulletin, items }, sink)
 }

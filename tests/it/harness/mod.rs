@@ -59,13 +59,14 @@ impl SiteTest {
         t
     }
 
-    /// A copy of the example site at the repository root (site.yaml and content/; the default
+    /// A copy of the example site at the repository root (site.yaml, content/ and bulletins/; the default
     /// theme is embedded in the binary).
     pub fn example() -> SiteTest {
         let t = SiteTest::empty();
         let root = repo_root();
         std::fs::copy(root.join("site.yaml"), t.root().join("site.yaml")).unwrap();
         copy_dir(&root.join("content"), &t.root().join("content"));
+        copy_dir(&root.join("bulletins"), &t.root().join("bulletins"));
         t
     }
 
