@@ -148,28 +148,23 @@ pub(crate) fn masthead(value: serde_yaml::Value, text: &str, path: &Path) -> Res
         Diagnostic::error(path, line, col, format!("site.yaml: masthead: {message}")).with_hint(hint)
     })?;
     let mut m = Masthead::default();
-    if let Some(n) = raw.first_number {
-        if n == 0 {
-            let (line, col) = yaml::locate(text, &crate::ypath!["masthead", "first_number"]).unwrap_or((1, 1));
-            return Err(Diagnostic::error(
-                path,
-                line,
-                col,
-                "site.yaml: masthead: `first_number` must be at least 1",
-            ));
+    // A series starts at 1: 第0期 is no issue number.
+    let at_least_one = |key: &str, n: Option<u32>| -> Result<Option<u32>, Diagnostic> {
+        if n != Some(0) {
+            return Ok(n);
         }
+        let (line, col) = yaml::locate(text, &crate::ypath!["masthead", key]).unwrap_or((1, 1));
+        Err(Diagnostic::error(
+            path,
+            line,
+            col,
+            format!("site.yaml: masthead: `{key}` must be at least 1"),
+        ))
+    };
+    if let Some(n) = at_least_one("first_number", raw.first_number)? {
         m.first_number = n;
     }
-    if let Some(n) = raw.first_total {
-        if n == 0 {
-            let (line, col) = yaml::locate(text, &crate::ypath!["masthead", "first_total"]).unwrap_or((1, 1));
-            return Err(Diagnostic::error(
-                path,
-                line,
-                col,
-                "site.yaml: masthead: `first_total` must be at least 1",
-            ));
-        }
+    if let Some(n) = at_least_one("first_total", raw.first_total)? {
         m.first_total = n;
     }
     m.name = optional(raw.name);
