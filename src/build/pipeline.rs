@@ -22,7 +22,7 @@ use crate::render::theme::{self, Theme};
 use crate::render::{self, Planned, ViewCache};
 use crate::site::checks::{conflicts, traceability, unplaced};
 use crate::site::urls;
-use crate::site::{Input, Selection, Site};
+use crate::site::{Bulletin, Input, Selection, Site};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -31,7 +31,7 @@ use std::sync::Arc;
 const PDF_VERSION: u32 = 1;
 
 /// The stack of each thread that typesets PDFs.
-const PDF_STACK_BYTES: usize = 64 << 20;
+pub(crate) const PDF_STACK_BYTES: usize = 64 << 20;
 
 /// A site loaded and checked, with the warnings met on the way.
 #[derive(Debug)]
@@ -261,7 +261,6 @@ impl Pipeline {
         sink: &dyn Sink,
     ) -> Result<(usize, usize), Diagnostics> {
         use rayon::prelude::*;
-        let cache = ByteCache::new(&self.opts.root, "pdf", PDF_VERSION);
         let note_label = theme.t("editor_note");
         // Typst's layout recurses deeper than rayon's default stacks allow (a stack overflow
         // on a 1,000-item corpus): the PDFs are made on threads of their own with room.
@@ -274,24 +273,8 @@ impl Pipeline {
             site.bulletins
                 .par_iter()
                 .map(|b| {
-                    let edition = pdf::Edition::of(site, b, note_label, typesetter.families());
-                    let key = edition.content_hash(typesetter.fonts_hash());
-                    let path = urls::bulletin_pdf(b.date);
-                    let (bytes, typeset) = match cache.get(key, "pdf") {
-                        Some(bytes) => (bytes, false),
-                        None => {
-                            let bytes = typesetter.pdf(&edition, &path).map_err(|e| {
-                                Diagnostic::file_error(
-                                    format!("{}/{}.md", issue::ISSUE_DIR, b.date),
-                                    format!("the PDF edition of {} could not be typeset: {e}", b.date),
-                                )
-                            })?;
-                            // A cache that cannot be written costs only time.
-                            let _ = cache.put(key, "pdf", &bytes);
-                            (bytes, true)
-                        }
-                    };
-                    sink.write(&path, &bytes)?;
+                    let (bytes, typeset) = self.pdf_edition(site, b, typesetter, note_label)?;
+                    sink.write(&urls::bulletin_pdf(b.date), &bytes)?;
                     Ok(typeset)
                 })
                 .collect()
@@ -311,6 +294,33 @@ impl Pipeline {
             return Err(diags);
         }
         Ok((written, typeset))
+    }
+
+    /// The PDF edition of bulletin `b`, from `.bulletin-cache/pdf/` when its edition was
+    /// typeset before, and whether it was typeset now. Needs a thread with a stack of
+    /// [`PDF_STACK_BYTES`]; `note_label` is the theme's "编者按".
+    pub(crate) fn pdf_edition(
+        &self,
+        site: &Site,
+        b: &Bulletin,
+        typesetter: &Typesetter,
+        note_label: &str,
+    ) -> Result<(Vec<u8>, bool), Diagnostic> {
+        let cache = ByteCache::new(&self.opts.root, "pdf", PDF_VERSION);
+        let edition = pdf::Edition::of(site, b, note_label, typesetter.families());
+        let key = edition.content_hash(typesetter.fonts_hash());
+        if let Some(bytes) = cache.get(key, "pdf") {
+            return Ok((bytes, false));
+        }
+        let bytes = typesetter.pdf(&edition, &urls::bulletin_pdf(b.date)).map_err(|e| {
+            Diagnostic::file_error(
+                format!("{}/{}.md", issue::ISSUE_DIR, b.date),
+                format!("the PDF edition of {} could not be typeset: {e}", b.date),
+            )
+        })?;
+        // A cache that cannot be written costs only time.
+        let _ = cache.put(key, "pdf", &bytes);
+        Ok((bytes, true))
     }
 
     /// Renders every page into `sink`; returns the number of files written. A one-shot build

@@ -6,7 +6,8 @@
 //! and carry no body: serve takes none, so a `Content-Length` above 0 or a `Transfer-Encoding`
 //! is answered 413 and the connection closed, nothing read. Files are served whole or, for a
 //! `Range: bytes=…` request, in part (206, or 416 past the end), as static hosts do: the
-//! search page fetches its documents by range.
+//! search page fetches its documents by range. A PDF edition is typeset when first asked for
+//! (editions.rs), while the request waits and the other connections go on.
 
 use super::host::Hosts;
 use super::overlay::{failure_page, inject, snippet};
@@ -49,7 +50,7 @@ pub(super) struct Front {
 
 /// Answers one request: a refusal (foreign host, a body, a method other than GET and HEAD),
 /// a page or file of the last good site, a redirect, an error, or the start of an event stream.
-pub(super) fn handle(front: &Front, req: &Request<Incoming>) -> Response<Body> {
+pub(super) async fn handle(front: &Front, req: &Request<Incoming>) -> Response<Body> {
     // An absolute request target (`GET http://host/ HTTP/1.1`) names its host itself.
     let host = req
         .uri()
@@ -104,11 +105,11 @@ pub(super) fn handle(front: &Front, req: &Request<Incoming>) -> Response<Body> {
             .and_then(|v| v.parse().ok());
         return events(&front.shared, since, req.method() == Method::HEAD);
     }
-    page(&front.shared, path, req)
+    page(&front.shared, path, req).await
 }
 
 /// A page or file of the last good site, or why there is none.
-fn page(shared: &Shared, path: &str, req: &Request<Incoming>) -> Response<Body> {
+async fn page(shared: &Shared, path: &str, req: &Request<Incoming>) -> Response<Body> {
     let (site, errors, warnings, generation) = {
         let state = shared.lock_state();
         (
@@ -127,17 +128,30 @@ fn page(shared: &Shared, path: &str, req: &Request<Incoming>) -> Response<Body> 
             &[],
         );
     };
-    match resolve(path, &site.base_path, |f| site.files.contains_key(f)) {
+    let edition = |f: &str| site.editions.as_ref().is_some_and(|e| e.has(f));
+    match resolve(path, &site.base_path, |f| site.files.contains_key(f) || edition(f)) {
         Target::File(name) => {
-            let Some(file) = site.files.get(&name) else {
-                return text(StatusCode::NOT_FOUND, "not found\n".into());
-            };
             let kind = content_type(&name);
-            let body = if kind == HTML {
-                Bytes::from(inject(file, &snippet))
-            } else {
+            let body = match site.files.get(&name) {
+                Some(file) if kind == HTML => Bytes::from(inject(file, &snippet)),
                 // Shared with the site, not copied: a large file costs no memory per request.
-                Bytes::from_owner(SharedFile(Arc::clone(file)))
+                Some(file) => Bytes::from_owner(SharedFile(Arc::clone(file))),
+                None => {
+                    // A PDF edition, typeset now (off the async threads) or made before.
+                    let editions = site.editions.clone();
+                    let made = match editions {
+                        Some(e) => e.pdf_later(name).await,
+                        None => None,
+                    };
+                    match made {
+                        Some(Ok(pdf)) => Bytes::from_owner(SharedFile(pdf)),
+                        Some(Err(d)) => {
+                            let why = d.relative_to(&shared.root).to_string();
+                            return text(StatusCode::INTERNAL_SERVER_ERROR, format!("{why}\n"));
+                        }
+                        None => return text(StatusCode::NOT_FOUND, "not found\n".into()),
+                    }
+                }
             };
             let header = |name: HeaderName| req.headers().get(name).and_then(|v| v.to_str().ok());
             // If-Range asks for the range only if the file is unchanged since a date or tag;

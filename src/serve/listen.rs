@@ -124,7 +124,7 @@ async fn connection(stream: TcpStream, front: Arc<Front>, slot: Slot) {
     let io = TokioIo::new(Box::pin(io));
     let service = service_fn(move |req| {
         let front = Arc::clone(&front);
-        async move { Ok::<_, Infallible>(http::handle(&front, &req)) }
+        async move { Ok::<_, Infallible>(http::handle(&front, &req).await) }
     });
     // A failed connection concerns that client only.
     let _ = http1::Builder::new()

@@ -25,8 +25,9 @@
 //! Rebuilds are incremental ([`rebuild`]): the pipeline of a build with a cache. An edit re-reads
 //! the files the watcher names and renders only the pages whose content changed. The browser is
 //! told to reload as soon as those are in place; the search index and the open data files are
-//! made after that.
+//! made after that. The PDF editions are typeset only when asked for (editions.rs).
 
+mod editions;
 mod host;
 mod http;
 mod listen;

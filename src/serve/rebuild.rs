@@ -12,8 +12,10 @@
 //! The search index and the open data files are costly and only some pages read them: a
 //! rebuild leaves them stale (`Rebuilder::has_deferred`) for [`Rebuilder::finish`] to make
 //! after the browser has been told to reload. After `finish`, the files are byte for byte
-//! those of a full build (tests/incremental.rs checks it).
+//! those of a full build (tests/incremental.rs checks it), but for the PDF editions, which
+//! the pages link to and [`Rebuilder::pdf`] typesets when a browser asks for one (editions.rs).
 
+use super::editions::Editions;
 use crate::base::diagnostic::{Diagnostic, Diagnostics};
 use crate::base::{FastMap, FastSet, Timings};
 use crate::build::pipeline::{Parsed, Pipeline};
@@ -22,12 +24,13 @@ use crate::content::config::Config;
 use crate::content::item;
 use crate::content::source;
 use crate::output::{self, images, MemorySink, StaticSource};
+use crate::render::pdf::Typesetter;
 use crate::render::theme::Theme;
 use crate::render::{Planned, ViewCache};
 use crate::site::{Input, Site};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
 /// The files of a build: output path → bytes (shared, so that publishing them is cheap).
@@ -80,8 +83,14 @@ pub struct Rebuilder {
     pipeline: Pipeline,
     config: Option<Config>,
     theme: Option<Theme>,
+    /// The typesetter of the PDF editions, looked up once per site.yaml (a font is costly to
+    /// load); the warning to repeat when there is no font.
+    typesetter: Option<Result<Arc<Typesetter>, Diagnostic>>,
     sources: BTreeMap<PathBuf, Source>,
-    site: Option<Site>,
+    site: Option<Arc<Site>>,
+    /// The PDF editions of `site`, made when first asked for (so that two publishings of one
+    /// build share the PDFs typeset meanwhile).
+    editions: OnceLock<Option<Arc<Editions>>>,
     views: ViewCache,
     /// Job key → (fingerprint, paths it wrote).
     done: FastMap<String, (u64, Vec<String>)>,
@@ -114,8 +123,10 @@ impl Rebuilder {
             pipeline,
             config: None,
             theme: None,
+            typesetter: None,
             sources: BTreeMap::new(),
             site: None,
+            editions: OnceLock::new(),
             views: ViewCache::default(),
             done: FastMap::default(),
             deferred: Vec::new(),
@@ -182,9 +193,20 @@ impl Rebuilder {
             .values()
             .filter_map(|s| s.parsed.as_ref().ok().cloned())
             .collect();
-        let site = self.pipeline.assemble(config, items, self.site.as_ref())?;
+        let mut site = self.pipeline.assemble(config, items, self.site.as_deref())?;
         t.lap("assemble, stats");
         self.pipeline.check_site(&site, &mut diags);
+        // The pages link to the PDF editions as a build's do; they are typeset when asked for.
+        if site.config.masthead.is_some() && !site.bulletins.is_empty() {
+            let pipeline = &self.pipeline;
+            match self
+                .typesetter
+                .get_or_insert_with(|| pipeline.typesetter(&site.config).map(Arc::new))
+            {
+                Ok(_) => site.pdf_editions = true,
+                Err(warning) => diags.push(warning.clone()),
+            }
+        }
         t.lap("figure checks");
         let (wanted, made) = self.images(&site)?;
         t.lap("images");
@@ -202,11 +224,37 @@ impl Rebuilder {
         outcome.warnings = diags;
         outcome.parsed = parsed;
         outcome.items = site.entries.len();
-        if let Some(old) = self.site.replace(site) {
+        self.editions = OnceLock::new();
+        if let Some(old) = self.site.replace(Arc::new(site)) {
             // Freeing 10,000 entries takes milliseconds the editor would wait for.
             rayon::spawn(move || drop(old));
         }
         Ok(outcome)
+    }
+
+    /// The PDF editions of the last good build, typeset when asked for; None when its pages
+    /// link to none (no masthead, no issue or no font).
+    pub(crate) fn editions(&self) -> Option<Arc<Editions>> {
+        self.editions
+            .get_or_init(|| {
+                let site = self.site.as_ref().filter(|s| s.pdf_editions)?;
+                let typesetter = self.typesetter.as_ref()?.as_ref().ok()?;
+                let note_label = self.theme.as_ref()?.t("editor_note").to_string();
+                Some(Arc::new(Editions::new(
+                    self.pipeline.clone(),
+                    Arc::clone(site),
+                    Arc::clone(typesetter),
+                    note_label,
+                )))
+            })
+            .clone()
+    }
+
+    /// The PDF edition at `path` (`bulletins/D/bulletin-D.pdf`) of the last good build,
+    /// typeset now or taken from the cache, as serve answers a request for it; None when the
+    /// build has no such edition.
+    pub fn pdf(&self, path: &str) -> Option<Result<Arc<Vec<u8>>, Diagnostic>> {
+        self.editions()?.pdf(path)
     }
 
     /// Makes the deferred files (search index, open data) of the last build.

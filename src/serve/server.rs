@@ -2,6 +2,7 @@
 //! (listen.rs, answering with http.rs) and the builder fed by the watcher (watch.rs); the state
 //! they share; and each rebuild's publishing, which wakes the open pages.
 
+use super::editions::Editions;
 use super::host::Hosts;
 use super::http::Front;
 use super::listen::Listening;
@@ -302,6 +303,8 @@ pub(crate) struct SiteFiles {
     pub files: Files,
     /// The path part of base_url (`/bulletin/`), under which the site is served.
     pub base_path: String,
+    /// The PDF editions the pages link to, typeset when asked for.
+    pub editions: Option<Arc<Editions>>,
 }
 
 impl Shared {
@@ -415,6 +418,7 @@ impl Shared {
         state.site = Some(Arc::new(SiteFiles {
             files,
             base_path: r.base_path().unwrap_or_else(|| "/".into()),
+            editions: r.editions(),
         }));
         n
     }

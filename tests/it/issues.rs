@@ -275,3 +275,39 @@ fn a_pdf_is_typeset_again_only_when_its_issue_changed() {
     site.write("bulletins/2022-06-20.md", "---\nnumber: 12\nsigned_by: 李某\n---\n");
     assert_eq!(site.build().typeset, 1);
 }
+
+#[test]
+fn serve_links_the_pdf_and_typesets_it_only_when_asked_for() {
+    use crate::harness::http::get;
+    use bulletin::serve::{ServeOptions, Server};
+    let site = SiteTest::fixture("issues");
+    let server = Server::start(ServeOptions::new(site.opts.clone()), "127.0.0.1:0".parse().unwrap()).unwrap();
+    let addr = server.addr();
+    let cached = || {
+        std::fs::read_dir(site.root().join(".bulletin-cache/pdf"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    let page = get(addr, "/bulletins/2022-06-20/");
+    assert_eq!(page.status, 200);
+    let pdf = "/bulletins/2022-06-20/bulletin-2022-06-20.pdf";
+    let link = format!("<a class=\"issue-pdf\" href=\"{pdf}\"");
+    assert!(page.body.contains(&link), "the issue page links no PDF: {}", page.body);
+    assert_eq!(cached(), 0, "serve typeset PDFs nobody asked for");
+
+    let r = get(addr, pdf);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.header("Content-Type"), Some("application/pdf"));
+    let text = squeeze(&pdf_pages(&r.bytes).concat());
+    assert!(text.contains("第12期"), "{text}");
+    assert!(text.contains("总第122期"), "{text}");
+    assert_eq!(cached(), 1, "one PDF asked for, one typeset");
+    // Asked again, and by range (as PDF viewers do): the same bytes.
+    assert_eq!(get(addr, pdf).bytes, r.bytes);
+    let part = crate::harness::http::get_with(addr, pdf, &[("Range", "bytes=0-7")]);
+    assert_eq!(part.status, 206);
+    assert_eq!(part.bytes, r.bytes[..8]);
+    // An issue that does not exist has no edition.
+    assert_eq!(get(addr, "/bulletins/2022-06-21/bulletin-2022-06-21.pdf").status, 404);
+    server.stop();
+}

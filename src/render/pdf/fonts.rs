@@ -1,6 +1,7 @@
 //! The fonts of the PDF edition: a CJK font named in site.yaml (`masthead.font`), else the
-//! first one found in the system's font folders (where fontconfig looks). Without one there
-//! is no PDF, and one warning says how to install a font.
+//! first one found in the system's font folders (where fontconfig looks), with its bold file
+//! beside it when there is one. Without one there is no PDF, and one warning says how to
+//! install a font.
 
 use crate::base::diagnostic::Diagnostic;
 use std::path::{Path, PathBuf};
@@ -80,12 +81,35 @@ impl Fonts {
         Some(Fonts { faces, families, hash })
     }
 
+    /// These fonts with the bold weight of the same family added, when the file beside `path`
+    /// named with `Bold` for `Regular` is one (Debian's fonts-noto-cjk has both): headlines
+    /// and the masthead are then set in true bold instead of a synthesised one.
+    fn with_bold(mut self, path: &Path) -> Fonts {
+        let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+            return self;
+        };
+        let bold_name = name.replace("Regular", "Bold").replace("regular", "bold");
+        if bold_name == name {
+            return self;
+        }
+        if let Some(bold) = Fonts::load(&path.with_file_name(bold_name)) {
+            if bold.families.iter().any(|f| self.families.contains(f)) {
+                self.faces.extend(bold.faces);
+                let mut h = xxhash_rust::xxh3::Xxh3::new();
+                h.update(&self.hash.to_le_bytes());
+                h.update(&bold.hash.to_le_bytes());
+                self.hash = h.digest();
+            }
+        }
+        self
+    }
+
     /// The font named in site.yaml (relative to the site `root`), else a system CJK font.
     /// Without one: the warning to print, and no PDF.
     pub(crate) fn find(root: &Path, configured: Option<&Path>) -> Result<Fonts, Diagnostic> {
         if let Some(p) = configured {
             let path = root.join(p);
-            return Fonts::load(&path).ok_or_else(|| {
+            return Fonts::load(&path).map(|f| f.with_bold(&path)).ok_or_else(|| {
                 Diagnostic::warning(
                     "site.yaml",
                     0,
@@ -111,7 +135,7 @@ impl Fonts {
     fn find_in(dirs: &[PathBuf]) -> Result<Fonts, Diagnostic> {
         system_candidates(dirs)
             .iter()
-            .find_map(|p| Fonts::load(p))
+            .find_map(|p| Fonts::load(p).map(|f| f.with_bold(p)))
             .ok_or_else(|| {
                 Diagnostic::warning(
                     ".",
@@ -161,6 +185,19 @@ mod tests {
     fn loads_a_cjk_font_and_names_its_family() {
         let f = Fonts::load(&subset()).unwrap();
         assert_eq!(f.families, ["Noto Serif CJK SC"]);
+    }
+
+    #[test]
+    fn the_bold_file_beside_a_regular_one_is_loaded_with_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let regular = dir.path().join("Serif-Regular.otf");
+        std::fs::copy(subset(), &regular).unwrap();
+        let alone = Fonts::load(&regular).unwrap().with_bold(&regular);
+        assert_eq!(alone.faces.len(), 1);
+        std::fs::copy(subset(), dir.path().join("Serif-Bold.otf")).unwrap();
+        let both = Fonts::load(&regular).unwrap().with_bold(&regular);
+        assert_eq!(both.faces.len(), 2);
+        assert_ne!(both.hash, alone.hash, "a PDF made without the bold file is made again");
     }
 
     #[test]
