@@ -35,16 +35,16 @@ pub enum Command {
     /// Build the site; the old output stays intact until the new one is complete.
     Build {
         /// Write here instead of site.yaml's output_dir.
-        #[arg(long)]
+        #[arg(short, long)]
         output: Option<PathBuf>,
         /// Use this base URL instead of site.yaml's.
         #[arg(long, value_parser = parse_base_url)]
         base_url: Option<String>,
         /// Include drafts.
-        #[arg(long)]
+        #[arg(short = 'D', long)]
         drafts: bool,
         /// Include items dated after today.
-        #[arg(long)]
+        #[arg(short = 'F', long)]
         future: bool,
         /// Print how long each phase took.
         #[arg(long)]
@@ -53,16 +53,16 @@ pub enum Command {
     /// Run every validation of build plus link and figure checks; write nothing.
     Check {
         /// Include drafts.
-        #[arg(long)]
+        #[arg(short = 'D', long)]
         drafts: bool,
         /// Include items dated after today.
-        #[arg(long)]
+        #[arg(short = 'F', long)]
         future: bool,
     },
     /// Build into memory and serve the site, rebuilding and reloading the browser on every change.
     Serve {
         /// The port; when it is busy the next ones are tried. 0 picks any free port.
-        #[arg(long, default_value_t = bulletin::serve::DEFAULT_PORT)]
+        #[arg(short, long, default_value_t = bulletin::serve::DEFAULT_PORT)]
         port: u16,
         /// The address to listen on; anything but loopback makes the preview reachable from other machines.
         #[arg(long, default_value = "127.0.0.1", value_parser = parse_ip)]
@@ -72,11 +72,14 @@ pub enum Command {
         #[arg(long, value_parser = parse_base_url)]
         base_url: Option<String>,
         /// Include drafts (shown with a "草稿" mark).
-        #[arg(long)]
+        #[arg(short = 'D', long)]
         drafts: bool,
         /// Include items dated after today (shown with a "定时发布" mark).
-        #[arg(long)]
+        #[arg(short = 'F', long)]
         future: bool,
+        /// Open the site in the default browser after the first build.
+        #[arg(long)]
+        open: bool,
     },
     /// Write a new item with its front matter filled in, and print its path.
     New {
@@ -99,6 +102,13 @@ pub enum Command {
         /// Also write the default theme to themes/default/ for customising.
         #[arg(long)]
         theme_copy: bool,
+    },
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
+    ///
+    /// For example `bulletin completions bash > ~/.local/share/bash-completion/completions/bulletin`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
     },
 }
 
@@ -141,6 +151,42 @@ mod tests {
         assert!(Cli::try_parse_from(["bulletin", "serve", "--bind", "localhost"]).is_ok());
         assert!(Cli::try_parse_from(["bulletin", "serve", "--bind", "::1"]).is_ok());
         assert!(Cli::try_parse_from(["bulletin", "serve", "--bind", "nowhere"]).is_err());
+    }
+
+    #[test]
+    fn hugo_and_zola_short_flags_work() {
+        let cli = Cli::try_parse_from(["bulletin", "build", "-o", "out", "-D", "-F"]).unwrap();
+        match cli.command {
+            Command::Build {
+                output, drafts, future, ..
+            } => {
+                assert_eq!(output, Some(PathBuf::from("out")));
+                assert!(drafts && future);
+            }
+            other => panic!("{other:?}"),
+        }
+        let cli = Cli::try_parse_from(["bulletin", "serve", "-p", "1313", "--open"]).unwrap();
+        match cli.command {
+            Command::Serve { port, open, .. } => assert!(port == 1313 && open),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn completions_are_printed_for_each_shell() {
+        for shell in ["bash", "zsh", "fish", "powershell"] {
+            let cli = Cli::try_parse_from(["bulletin", "completions", shell]).unwrap();
+            let Command::Completions { shell } = cli.command else {
+                panic!("not completions")
+            };
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "bulletin", &mut out);
+            let script = String::from_utf8(out).unwrap();
+            assert!(
+                script.contains("serve") && script.contains("drafts"),
+                "{shell}: {script}"
+            );
+        }
     }
 
     #[test]

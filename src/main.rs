@@ -93,13 +93,19 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             future,
+            open,
         } => {
             let opts = Options {
                 drafts,
                 future,
                 ..Options::new(&root)
             };
-            serve(opts, base_url, SocketAddr::new(bind, port), cli.format, &root)
+            serve(opts, base_url, SocketAddr::new(bind, port), open, cli.format, &root)
+        }
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "bulletin", &mut std::io::stdout());
+            Ok(())
         }
         Command::New {
             title,
@@ -181,6 +187,7 @@ fn serve(
     opts: Options,
     base_url: Option<String>,
     addr: SocketAddr,
+    open: bool,
     format: Format,
     root: &Path,
 ) -> Result<(), Diagnostics> {
@@ -216,6 +223,12 @@ fn serve(
         println!("serving at {}", server.url());
     }
     println!("watching content/, templates/, themes/, static/ and site.yaml; press Ctrl-C to stop");
+    if open {
+        // The first build is done: the page opens on the site, or on its problems.
+        if let Err(e) = opener::open_browser(server.url()) {
+            eprintln!("warning: cannot open a browser ({e}); open {} yourself", server.url());
+        }
+    }
     if let Err(e) = ctrlc::set_handler(move || {
         let _ = tx.send(Event::Stop);
     }) {

@@ -239,6 +239,8 @@ language: zh-CN                       # zh-CN or en (interface strings)
 theme: default                        # built in; `bulletin init --theme-copy` writes it out to customise
 output_dir: public
 per_page: 20                          # items per list page
+# icp: 鲁ICP备12345678号-1              # the ICP 备案 number, in every footer (a site in China needs one)
+# police_record: 鲁公网安备37020002000123号  # 公网安备 number, likewise
 metrics:                              # the figures that statistics tables add up
   members_joined:    { label: 新入会职工,   unit: 人, aggregate: sum }
   cadres_dispatched: { label: 下派蹲点干部, unit: 人, aggregate: latest }

@@ -98,6 +98,10 @@ pub struct Config {
     pub extra: serde_json::Value,
     /// The masthead and numbering of issues (`masthead:`), when site.yaml gives one.
     pub masthead: Option<crate::content::issue::Masthead>,
+    /// The ICP 备案 number (`鲁ICP备12345678号-1`), shown in every footer; empty without one.
+    pub icp: String,
+    /// The 公网安备 number, shown in every footer; empty without one.
+    pub police_record: String,
 }
 
 impl Config {
@@ -139,6 +143,8 @@ struct RawConfig {
     unsafe_html: Option<bool>,
     extra: Option<serde_yaml::Value>,
     masthead: Option<serde_yaml::Value>,
+    icp: Option<String>,
+    police_record: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -168,6 +174,8 @@ const FIELDS: &[&str] = &[
     "unsafe_html",
     "extra",
     "masthead",
+    "icp",
+    "police_record",
 ];
 
 /// Reads and validates `site.yaml` under `root`; a theme other than the built-in `default`
@@ -561,6 +569,8 @@ fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Res
         unsafe_html: raw.unsafe_html.unwrap_or(false),
         extra,
         masthead,
+        icp: raw.icp.unwrap_or_default().trim().to_string(),
+        police_record: raw.police_record.unwrap_or_default().trim().to_string(),
     })
 }
 

@@ -62,6 +62,9 @@ impl<'a> Renderer<'a> {
             css_url: u.link("style.css"),
             feed_url: u.absolute(urls::FEED),
             extra: site.config.extra.clone(),
+            icp: site.config.icp.clone(),
+            police_record: site.config.police_record.clone(),
+            police_record_url: police_record_url(&site.config.police_record),
         };
         let nav = NavView {
             home: u.link(""),
@@ -285,7 +288,8 @@ impl<'a> Renderer<'a> {
         Ok(chrome)
     }
 
-    /// The metadata of a page of `kind` at `path`; an empty `description` is the site's.
+    /// The metadata of a page of `kind` at `path`; an empty `description` is the site's, or
+    /// without one the page's title with the site's.
     pub(crate) fn meta(
         &self,
         kind: PageKind,
@@ -295,14 +299,22 @@ impl<'a> Renderer<'a> {
         feed_url: Option<String>,
         breadcrumbs: Vec<LinkView>,
     ) -> PageMeta {
+        // Every page has a description (search engines show it; Lighthouse asks for it): the
+        // page's own, else the site's, else what the title says.
+        let site_title = &self.site.config.title;
+        let description = if !description.is_empty() {
+            description
+        } else if !self.site.config.description.is_empty() {
+            self.site.config.description.clone()
+        } else if title.is_empty() || title == *site_title {
+            site_title.clone()
+        } else {
+            format!("{title} - {site_title}")
+        };
         PageMeta {
             kind,
             title,
-            description: if description.is_empty() {
-                self.site.config.description.clone()
-            } else {
-                description
-            },
+            description,
             url: self.site.urls.link(path),
             permalink: self.site.urls.absolute(path),
             feed_url,
@@ -351,4 +363,11 @@ fn empty_card() -> CardView {
         url: String::new(),
         title: String::new(),
     }
+}
+
+/// The national register's page for a 公网安备 number (`京公网安备11010502030143号`): the
+/// register is queried with the number's digits.
+fn police_record_url(record: &str) -> String {
+    let code: String = record.chars().filter(char::is_ascii_digit).collect();
+    format!("https://beian.mps.gov.cn/#/query/webSearch?code={code}")
 }

@@ -28,6 +28,12 @@ pub(crate) struct SiteView {
     pub feed_url: String,
     /// Free-form `extra` from site.yaml.
     pub extra: serde_json::Value,
+    /// The ICP 备案 number, for the footer (empty: none).
+    pub icp: String,
+    /// The 公网安备 number, for the footer (empty: none).
+    pub police_record: String,
+    /// Where the 公网安备 number is looked up: the national register, queried with its digits.
+    pub police_record_url: String,
 }
 
 /// Links of the main navigation (key `nav`).

@@ -31,6 +31,7 @@ mod minimal;
 mod output;
 mod pagination;
 mod places;
+mod public_site;
 mod regions;
 mod scaffold;
 mod search;
