@@ -324,6 +324,80 @@ describe('the built example site in Chromium', () => {
     });
   }
 
+  describe('关怀模式 (care mode)', () => {
+    // Pages with a masthead (the print edition is a document, not a page of the site).
+    const CARE = MAIN.filter(([name]) => name !== 'not-found');
+
+    test('the switch is reached by keyboard, enlarges the type, and is remembered on the next page', STEP, async () => {
+      const page = await open(360);
+      const w = watch(page);
+      await load(page, w, '');
+      const before = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+      // Tab from the skip link until the switch has the focus, then press it as a keyboard user does.
+      let focused = '';
+      for (let i = 0; i < 12 && focused !== 'care-toggle'; i += 1) {
+        await page.keyboard.press('Tab');
+        focused = await page.evaluate(() => document.activeElement?.className ?? '');
+      }
+      assert.equal(focused, 'care-toggle', 'the switch cannot be reached with Tab');
+      await page.keyboard.press('Enter');
+      const on = await page.evaluate(() => ({
+        care: document.documentElement.classList.contains('care'),
+        pressed: document.querySelector('.care-toggle').getAttribute('aria-pressed'),
+        size: parseFloat(getComputedStyle(document.body).fontSize),
+        line: parseFloat(getComputedStyle(document.body).lineHeight) / parseFloat(getComputedStyle(document.body).fontSize),
+      }));
+      assert.ok(on.care && on.pressed === 'true', JSON.stringify(on));
+      assert.ok(on.size >= 20 && on.size > before, `body type ${on.size}px (was ${before}px)`);
+      assert.ok(on.line >= 1.8, `line height ${on.line}`);
+      // Another page opens in care mode, the switch pressed; pressing it again turns it off.
+      await load(page, w, MAIN[1][1]);
+      const kept = await page.evaluate(() => [
+        document.documentElement.classList.contains('care'),
+        document.querySelector('.care-toggle').getAttribute('aria-pressed'),
+        parseFloat(getComputedStyle(document.querySelector('main p')).fontSize),
+      ]);
+      assert.deepEqual(kept.slice(0, 2), [true, 'true']);
+      assert.ok(kept[2] >= 20, `article text ${kept[2]}px`);
+      await page.click('.care-toggle');
+      assert.equal(await page.evaluate(() => document.documentElement.classList.contains('care')), false);
+      assert.deepEqual(w.problems, []);
+      await page.close();
+    });
+
+    test('without JavaScript the default view shows no switch that would do nothing', STEP, async () => {
+      const context = await browser.newContext({ viewport: { width: 360, height: 800 }, javaScriptEnabled: false });
+      const page = await context.newPage();
+      await page.goto(server.url(''), { waitUntil: 'load' });
+      assert.equal(await page.isVisible('.care-toggle'), false);
+      assert.ok(await page.isVisible('main'));
+      await context.close();
+    });
+
+    for (const [name, rel] of CARE) {
+      test(`${name} page in care mode: fits 360 px, no serious axe violations in light and dark`, STEP, async () => {
+        const failures = [];
+        for (const scheme of SCHEMES) {
+          const page = await open(360, scheme);
+          const w = watch(page);
+          await page.addInitScript(() => localStorage.setItem('bulletin-care', '1'));
+          const url = await load(page, w, rel);
+          const where = `${name} care ${scheme}`;
+          assert.ok(await page.evaluate(() => document.documentElement.classList.contains('care')), `${url}: not in care mode`);
+          const o = await overflow(page, 360);
+          if (o) failures.push(`${where}: scrollWidth ${o.scrollWidth}\n    ${o.culprits.join('\n    ')}`);
+          const { bad } = await axe(page);
+          failures.push(...bad.map((b) => `${where}: ${b}`));
+          failures.push(...w.problems.map((p) => `${where}: ${p}`));
+          await page.screenshot({ path: path.join(ARTIFACTS, `care-${name}-360-${scheme}.png`), fullPage: true });
+          await page.evaluate(() => localStorage.removeItem('bulletin-care'));
+          await page.close();
+        }
+        assert.deepEqual(failures, []);
+      });
+    }
+  });
+
   describe('search, in the real page', () => {
     let page;
     let w;
