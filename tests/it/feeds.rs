@@ -172,3 +172,25 @@ fn robots_points_at_the_sitemap() {
         "User-agent: *\nAllow: /\n\nSitemap: https://example.org/bulletin/sitemap.xml\nSitemap: https://example.org/bulletin/news-sitemap.xml\n"
     );
 }
+
+#[test]
+fn a_province_feed_lists_the_round_up_its_page_lists() {
+    // #15: these provinces have no items of their own, only figures in the national round-up;
+    // their feeds were empty although their pages list it.
+    let site = SiteTest::example();
+    site.build();
+    for slug in ["chongqing", "sichuan", "hainan", "jiangxi", "shanxi"] {
+        let links = check_feed(
+            &site.read(&format!("/regions/{slug}/atom.xml")),
+            "https://example.org/bulletin/",
+        );
+        let page = site.page(&format!("/regions/{slug}/"));
+        let mut listed = attrs(&page, "main .card-title a", "href");
+        listed.iter_mut().for_each(|l| *l = format!("https://example.org{l}"));
+        assert_eq!(links, listed, "{slug}");
+        assert!(
+            links.contains(&"https://example.org/bulletin/news/2022/06/20/quanguo-jiceng-dundian/".to_string()),
+            "{slug}: {links:?}"
+        );
+    }
+}
