@@ -446,7 +446,9 @@ fn short_number(display: &str, font: f64, max: f64) -> String {
 mod tests {
     use super::*;
 
-    const LEGEND: Legend<'static> = Legend { less: "少", more: "多" };
+    const LEGEND: Legend<'static> = Legend {
+        less: "少", more: "多"
+    };
 
     fn d(label: &str, v: i64) -> Datum {
         Datum {
@@ -467,10 +469,15 @@ mod tests {
     #[test]
     fn line_handles_one_and_many_points() {
         let one = line("l", "t", "d", &[d("2022年6月", 3)]);
-        assert!(!one.contains("<svg") && one.contains("2022年6月") && one.contains("3人"), "{one}");
+        assert!(
+            !one.contains("<svg") && one.contains("2022年6月") && one.contains("3人"),
+            "{one}"
+        );
         assert!(line("l", "t", "d", &[d("5月", 1), d("6月", 3)]).contains("<polyline"));
         assert!(line("l", "t", "d", &[]).ends_with("</svg>"));
-        let legend = Legend { less: "少", more: "多" };
+        let legend = Legend {
+            less: "少", more: "多"
+        };
         let tile = |slug: &str, v: i64| Tile {
             slug: slug.into(),
             short: slug.into(),
@@ -580,7 +587,11 @@ mod tests {
         // Too long even without its unit: squeezed to the tile, and the full value stays in the label.
         assert!(svg.contains("textLength=\"58.0\" lengthAdjust=\"spacingAndGlyphs\">约9,999.99万<"));
         assert!(svg.contains("aria-label=\"山东 约9,999.99万 人\""));
-        assert_eq!(svg, tile_map("m", "t", "d", &[tile("约9,999.99万人")], LEGEND), "deterministic");
+        assert_eq!(
+            svg,
+            tile_map("m", "t", "d", &[tile("约9,999.99万人")], LEGEND),
+            "deterministic"
+        );
     }
 
     #[test]

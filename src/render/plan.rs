@@ -273,7 +273,13 @@ impl Prints {
         });
         let counts = hash_of(|h| {
             for g in &site.provinces {
-                (g.province.slug.as_str(), g.entries.len(), g.reported.len(), g.place_count).hash(h);
+                (
+                    g.province.slug.as_str(),
+                    g.entries.len(),
+                    g.reported.len(),
+                    g.place_count,
+                )
+                    .hash(h);
             }
             for g in &site.topics {
                 (g.topic.slug.as_str(), g.topic.name.as_str(), g.entries.len()).hash(h);

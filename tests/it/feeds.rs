@@ -120,7 +120,10 @@ fn a_feed_for_every_province_and_topic_page() {
     // 重庆 has no item of its own: its feed holds the round-up that reports its figures, as
     // its page does (#15).
     assert_eq!(
-        check_feed(&site.read("/regions/chongqing/atom.xml"), "https://example.org/bulletin/"),
+        check_feed(
+            &site.read("/regions/chongqing/atom.xml"),
+            "https://example.org/bulletin/"
+        ),
         ["https://example.org/bulletin/news/2022/06/20/quanguo-jiceng-dundian/"]
     );
 }

@@ -213,18 +213,40 @@ fn each_place_has_one_page_listing_its_items_and_the_round_up_with_hand_computed
         ("/regions/shandong/qingdao/huangdao/", &["huangdao.md"], false, "7人"),
         (
             "/regions/shandong/qingdao/",
-            &["laixi-short.md", "laixi-full.md", "laixi-unit.md", "qingdao.md", "huangdao.md"],
+            &[
+                "laixi-short.md",
+                "laixi-full.md",
+                "laixi-unit.md",
+                "qingdao.md",
+                "huangdao.md",
+            ],
             true,
             "407人",
         ),
         (
             "/regions/shandong/",
-            &["laixi-short.md", "laixi-full.md", "laixi-unit.md", "qingdao.md", "huangdao.md"],
+            &[
+                "laixi-short.md",
+                "laixi-full.md",
+                "laixi-unit.md",
+                "qingdao.md",
+                "huangdao.md",
+            ],
             true,
             "407人",
         ),
-        ("/regions/shaanxi/xian/beilin/", &["beilin.md", "beilin-street.md"], true, "40人"),
-        ("/regions/shaanxi/xian/", &["beilin.md", "beilin-street.md"], true, "40人"),
+        (
+            "/regions/shaanxi/xian/beilin/",
+            &["beilin.md", "beilin-street.md"],
+            true,
+            "40人",
+        ),
+        (
+            "/regions/shaanxi/xian/",
+            &["beilin.md", "beilin-street.md"],
+            true,
+            "40人",
+        ),
         ("/regions/chongqing/yubei/", &["yubei.md"], true, "71人"),
         ("/regions/sichuan/yaan/", &["yaan.md"], true, "9人"),
     ];
@@ -260,6 +282,22 @@ fn each_place_has_one_page_listing_its_items_and_the_round_up_with_hand_computed
         texts(&site.page("/regions/chongqing/yubei/"), ".breadcrumbs li"),
         ["首页", "地区", "重庆", "渝北区"]
     );
+    // Every link of the site leads to a page; place pages have unique ids and headings in order.
+    assert_eq!(site.broken_links("https://places.example.org/"), Vec::<String>::new());
+    for (path, _, _, _) in cases {
+        let page = site.page(path);
+        let ids = attrs(&page, "[id]", "id");
+        let mut unique = ids.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(ids.len(), unique.len(), "{path}: duplicate ids in {ids:?}");
+        let levels: Vec<u8> = page
+            .select(&sel("main h1, main h2, main h3, main h4"))
+            .map(|h| h.value().name()[1..].parse().unwrap())
+            .collect();
+        assert_eq!(levels.first(), Some(&1), "{path}");
+        assert!(levels.windows(2).all(|w| w[1] <= w[0] + 1), "{path}: {levels:?}");
+    }
 }
 
 #[test]
@@ -277,9 +315,15 @@ fn item_pages_and_cards_name_the_place_and_link_to_its_page() {
     let home = site.page("/");
     let card = home
         .select(&sel("main .card"))
-        .find(|c| c.select(&sel(".card-title a")).any(|a| a.value().attr("href") == Some(&unit)))
+        .find(|c| {
+            c.select(&sel(".card-title a"))
+                .any(|a| a.value().attr("href") == Some(&unit))
+        })
         .unwrap();
-    let region: Vec<&str> = card.select(&sel(".meta-region a")).filter_map(|a| a.value().attr("href")).collect();
+    let region: Vec<&str> = card
+        .select(&sel(".meta-region a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
     assert_eq!(region, ["/regions/shandong/", "/regions/shandong/qingdao/laixi/"]);
 }
 
@@ -311,7 +355,13 @@ fn province_and_city_pages_table_their_places_and_the_index_counts_them() {
     // Both metrics have a figure in 西安: both are columns.
     assert_eq!(
         place_rows(&site.page("/regions/shaanxi/xian/")),
-        [row("碑林区", "/regions/shaanxi/xian/beilin/", "2", "1", &["40人", "10人"])]
+        [row(
+            "碑林区",
+            "/regions/shaanxi/xian/beilin/",
+            "2",
+            "1",
+            &["40人", "10人"]
+        )]
     );
     assert_eq!(
         place_rows(&site.page("/regions/chongqing/")),
@@ -327,7 +377,10 @@ fn province_and_city_pages_table_their_places_and_the_index_counts_them() {
     let counts = |name: &str| -> String {
         index
             .select(&sel("main .province-grid li"))
-            .find(|li| li.select(&sel(".province-name")).any(|n| n.text().collect::<String>() == name))
+            .find(|li| {
+                li.select(&sel(".province-name"))
+                    .any(|n| n.text().collect::<String>() == name)
+            })
             .and_then(|li| li.select(&sel(".province-places")).next())
             .map(|s| s.text().collect())
             .unwrap_or_default()
@@ -429,7 +482,13 @@ fn search_filters_by_city() {
     };
     let mut qingdao = urls(
         &site,
-        &["laixi-short.md", "laixi-full.md", "laixi-unit.md", "qingdao.md", "huangdao.md"],
+        &[
+            "laixi-short.md",
+            "laixi-full.md",
+            "laixi-unit.md",
+            "qingdao.md",
+            "huangdao.md",
+        ],
     );
     qingdao.sort();
     assert_eq!(with("370200"), qingdao);
@@ -438,7 +497,10 @@ fn search_filters_by_city() {
     assert_eq!(with("370285"), laixi);
     let page = site.page("/search/");
     let options = attrs(&page, "#search-city option", "value");
-    assert_eq!(options, ["", "370200", "370211", "370285", "500112", "511800", "610100", "610103"]);
+    assert_eq!(
+        options,
+        ["", "370200", "370211", "370285", "500112", "511800", "610100", "610103"]
+    );
     assert_eq!(text(&page, "#search-city option[value='370285']"), "山东 青岛市莱西市");
 }
 
@@ -457,7 +519,10 @@ fn no_change_is_shown_without_an_earlier_bulletin() {
         assert!(!page.html().contains("+6,283"), "{path}");
         // One month is no line: the value is written out instead of a lone dot.
         assert_eq!(page.select(&sel("main .by-month svg")).count(), 0, "{path}");
-        assert!(text(&page, "main .by-month .chart-single").contains("6,283人"), "{path}");
+        assert!(
+            text(&page, "main .by-month .chart-single").contains("6,283人"),
+            "{path}"
+        );
     }
     // With an earlier bulletin the change is shown.
     let two = item(
@@ -482,6 +547,9 @@ fn the_map_legend_has_words_and_the_range() {
     let yaml = std::fs::read_to_string(en.root().join("site.yaml")).unwrap();
     en.write("site.yaml", format!("{yaml}language: en\n"));
     en.build();
-    let legend = texts(&en.page("/stats/"), "svg.tile-map[aria-labelledby^='map-members-'] text.legend-label");
+    let legend = texts(
+        &en.page("/stats/"),
+        "svg.tile-map[aria-labelledby^='map-members-'] text.legend-label",
+    );
     assert_eq!(legend, ["Fewer 9人", "More 407人"]);
 }

@@ -111,10 +111,7 @@ pub(crate) fn table(r: &Renderer, idx: &[usize]) -> Option<PlaceTable> {
             reported: g.reported.len(),
             cells: metrics
                 .iter()
-                .map(|ms| {
-                    ms.for_place(g.place.code)
-                        .map(|t| r.value_with(t, &ms.metric.unit, 0))
-                })
+                .map(|ms| ms.for_place(g.place.code).map(|t| r.value_with(t, &ms.metric.unit, 0)))
                 .collect(),
         })
         .collect();

@@ -12,8 +12,8 @@ use super::format::{
     choices, doc_files, hash, hash_key, shard_count, version_hash, Emit, Meta, DIR, FORMAT, MAX_SHARDS,
 };
 use super::tokenizer::{chars_of, each_term, place_term, Sink, Term};
-use crate::content::place::places;
 use crate::base::escape::push_json_str;
+use crate::content::place::places;
 
 /// No term yet, in [`Cjk::direct`] and [`Cjk::terms`].
 const NO_TERM: u32 = u32::MAX;
