@@ -164,8 +164,18 @@ fn month_labels(x: &dyn Fn(usize) -> f64, widths: &[f64], gap: f64) -> Vec<usize
     shown
 }
 
-/// A line over time (oldest first), for running totals.
+/// A line over time (oldest first), for running totals. A single point is no line: its value
+/// is written out as text instead.
 pub(crate) fn line(id: &str, title: &str, desc: &str, data: &[Datum]) -> String {
+    if let [only] = data {
+        return format!(
+            "<p class=\"chart-single\" id=\"{}\"><span class=\"chart-single-label\">{} · {}</span> <span class=\"chart-single-value\">{}</span></p>",
+            escape(id),
+            escape(title),
+            escape(&only.label),
+            escape(&only.display)
+        );
+    }
     let (width, height) = (CHART_WIDTH, 220u32);
     let (left, right, top, bottom) = (8.0, 8.0, 30.0, 34.0);
     let max = data.iter().map(|d| f(d.value)).fold(0.0_f64, f64::max);
@@ -295,8 +305,18 @@ pub(crate) struct Tile {
     pub value: Option<Datum>,
 }
 
-/// A tile-grid map shaded by value in five steps; tiles with a page link to it.
-pub(crate) fn tile_map(id: &str, title: &str, desc: &str, tiles: &[Tile]) -> String {
+/// The words of a map's legend, from the locale: 少 and 多 (Fewer, More).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Legend<'a> {
+    /// The word before the lightest shade.
+    pub less: &'a str,
+    /// The word after the darkest shade.
+    pub more: &'a str,
+}
+
+/// A tile-grid map shaded by value in five steps; tiles with a page link to it. The legend
+/// reads `少 LOWEST ▢▢▢▢▢ 多 HIGHEST`.
+pub(crate) fn tile_map(id: &str, title: &str, desc: &str, tiles: &[Tile], legend: Legend<'_>) -> String {
     let size = 64.0;
     let gap = 4.0;
     let inner = size - 6.0;
@@ -366,15 +386,37 @@ pub(crate) fn tile_map(id: &str, title: &str, desc: &str, tiles: &[Tile]) -> Str
             }
         }
     }
-    // Legend: the five shades, from low to high.
+    // Legend: the five shades, from low to high, between the words and the range.
     let ly = f64::from(rows) * (size + gap) + 4.0;
+    let values: Vec<&Datum> = tiles.iter().filter_map(|t| t.value.as_ref()).collect();
+    let lowest = values.iter().min_by_key(|d| d.value).map_or("", |d| d.display.as_str());
+    let highest = values.iter().max_by_key(|d| d.value).map_or("", |d| d.display.as_str());
+    let (start, room) = (160.0, 150.0);
+    let low = format!("{} {lowest}", legend.less);
+    let high = format!("{} {highest}", legend.more);
+    let _ = write!(
+        s,
+        "<text class=\"legend-label\" x=\"{:.0}\" y=\"{:.0}\" text-anchor=\"end\"{}>{}</text>",
+        start - 6.0,
+        ly + 14.0,
+        squeeze(low.trim_end(), FONT, room),
+        escape(low.trim_end())
+    );
     for step in 1..=5u32 {
-        let lx = f64::from(step - 1) * 36.0;
+        let lx = start + f64::from(step - 1) * 36.0;
         let _ = write!(
             s,
             "<rect class=\"tile step-{step}\" x=\"{lx:.0}\" y=\"{ly:.0}\" width=\"32\" height=\"18\" rx=\"2\"/>"
         );
     }
+    let _ = write!(
+        s,
+        "<text class=\"legend-label\" x=\"{:.0}\" y=\"{:.0}\"{}>{}</text>",
+        start + 5.0 * 36.0 + 2.0,
+        ly + 14.0,
+        squeeze(high.trim_end(), FONT, room),
+        escape(high.trim_end())
+    );
     s.push_str("</svg>");
     s
 }
@@ -404,6 +446,10 @@ fn short_number(display: &str, font: f64, max: f64) -> String {
 mod tests {
     use super::*;
 
+    const LEGEND: Legend<'static> = Legend {
+        less: "少", more: "多"
+    };
+
     fn d(label: &str, v: i64) -> Datum {
         Datum {
             label: label.into(),
@@ -422,9 +468,25 @@ mod tests {
 
     #[test]
     fn line_handles_one_and_many_points() {
-        assert!(line("l", "t", "d", &[d("2022年6月", 3)]).contains("<circle"));
+        let one = line("l", "t", "d", &[d("2022年6月", 3)]);
+        assert!(
+            !one.contains("<svg") && one.contains("2022年6月") && one.contains("3人"),
+            "{one}"
+        );
         assert!(line("l", "t", "d", &[d("5月", 1), d("6月", 3)]).contains("<polyline"));
         assert!(line("l", "t", "d", &[]).ends_with("</svg>"));
+        let legend = Legend {
+            less: "少", more: "多"
+        };
+        let tile = |slug: &str, v: i64| Tile {
+            slug: slug.into(),
+            short: slug.into(),
+            url: None,
+            value: Some(d(slug, v)),
+        };
+        let map = tile_map("m", "t", "d", &[tile("shandong", 7), tile("sichuan", 1200)], legend);
+        let words: Vec<String> = texts(&map, "legend-label").into_iter().map(|t| t.2).collect();
+        assert_eq!(words, ["少 7人", "多 1200人"]);
     }
 
     /// The `text` elements of class `class`: x, anchor, text, and textLength when squeezed.
@@ -462,7 +524,8 @@ mod tests {
 
     #[test]
     fn month_labels_never_overlap_and_keep_both_ends() {
-        for n in [1, 2, 3, 5, 8, 13, 24, 36, 120] {
+        // One month is no line (see `line_handles_one_and_many_points`).
+        for n in [2, 3, 5, 8, 13, 24, 36, 120] {
             let data: Vec<Datum> = (0..n)
                 .map(|i| d(&format!("{}年{}月", 2020 + i / 12, 1 + i % 12), i64::from(i) * 7))
                 .collect();
@@ -520,11 +583,15 @@ mod tests {
                 display: display.into(),
             }),
         };
-        let svg = tile_map("m", "t", "d", &[tile("约9,999.99万人")]);
+        let svg = tile_map("m", "t", "d", &[tile("约9,999.99万人")], LEGEND);
         // Too long even without its unit: squeezed to the tile, and the full value stays in the label.
         assert!(svg.contains("textLength=\"58.0\" lengthAdjust=\"spacingAndGlyphs\">约9,999.99万<"));
         assert!(svg.contains("aria-label=\"山东 约9,999.99万 人\""));
-        assert_eq!(svg, tile_map("m", "t", "d", &[tile("约9,999.99万人")]), "deterministic");
+        assert_eq!(
+            svg,
+            tile_map("m", "t", "d", &[tile("约9,999.99万人")], LEGEND),
+            "deterministic"
+        );
     }
 
     #[test]
@@ -557,7 +624,7 @@ mod tests {
                 value: None,
             },
         ];
-        let svg = tile_map("m", "t", "d", &tiles);
+        let svg = tile_map("m", "t", "d", &tiles, LEGEND);
         assert!(svg.contains("href=\"/regions/shandong/\""));
         assert!(svg.contains("step-5"));
         assert!(svg.contains("step-0"));

@@ -80,6 +80,24 @@ pub(crate) struct RegionPage<'a> {
     /// Items filed elsewhere that report figures for the province (first page).
     pub(crate) reported: Vec<&'a CardView>,
     pub(crate) stats: Vec<SubjectStat>,
+    /// Its cities (a municipality's districts) with pages (first page).
+    pub(crate) places: Option<PlaceTable>,
+}
+
+/// place.html: one page of a city's or county's items, with its figures and the table of its
+/// counties on the first.
+#[derive(Serialize)]
+pub(crate) struct PlacePage<'a> {
+    pub(crate) place: PlaceRef,
+    pub(crate) province: ProvinceRef,
+    pub(crate) count: usize,
+    pub(crate) items: Vec<&'a CardView>,
+    pub(crate) paginator: &'a Paginator,
+    /// Items filed elsewhere that report figures for the place (first page).
+    pub(crate) reported: Vec<&'a CardView>,
+    pub(crate) stats: Vec<SubjectStat>,
+    /// Its counties with pages (a city's first page).
+    pub(crate) places: Option<PlaceTable>,
 }
 
 /// topics.html: every topic with its count.

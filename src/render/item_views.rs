@@ -84,6 +84,11 @@ impl Renderer<'_> {
             region: RegionView {
                 province: self.province_ref(it.region.province),
                 locality: it.region.locality.clone(),
+                place: it.region.place.map(|p| LinkView {
+                    label: p.name.clone(),
+                    url: u.link(&urls::place(p)),
+                }),
+                detail: it.region.detail.clone(),
                 display: it.region.display(),
             },
             topics: it

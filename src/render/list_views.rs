@@ -131,6 +131,7 @@ impl Renderer<'_> {
                             province: self.province_ref(p),
                             count: g.map_or(0, |g| g.entries.len()),
                             reported: g.map_or(0, |g| g.reported.len()),
+                            places: g.map_or(0, |g| g.place_count),
                             has_page: g.is_some(),
                         }
                     })

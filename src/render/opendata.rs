@@ -4,6 +4,8 @@
 
 use crate::base::escape::{csv_cell, escape_json_markup};
 use crate::content::figure;
+use crate::content::place::places;
+use crate::site::places::path_of;
 use crate::site::stats::Total;
 use crate::site::urls;
 use crate::site::Site;
@@ -24,6 +26,8 @@ struct MetricJson<'a> {
     aggregate: &'a str,
     total: Option<ValueJson>,
     provinces: Vec<Row<'a>>,
+    /// Per city and county (a county's figures count for its city too), in code order.
+    places: Vec<PlaceJson<'a>>,
     months: Vec<MonthJson>,
     topics: Vec<Row<'a>>,
 }
@@ -32,6 +36,17 @@ struct MetricJson<'a> {
 struct Row<'a> {
     slug: &'a str,
     name: &'a str,
+    #[serde(flatten)]
+    value: ValueJson,
+}
+
+/// A row about a city or county: its GB/T 2260 code and its path below `regions/`.
+#[derive(Serialize)]
+struct PlaceJson<'a> {
+    code: u32,
+    path: String,
+    name: &'a str,
+    province: &'a str,
     #[serde(flatten)]
     value: ValueJson,
 }
@@ -102,6 +117,18 @@ pub(crate) fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
                         value: value(site, t, unit),
                     })
                     .collect(),
+                places: ms
+                    .by_place
+                    .iter()
+                    .filter_map(|(code, t)| Some((places().by_code(*code)?, t)))
+                    .map(|(p, t)| PlaceJson {
+                        code: p.code,
+                        path: path_of(p),
+                        name: &p.name,
+                        province: &p.province.slug,
+                        value: value(site, t, unit),
+                    })
+                    .collect(),
                 months: ms
                     .by_month
                     .iter()
@@ -140,6 +167,18 @@ pub(crate) fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
         "value",
         "approximate",
     ]);
+    let mut place_rows = Csv::new(&[
+        "metric",
+        "label",
+        "unit",
+        "aggregate",
+        "province",
+        "place_code",
+        "place_path",
+        "place_name",
+        "value",
+        "approximate",
+    ]);
     let mut months = Csv::new(&["metric", "label", "unit", "month", "in_month", "running", "approximate"]);
     let mut topics = Csv::new(&["metric", "label", "unit", "topic", "topic_slug", "value", "approximate"]);
     for ms in &site.stats.metrics {
@@ -152,6 +191,21 @@ pub(crate) fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
                 m.aggregate.name(),
                 &p.slug,
                 &p.short,
+                &t.value.normalize().to_string(),
+                bool_str(t.approximate),
+            ]);
+        }
+        for (code, t) in &ms.by_place {
+            let Some(p) = places().by_code(*code) else { continue };
+            place_rows.row(&[
+                &m.key,
+                &m.label,
+                &m.unit,
+                m.aggregate.name(),
+                &p.province.slug,
+                &p.code.to_string(),
+                &path_of(p),
+                &p.name,
                 &t.value.normalize().to_string(),
                 bool_str(t.approximate),
             ]);
@@ -183,6 +237,7 @@ pub(crate) fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
     vec![
         (format!("{dir}stats.json"), json_bytes),
         (format!("{dir}provinces.csv"), provinces.finish()),
+        (format!("{dir}places.csv"), place_rows.finish()),
         (format!("{dir}months.csv"), months.finish()),
         (format!("{dir}topics.csv"), topics.finish()),
     ]

@@ -18,6 +18,8 @@ pub(crate) enum Job {
     Home(usize),
     Regions,
     Region(usize, usize),
+    /// Page `n` of a city or county (an index into `Site::places`).
+    Place(usize, usize),
     Topics,
     Topic(usize, usize),
     Bulletins,
@@ -43,6 +45,7 @@ pub(crate) enum Job {
 pub(crate) enum FeedOf {
     Site,
     Region(usize),
+    Place(usize),
     Topic(usize),
 }
 
@@ -74,6 +77,10 @@ pub(crate) fn jobs(site: &Site) -> Vec<Job> {
     for (i, p) in site.provinces.iter().enumerate() {
         jobs.extend((1..=pages(p.entries.len(), per)).map(|n| Job::Region(i, n)));
         jobs.push(Job::Feed(FeedOf::Region(i)));
+    }
+    for (i, p) in site.places.iter().enumerate() {
+        jobs.extend((1..=pages(p.entries.len(), per)).map(|n| Job::Place(i, n)));
+        jobs.push(Job::Feed(FeedOf::Place(i)));
     }
     jobs.push(Job::Topics);
     for (i, t) in site.topics.iter().enumerate() {
@@ -143,6 +150,7 @@ pub(crate) fn key(site: &Site, job: &Job) -> String {
         Job::Home(n) => u(String::new(), n),
         Job::Regions => urls::REGIONS.into(),
         Job::Region(i, n) => u(urls::region(&site.provinces[i].province.slug), n),
+        Job::Place(i, n) => u(urls::place(site.places[i].place), n),
         Job::Topics => urls::TOPICS.into(),
         Job::Topic(i, n) => u(urls::topic(&site.topics[i].topic.slug), n),
         Job::Bulletins => urls::BULLETINS.into(),
@@ -154,6 +162,7 @@ pub(crate) fn key(site: &Site, job: &Job) -> String {
         Job::NotFound => "404.html".into(),
         Job::Feed(FeedOf::Site) => urls::FEED.into(),
         Job::Feed(FeedOf::Region(i)) => urls::feed_of(&urls::region(&site.provinces[i].province.slug)),
+        Job::Feed(FeedOf::Place(i)) => urls::feed_of(&urls::place(site.places[i].place)),
         Job::Feed(FeedOf::Topic(i)) => urls::feed_of(&urls::topic(&site.topics[i].topic.slug)),
         Job::Sitemap => "sitemap.xml".into(),
         Job::NewsSitemap => urls::NEWS_SITEMAP.into(),
@@ -174,11 +183,13 @@ struct Prints {
     /// fingerprint. An item's edit re-renders the pages of the provinces it counts for, not
     /// all of them.
     province_stats: Vec<u64>,
+    /// Per place group, the same for the figures counted for it or a place in it.
+    place_stats: Vec<u64>,
     /// Per topic group, the same for the figures of its items.
     topic_stats: Vec<u64>,
     /// The overall total of each metric (the home pages' side box).
     totals: u64,
-    /// How many items each province and topic has (the home, index and search pages).
+    /// How many items each province, place and topic has (the home, index and search pages).
     counts: u64,
     /// The bulletins and their sizes.
     bulletins: u64,
@@ -195,7 +206,7 @@ struct Prints {
 /// [`Prints::province_stats`] and [`Prints::topic_stats`]: one pass over the contributions,
 /// each hashed into the province it counts for and the topics of its item, as the first pages'
 /// `subject_stats` filter them.
-fn subject_prints(site: &Site, bulletins: u64) -> (Vec<u64>, Vec<u64>) {
+fn subject_prints(site: &Site, bulletins: u64) -> (Vec<u64>, Vec<u64>, Vec<u64>) {
     use std::hash::{Hash, Hasher};
     let start = || {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
@@ -204,6 +215,9 @@ fn subject_prints(site: &Site, bulletins: u64) -> (Vec<u64>, Vec<u64>) {
     };
     let mut provinces: Vec<_> = site.provinces.iter().map(|_| start()).collect();
     let mut topics: Vec<_> = site.topics.iter().map(|_| start()).collect();
+    let mut places: Vec<_> = site.places.iter().map(|_| start()).collect();
+    let place_at: crate::base::FastMap<u32, usize> =
+        site.places.iter().enumerate().map(|(i, g)| (g.place.code, i)).collect();
     let province_at = positions(site.provinces.iter().map(|g| g.province.slug.as_str()));
     let topic_at = positions(site.topics.iter().map(|g| g.topic.slug.as_str()));
     for ms in &site.stats.metrics {
@@ -213,6 +227,13 @@ fn subject_prints(site: &Site, bulletins: u64) -> (Vec<u64>, Vec<u64>) {
             if let Some(&p) = province_at.get(c.province.slug.as_str()) {
                 print.hash(&mut provinces[p]);
             }
+            if let Some(place) = c.place {
+                for code in [place.code, place.parent] {
+                    if let Some(&p) = place_at.get(&code) {
+                        print.hash(&mut places[p]);
+                    }
+                }
+            }
             for t in &e.item.topics {
                 if let Some(&i) = topic_at.get(t.slug.as_str()) {
                     print.hash(&mut topics[i]);
@@ -221,7 +242,7 @@ fn subject_prints(site: &Site, bulletins: u64) -> (Vec<u64>, Vec<u64>) {
         }
     }
     let done = |hs: Vec<xxhash_rust::xxh3::Xxh3>| hs.iter().map(Hasher::finish).collect();
-    (done(provinces), done(topics))
+    (done(provinces), done(places), done(topics))
 }
 
 /// Each slug's position in its list.
@@ -252,10 +273,20 @@ impl Prints {
         });
         let counts = hash_of(|h| {
             for g in &site.provinces {
-                (g.province.slug.as_str(), g.entries.len(), g.reported.len()).hash(h);
+                (
+                    g.province.slug.as_str(),
+                    g.entries.len(),
+                    g.reported.len(),
+                    g.place_count,
+                )
+                    .hash(h);
             }
             for g in &site.topics {
                 (g.topic.slug.as_str(), g.topic.name.as_str(), g.entries.len()).hash(h);
+            }
+            // The search page's city filter.
+            for g in &site.places {
+                (g.place.code, g.entries.len()).hash(h);
             }
         });
         let stats = hash_of(|h| {
@@ -267,7 +298,7 @@ impl Prints {
                 g.topic.slug.hash(h);
             }
         });
-        let (province_stats, topic_stats) = subject_prints(site, bulletins);
+        let (province_stats, place_stats, topic_stats) = subject_prints(site, bulletins);
         let totals = hash_of(|h| {
             for ms in &site.stats.metrics {
                 ms.metric.key.hash(h);
@@ -287,6 +318,7 @@ impl Prints {
             every: (0..site.entries.len()).collect(),
             stats,
             province_stats,
+            place_stats,
             topic_stats,
             totals,
             counts,
@@ -294,6 +326,15 @@ impl Prints {
             months,
             all,
             sitemap,
+        }
+    }
+
+    /// What the table of place groups `idx` shows: each place, its counts and its figures.
+    fn place_table(&self, site: &Site, idx: &[usize], h: &mut xxhash_rust::xxh3::Xxh3) {
+        use std::hash::Hash;
+        for &j in idx {
+            let g = &site.places[j];
+            (g.place.code, g.entries.len(), g.reported.len(), self.place_stats[j]).hash(h);
         }
     }
 
@@ -339,6 +380,17 @@ impl Prints {
                     if n == 1 {
                         self.province_stats[i].hash(h);
                         cards(h, &g.reported);
+                        self.place_table(site, &g.places, h);
+                    }
+                }
+                Job::Place(i, n) => {
+                    let g = &site.places[i];
+                    (n, g.entries.len(), g.parent).hash(h);
+                    cards(h, page_of(&g.entries, n, per));
+                    if n == 1 {
+                        self.place_stats[i].hash(h);
+                        cards(h, &g.reported);
+                        self.place_table(site, &g.children, h);
                     }
                 }
                 Job::Topic(i, n) => {
@@ -401,7 +453,16 @@ impl Prints {
 pub(crate) fn feed_entries(site: &Site, of: FeedOf) -> Vec<usize> {
     match of {
         FeedOf::Site => (0..site.entries.len().min(FEED_ITEMS)).collect(),
-        FeedOf::Region(i) => site.provinces[i].entries.iter().take(FEED_ITEMS).copied().collect(),
+        // A feed lists what its page lists: the items filed under it and those elsewhere
+        // that report its figures.
+        FeedOf::Region(i) => {
+            let g = &site.provinces[i];
+            crate::site::places::newest(&g.entries, &g.reported, FEED_ITEMS)
+        }
+        FeedOf::Place(i) => {
+            let g = &site.places[i];
+            crate::site::places::newest(&g.entries, &g.reported, FEED_ITEMS)
+        }
         FeedOf::Topic(i) => site.topics[i].entries.iter().take(FEED_ITEMS).copied().collect(),
     }
 }
@@ -441,6 +502,12 @@ pub(crate) fn jobs_paths(site: &Site) -> Vec<(String, Option<String>)> {
     out.push((urls::REGIONS.into(), None));
     for g in &site.provinces {
         let first = urls::region(&g.province.slug);
+        for n in 1..=pages(g.entries.len(), per) {
+            out.push((urls::page(&first, n), None));
+        }
+    }
+    for g in &site.places {
+        let first = urls::place(g.place);
         for n in 1..=pages(g.entries.len(), per) {
             out.push((urls::page(&first, n), None));
         }

@@ -150,6 +150,7 @@ impl Renderer<'_> {
             Job::Home(n) => pages::home::page(self, n, sink),
             Job::Regions => pages::regions::index(self, sink),
             Job::Region(i, n) => pages::regions::page(self, i, n, sink),
+            Job::Place(i, n) => pages::places::page(self, i, n, sink),
             Job::Topics => pages::topics::index(self, sink),
             Job::Topic(i, n) => pages::topics::page(self, i, n, sink),
             Job::Bulletins => pages::bulletins::index(self, sink),

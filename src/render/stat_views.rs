@@ -297,6 +297,10 @@ impl Renderer<'_> {
             &format!("{} {}", m.label, self.t("map")),
             &self.t("map_desc"),
             &tiles,
+            chart::Legend {
+                less: self.theme.t("legend_less"),
+                more: self.theme.t("legend_more"),
+            },
         )
     }
 

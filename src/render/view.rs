@@ -57,7 +57,7 @@ pub(crate) struct NavView {
     pub search: String,
 }
 
-/// Which page a page is (`page.kind`: `home`, `item`, `regions`, `region`, `topics`, `topic`,
+/// Which page a page is (`page.kind`: `home`, `item`, `regions`, `region`, `place`, `topics`, `topic`,
 /// `bulletins`, `bulletin`, `archives`, `archive`, `stats`, `corrections`, `search`, `404`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -70,6 +70,8 @@ pub(crate) enum PageKind {
     Regions,
     /// A province's pages.
     Region,
+    /// A city's or county's pages.
+    Place,
     /// The topic index.
     Topics,
     /// A topic's pages.
@@ -97,11 +99,12 @@ pub(crate) enum PageKind {
 
 impl PageKind {
     /// Every kind, for the chrome rendered once per kind.
-    pub(crate) const ALL: [PageKind; 15] = [
+    pub(crate) const ALL: [PageKind; 16] = [
         PageKind::Home,
         PageKind::Item,
         PageKind::Regions,
         PageKind::Region,
+        PageKind::Place,
         PageKind::Topics,
         PageKind::Topic,
         PageKind::Bulletins,
@@ -209,8 +212,47 @@ pub(crate) struct RegionView {
     pub province: ProvinceRef,
     /// The locality as written (青岛市莱西市), if any.
     pub locality: Option<String>,
+    /// The city or county it names (莱西市), linked to its page, when the registry knows it.
+    pub place: Option<LinkView>,
+    /// What the locality says below the place (水集街道), as written.
+    pub detail: Option<String>,
     /// Short display form (山东 青岛市莱西市).
     pub display: String,
+}
+
+/// A city or county as shown in headings.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct PlaceRef {
+    /// The official name (莱西市).
+    pub name: String,
+    /// The GB/T 2260 code (370285).
+    pub code: u32,
+    /// `prefecture` or `county`.
+    pub level: crate::content::place::Level,
+    /// Page URL.
+    pub url: String,
+}
+
+/// One place's row in the table of a province's cities or a city's counties.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct PlaceRow {
+    /// The place, linked to its page.
+    pub place: LinkView,
+    /// Items filed under it (or under a place in it).
+    pub count: usize,
+    /// Items elsewhere reporting its figures.
+    pub reported: usize,
+    /// One cell per metric of [`PlaceTable::metrics`]; None where it has no figure.
+    pub cells: Vec<Option<ValueView>>,
+}
+
+/// The places below a province or city, with their counts and key figures.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct PlaceTable {
+    /// The metrics some place of the table has a figure for, linked to the statistics page.
+    pub metrics: Vec<LinkView>,
+    /// The places, in code order.
+    pub rows: Vec<PlaceRow>,
 }
 
 /// The byline, ready to print.
@@ -419,6 +461,8 @@ pub(crate) struct ProvinceEntry {
     pub count: usize,
     /// Items elsewhere reporting its figures.
     pub reported: usize,
+    /// How many of its cities and counties have pages.
+    pub places: usize,
     /// Whether it has a page.
     pub has_page: bool,
 }

@@ -9,6 +9,7 @@ use crate::content::image::LeadImage;
 use crate::content::item::{Item, Text, Topic};
 use crate::content::markdown::{self, MarkdownOptions, Rendered};
 use crate::content::region::{registry, Province};
+use crate::site::places::PlaceGroup;
 use crate::site::stats::{self, Month, Stats};
 use crate::site::urls::{self, Urls};
 use chrono::NaiveDate;
@@ -99,6 +100,11 @@ pub struct ProvinceGroup {
     pub entries: Vec<usize>,
     /// Items filed elsewhere with a figure counted for this province, newest first.
     pub reported: Vec<usize>,
+    /// Its places with pages directly below it (cities; a municipality's districts), as
+    /// indexes into [`Site::places`], in code order.
+    pub places: Vec<usize>,
+    /// How many places below it have pages, at every level.
+    pub place_count: usize,
 }
 
 /// A topic with its items.
@@ -132,6 +138,8 @@ pub struct Site {
     pub bulletins: Vec<Bulletin>,
     /// Provinces with items or figures, in registry order.
     pub provinces: Vec<ProvinceGroup>,
+    /// Prefectures and counties with items or figures, in code order.
+    pub places: Vec<PlaceGroup>,
     /// Topics with items, in site.yaml order (else by name).
     pub topics: Vec<TopicGroup>,
     /// Months, newest first.
@@ -306,7 +314,8 @@ impl Site {
         let mut bulletins = group_bulletins(&entries);
         // Numbered without issue files: the pipeline numbers them again with the files.
         crate::site::issue::number(&config, &mut bulletins, Vec::new());
-        let provinces = group_provinces(&entries);
+        let mut provinces = group_provinces(&entries);
+        let places = crate::site::places::group_places(&entries, &mut provinces);
         let topics = group_topics(&config, &entries);
         let months = group_months(&entries);
         let items: Vec<&Item> = entries.iter().map(|e| &*e.item).collect();
@@ -321,6 +330,7 @@ impl Site {
             entries,
             bulletins,
             provinces,
+            places,
             topics,
             months,
             stats,
@@ -634,6 +644,8 @@ fn group_provinces(entries: &[Entry]) -> Vec<ProvinceGroup> {
                 province: p,
                 entries,
                 reported,
+                places: Vec::new(),
+                place_count: 0,
             })
         })
         .collect()

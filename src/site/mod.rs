@@ -6,6 +6,7 @@ pub(crate) mod assemble;
 pub(crate) mod checks;
 pub(crate) mod issue;
 pub(crate) mod links;
+pub(crate) mod places;
 pub(crate) mod stats;
 pub mod urls;
 

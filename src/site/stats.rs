@@ -8,6 +8,7 @@
 
 use crate::content::config::{Aggregate, Config, Metric};
 use crate::content::item::{Item, Topic};
+use crate::content::place::Place;
 use crate::content::region::Province;
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
@@ -19,6 +20,8 @@ use std::collections::BTreeMap;
 pub struct Contribution {
     /// The province it counts for.
     pub province: &'static Province,
+    /// The prefecture or county it counts for, when its region names one.
+    pub place: Option<&'static Place>,
     /// The date it refers to.
     pub as_of: NaiveDate,
     /// Its value in the metric's unit.
@@ -74,17 +77,30 @@ pub struct Running {
     pub all_time: Option<Total>,
     /// The all-time value as it stood after the previous bulletin.
     pub before: Option<Total>,
+    /// Whether there is a previous bulletin to compare with.
+    pub compared: bool,
 }
 
 impl Running {
-    /// How much the all-time value moved with the latest bulletin.
+    /// How much the all-time value moved with the latest bulletin; `None` when there is no
+    /// earlier bulletin to compare with (a first bulletin has no 较上期).
     pub fn change(&self) -> Option<Decimal> {
+        if !self.compared {
+            return None;
+        }
         match (&self.all_time, &self.before) {
             (Some(now), Some(before)) => now.value.checked_sub(before.value),
             (Some(now), None) => Some(now.value),
             _ => None,
         }
     }
+}
+
+/// Whether a contribution counted for `place` counts for the place with code `code`: it is
+/// that place or lies in it (a county's figure counts for its city; the province is
+/// [`Contribution::province`]).
+pub(crate) fn counts_for(place: Option<&Place>, code: u32) -> bool {
+    place.is_some_and(|p| p.code == code || p.parent == code)
 }
 
 /// Figures that contradict each other: the same metric, province and `as_of` with different
@@ -112,6 +128,9 @@ pub struct MetricStats {
     pub total: Option<Total>,
     /// Per province, in registry order.
     pub by_province: Vec<(&'static Province, Total)>,
+    /// Per prefecture and county (by GB/T code, ascending): a county's figures count for its
+    /// city as well.
+    pub by_place: Vec<(u32, Total)>,
     /// Per month, oldest first.
     pub by_month: Vec<MonthTotal>,
     /// Per topic, in topic order.
@@ -141,6 +160,15 @@ impl MetricStats {
     /// This metric's total for one province, if it has figures there.
     pub fn for_province(&self, slug: &str) -> Option<&Total> {
         self.by_province.iter().find(|(p, _)| p.slug == slug).map(|(_, t)| t)
+    }
+
+    /// This metric's total for one place (its own figures and those of the places in it).
+    pub fn for_place(&self, code: u32) -> Option<&Total> {
+        self.by_place
+            .binary_search_by_key(&code, |(c, _)| *c)
+            .ok()
+            .and_then(|i| self.by_place.get(i))
+            .map(|(_, t)| t)
     }
 
     /// This metric's total for one topic.
@@ -174,6 +202,7 @@ impl MetricStats {
             year_to_date: select(&|c| c.as_of.year() == latest.year() && c.as_of <= latest),
             all_time: combine(rule, &picked),
             before: previous.and_then(|p| select(&|c| c.bulletin <= p)),
+            compared: previous.is_some(),
         }
     }
 
@@ -214,9 +243,10 @@ pub(crate) fn compute(config: &Config, items: &[&Item], topics: &[Topic]) -> Res
             let (Some(key), Some(value)) = (&f.metric, f.normalized) else {
                 continue;
             };
-            let province = f.region.as_ref().unwrap_or(&item.region).province;
+            let region = f.region.as_ref().unwrap_or(&item.region);
             per_metric.entry(key.as_str()).or_default().push(Contribution {
-                province,
+                province: region.province,
+                place: region.place,
                 as_of: f.as_of,
                 value,
                 approximate: f.amount.qualifier.is_approximate(),
@@ -257,6 +287,21 @@ pub(crate) fn compute(config: &Config, items: &[&Item], topics: &[Topic]) -> Res
                 .filter_map(|(p, cs)| combine(m.aggregate, &cs).map(|t| (p, t)))
                 .collect();
 
+            // A place's figures count for it and for the place above it.
+            let mut per_place: BTreeMap<u32, Vec<&Contribution>> = BTreeMap::new();
+            for c in &contributions {
+                if let Some(p) = c.place {
+                    per_place.entry(p.code).or_default().push(c);
+                    if crate::content::place::places().parent_of(p).is_some() {
+                        per_place.entry(p.parent).or_default().push(c);
+                    }
+                }
+            }
+            let by_place = per_place
+                .into_iter()
+                .filter_map(|(code, cs)| combine(m.aggregate, &cs).map(|t| (code, t)))
+                .collect();
+
             let mut per_topic: Vec<Vec<&Contribution>> = vec![Vec::new(); topics.len()];
             for c in &contributions {
                 for it in &items[c.item].topics {
@@ -280,6 +325,7 @@ pub(crate) fn compute(config: &Config, items: &[&Item], topics: &[Topic]) -> Res
                 contributions,
                 total,
                 by_province,
+                by_place,
                 by_month,
                 by_topic,
             };
@@ -473,6 +519,7 @@ mod tests {
         let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
         Contribution {
             province: registry().parse(p).unwrap().province,
+            place: registry().parse(p).unwrap().place,
             as_of: d,
             value,
             approximate: false,
@@ -527,6 +574,7 @@ mod tests {
             ],
             total: None,
             by_province: vec![],
+            by_place: vec![],
             by_month: vec![],
             by_topic: vec![],
         };
@@ -541,6 +589,8 @@ mod tests {
             Running::change(&m.running(Some(d("2022-06-20")), Some(d("2022-06-01")), |_| true)),
             Some(dec!(8))
         );
+        // The first bulletin has nothing to compare with: no change, not +15.
+        assert_eq!(m.running(Some(d("2022-06-20")), None, |_| true).change(), None);
     }
 
     #[test]
@@ -555,6 +605,7 @@ mod tests {
             contributions: vec![c("山东", "2022-06-01", dec!(5), 0), c("山东", "2022-06-01", dec!(6), 1)],
             total: None,
             by_province: vec![],
+            by_place: vec![],
             by_month: vec![],
             by_topic: vec![],
         };
@@ -602,6 +653,17 @@ mod tests {
             c("广东", "2022-05-02", Decimal::MAX, 1),
         ];
         assert!(refuse_overflows(&metric(Aggregate::Max), &mut cs).is_empty());
+    }
+
+    #[test]
+    fn a_county_counts_for_its_city() {
+        let laixi = crate::content::place::places().by_code(370285).unwrap();
+        let qingdao = crate::content::place::places().by_code(370200).unwrap();
+        assert!(counts_for(Some(laixi), 370285));
+        assert!(counts_for(Some(laixi), 370200));
+        assert!(counts_for(Some(qingdao), 370200));
+        assert!(!counts_for(Some(qingdao), 370285));
+        assert!(!counts_for(None, 370200));
     }
 
     #[test]

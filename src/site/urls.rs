@@ -34,6 +34,12 @@ pub(crate) fn region(slug: &str) -> String {
     format!("regions/{slug}/")
 }
 
+/// A city or county page: `regions/PROVINCE/CITY/`, `regions/PROVINCE/CITY/COUNTY/` (a
+/// municipality's district: `regions/chongqing/yubei/`).
+pub(crate) fn place(place: &crate::content::place::Place) -> String {
+    format!("regions/{}/", crate::site::places::path_of(place))
+}
+
 /// A topic page: `topics/SLUG/`.
 pub(crate) fn topic(slug: &str) -> String {
     format!("topics/{slug}/")
@@ -132,6 +138,8 @@ mod tests {
         assert_eq!(bulletin_pdf(d), "bulletins/2022-06-20/bulletin-2022-06-20.pdf");
         assert_eq!(archive(2022, 6), "archive/2022/06/");
         assert_eq!(region("shaanxi"), "regions/shaanxi/");
+        let laixi = crate::content::place::places().by_code(370285).unwrap();
+        assert_eq!(place(laixi), "regions/shandong/qingdao/laixi/");
         assert_eq!(page("", 2), "page/2/");
         assert_eq!(page("topics/x/", 1), "topics/x/");
         assert_eq!(page("topics/x/", 3), "topics/x/page/3/");

@@ -1,5 +1,6 @@
 //! Atom feeds and the sitemap: well-formed XML, at most 20 entries per feed, every required
-//! element, a feed for each province page, and every item in the sitemap as an absolute URL.
+//! element, a feed for each province, city and county page listing what the page lists, and
+//! every item in the sitemap as an absolute URL.
 
 use crate::harness::*;
 use roxmltree::{Document, Node};
@@ -97,10 +98,13 @@ fn a_feed_for_every_province_and_topic_page() {
         .iter()
         .filter(|p| {
             let parts: Vec<&str> = p.trim_matches('/').split('/').collect();
-            parts.len() == 2 && (parts[0] == "regions" || parts[0] == "topics")
+            let place = parts[0] == "regions" && (3..=4).contains(&parts.len()) && !parts.contains(&"page");
+            (parts.len() == 2 && (parts[0] == "regions" || parts[0] == "topics")) || place
         })
         .collect();
-    assert_eq!(lists.len(), 12 + 8, "{lists:?}");
+    // 12 provinces, 8 topics, 9 cities and counties (皖: 淮南, 芜湖; 鄂: 荆州; 陕: 西安, 碑林;
+    // 鲁: 青岛, 莱西, 日照, 五莲).
+    assert_eq!(lists.len(), 12 + 8 + 9, "{lists:?}");
     for list in lists {
         let feed = format!("{list}atom.xml");
         assert!(site.exists(&feed), "no {feed}");
@@ -113,12 +117,15 @@ fn a_feed_for_every_province_and_topic_page() {
             "{list}: {announced:?}"
         );
     }
-    // 重庆 has no item of its own: its feed is empty but valid.
-    assert!(check_feed(
-        &site.read("/regions/chongqing/atom.xml"),
-        "https://example.org/bulletin/"
-    )
-    .is_empty());
+    // 重庆 has no item of its own: its feed holds the round-up that reports its figures, as
+    // its page does (#15).
+    assert_eq!(
+        check_feed(
+            &site.read("/regions/chongqing/atom.xml"),
+            "https://example.org/bulletin/"
+        ),
+        ["https://example.org/bulletin/news/2022/06/20/quanguo-jiceng-dundian/"]
+    );
 }
 
 #[test]
@@ -171,4 +178,26 @@ fn robots_points_at_the_sitemap() {
         site.read("/robots.txt"),
         "User-agent: *\nAllow: /\n\nSitemap: https://example.org/bulletin/sitemap.xml\nSitemap: https://example.org/bulletin/news-sitemap.xml\n"
     );
+}
+
+#[test]
+fn a_province_feed_lists_the_round_up_its_page_lists() {
+    // #15: these provinces have no items of their own, only figures in the national round-up;
+    // their feeds were empty although their pages list it.
+    let site = SiteTest::example();
+    site.build();
+    for slug in ["chongqing", "sichuan", "hainan", "jiangxi", "shanxi"] {
+        let links = check_feed(
+            &site.read(&format!("/regions/{slug}/atom.xml")),
+            "https://example.org/bulletin/",
+        );
+        let page = site.page(&format!("/regions/{slug}/"));
+        let mut listed = attrs(&page, "main .card-title a", "href");
+        listed.iter_mut().for_each(|l| *l = format!("https://example.org{l}"));
+        assert_eq!(links, listed, "{slug}");
+        assert!(
+            links.contains(&"https://example.org/bulletin/news/2022/06/20/quanguo-jiceng-dundian/".to_string()),
+            "{slug}: {links:?}"
+        );
+    }
 }

@@ -100,13 +100,18 @@ fn province_pages_hold_their_items() {
 }
 
 #[test]
-fn locality_is_kept_as_written() {
+fn a_locality_shows_its_place_linked_to_its_page() {
     let site = built();
     let jinan = site.page(JINAN);
     assert_eq!(text(&jinan, "main .meta-region"), "山东 济南市");
-    assert_eq!(attrs(&jinan, "main .meta-region a", "href"), ["/regions/shandong/"]);
+    assert_eq!(
+        attrs(&jinan, "main .meta-region a", "href"),
+        ["/regions/shandong/", "/regions/shandong/jinan/"]
+    );
+    // Written 西安, shown by the registry's name.
     let xian = site.page(XIAN);
-    assert_eq!(text(&xian, "main .meta-region"), "陕西 西安");
+    assert_eq!(text(&xian, "main .meta-region"), "陕西 西安市");
+    assert!(site.exists("/regions/shaanxi/xian/"));
 }
 
 #[test]

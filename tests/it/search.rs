@@ -211,6 +211,7 @@ fn filters_by_province_and_topic() {
         let f = Filters {
             province: province.map(str::to_string),
             topic: topic.map(str::to_string),
+            ..Filters::default()
         };
         search::search(&b.search, q, &f)
             .unwrap()
@@ -765,6 +766,7 @@ fn node_tests_pass_and_the_js_engine_agrees_with_rust() {
         let f = Filters {
             province: province.map(str::to_string),
             topic: topic.map(str::to_string),
+            ..Filters::default()
         };
         let urls: Vec<String> = search::search(&b.search, q, &f)
             .unwrap()

@@ -24,6 +24,8 @@ const shard = {
   '卖骑': 'A', // 0
   'p:shandong': 'BB', // 1, 3
   't:model-workers': 'BA', // 1, 2
+  'c:370200': 'AC', // 0, 3: a city, its own item and its county's
+  'c:370285': 'D', // 3: the county
 };
 /** A pack as src/search.rs writes it, and its offsets: where each document starts, then the end. */
 function pack(list) {
@@ -92,6 +94,14 @@ test('filters intersect, and work alone', async () => {
   assert.deepEqual(await urls(e, '劳模', { province: 'shandong' }), ['b/', 'd/']);
   assert.deepEqual(await urls(e, '', { topic: 'model-workers' }), ['b/', 'c/']);
   assert.deepEqual(await urls(e, '劳模', { province: 'xizang' }), []);
+});
+
+test('the city filter finds the items of a city and its counties', async () => {
+  const { engine: e } = engine();
+  assert.deepEqual(await urls(e, '', { city: '370200' }), ['a/', 'd/']);
+  assert.deepEqual(await urls(e, '劳模', { city: '370285' }), ['d/']);
+  assert.deepEqual(await urls(e, '劳模', { city: '370285', province: 'shandong' }), ['d/']);
+  assert.deepEqual(await urls(e, '', { city: '110105' }), []);
 });
 
 test('the offsets cut the packs into their documents', () => {

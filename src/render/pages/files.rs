@@ -13,6 +13,10 @@ pub(crate) fn feed(site: &Site, job: &Job, of: FeedOf, sink: &dyn Sink) -> Resul
     let title = match of {
         FeedOf::Site => site.config.title.clone(),
         FeedOf::Region(i) => format!("{} · {}", site.provinces[i].province.short, site.config.title),
+        FeedOf::Place(i) => {
+            let p = site.places[i].place;
+            format!("{}{} · {}", p.province.short, p.name, site.config.title)
+        }
         FeedOf::Topic(i) => format!("{} · {}", site.topics[i].topic.name, site.config.title),
     };
     let xml = crate::render::feed::atom(site, &path, &title, &feed_entries(site, of));

@@ -7,6 +7,7 @@ pub(crate) mod bulletins;
 pub(crate) mod files;
 pub(crate) mod home;
 pub(crate) mod item;
+pub(crate) mod places;
 pub(crate) mod regions;
 pub(crate) mod singles;
 pub(crate) mod stats;

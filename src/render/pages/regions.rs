@@ -66,6 +66,11 @@ pub(crate) fn page(r: &Renderer, i: usize, n: usize, sink: &dyn Sink) -> Result<
         paginator: &paginator,
         reported,
         stats,
+        places: if n == 1 {
+            crate::render::pages::places::table(r, &g.places)
+        } else {
+            None
+        },
     };
     r.page("region.html", &path, meta, body, sink)
 }

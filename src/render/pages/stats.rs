@@ -11,7 +11,7 @@ use crate::site::urls;
 /// The statistics page.
 pub(crate) fn page(r: &Renderer, sink: &dyn Sink) -> Result<usize, Diagnostic> {
     let u = &r.site.urls;
-    let downloads = ["stats.json", "provinces.csv", "months.csv", "topics.csv"]
+    let downloads = ["stats.json", "provinces.csv", "places.csv", "months.csv", "topics.csv"]
         .into_iter()
         .map(|file| LinkView {
             label: file.into(),

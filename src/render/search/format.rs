@@ -129,6 +129,8 @@ pub(crate) struct PageView {
     pub provinces: Vec<Choice>,
     /// Topic filter options.
     pub topics: Vec<Choice>,
+    /// City and county filter options (value: the GB/T 2260 code), in code order.
+    pub places: Vec<Choice>,
 }
 
 /// An option of a filter.
@@ -149,6 +151,25 @@ pub(crate) fn page_view(site: &Site) -> PageView {
         script_url: site.urls.link("search.js"),
         provinces: provinces.into_iter().map(choice).collect(),
         topics: topics.into_iter().map(choice).collect(),
+        places: site
+            .places
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| !g.entries.is_empty())
+            .map(|(i, g)| Choice {
+                slug: g.place.code.to_string(),
+                name: format!("{} {}", g.place.province.short, place_name(site, i)),
+            })
+            .collect(),
+    }
+}
+
+/// A place group's name below its province: `青岛市莱西市`, `渝北区`.
+fn place_name(site: &Site, i: usize) -> String {
+    let g = &site.places[i];
+    match g.parent.and_then(|p| site.places.get(p)) {
+        Some(parent) => format!("{}{}", parent.place.name, g.place.name),
+        None => g.place.name.clone(),
     }
 }
 

@@ -11,8 +11,9 @@ use super::codec::{encode_heads, encode_runs, Run, BLOCK, FIELD_BITS, HEAD, TITL
 use super::format::{
     choices, doc_files, hash, hash_key, shard_count, version_hash, Emit, Meta, DIR, FORMAT, MAX_SHARDS,
 };
-use super::tokenizer::{chars_of, each_term, Sink, Term};
+use super::tokenizer::{chars_of, each_term, place_term, Sink, Term};
 use crate::base::escape::push_json_str;
+use crate::content::place::places;
 
 /// No term yet, in [`Cjk::direct`] and [`Cjk::terms`].
 const NO_TERM: u32 = u32::MAX;
@@ -508,6 +509,12 @@ fn index_chunk(first: usize, entries: &[Entry]) -> Chunk {
             filter.push_str(prefix);
             filter.push_str(slug);
             ix.filter(&filter, doc);
+        }
+        // A county's item is found by its city's filter too.
+        if let Some(place) = e.item.region.place {
+            for code in std::iter::once(place.code).chain(places().parent_of(place).map(|p| p.code)) {
+                ix.filter(&place_term(&code.to_string()), doc);
+            }
         }
     }
     ix.finish()

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::codec::decode_docs;
 use super::format::{shard_of, Doc, Meta, FORMAT};
-use super::tokenizer::{parse_query, province_term, topic_term, Part};
+use super::tokenizer::{parse_query, place_term, province_term, topic_term, Part};
 
 /// Filters of a search, by slug.
 #[derive(Clone, Debug, Default)]
@@ -15,6 +15,8 @@ pub struct Filters {
     pub province: Option<String>,
     /// Only items with this topic.
     pub topic: Option<String>,
+    /// Only items of this city or county (its GB/T 2260 code), or of a county in this city.
+    pub place: Option<String>,
 }
 
 /// One result.
@@ -104,6 +106,7 @@ pub fn search(dir: &Path, q: &str, filters: &Filters) -> Result<Vec<Hit>, ReadEr
     let query_terms = terms.len();
     terms.extend(filters.province.as_deref().map(province_term));
     terms.extend(filters.topic.as_deref().map(topic_term));
+    terms.extend(filters.place.as_deref().map(place_term));
     if terms.is_empty() {
         return Ok(Vec::new());
     }

@@ -309,6 +309,11 @@ pub(crate) fn province_term(slug: &str) -> String {
     format!("p:{slug}")
 }
 
+/// The term of a city or county filter: the place's GB/T 2260 code.
+pub(crate) fn place_term(code: &str) -> String {
+    format!("c:{code}")
+}
+
 /// The term of a topic filter.
 pub(crate) fn topic_term(slug: &str) -> String {
     format!("t:{slug}")

@@ -412,6 +412,7 @@
       var queryTerms = terms.length;
       if (filters.province) { terms.push('p:' + filters.province); }
       if (filters.topic) { terms.push('t:' + filters.topic); }
+      if (filters.city) { terms.push('c:' + filters.city); }
       if (!terms.length) { return new Results(self, parts, [], [], true); }
       return Promise.all(terms.map(function (t) { return self.postings(t); })).then(function (lists) {
         if (lists.some(function (l) { return l === null; })) { return new Results(self, parts, [], [], true); }
@@ -598,7 +599,7 @@
     return (template || '').split('{n}').join(String(n));
   }
 
-  /** Wires up the search page: reads ?q=, ?province=, ?topic=, searches, lists the results. */
+  /** Wires up the search page: reads ?q=, ?province=, ?city=, ?topic=, searches, lists the results. */
   function boot(doc, win) {
     var form = doc.getElementById('search-form');
     if (!form || !win.fetch) { return; }
@@ -609,6 +610,7 @@
     var input = doc.getElementById('search-q');
     var province = doc.getElementById('search-province');
     var topic = doc.getElementById('search-topic');
+    var city = doc.getElementById('search-city');
     var status = doc.getElementById('search-status');
     var list = doc.getElementById('search-results');
     var more = doc.getElementById('search-more');
@@ -647,12 +649,16 @@
     var run = function () {
       var mine = ++serial;
       var q = input.value;
-      var filters = { province: province ? province.value : '', topic: topic ? topic.value : '' };
+      var filters = {
+        province: province ? province.value : '',
+        topic: topic ? topic.value : '',
+        city: city ? city.value : ''
+      };
       list.textContent = '';
       more.hidden = true;
       current = null;
-      if (!parseQuery(q).length && !filters.province && !filters.topic) {
-        status.textContent = q.trim() || filters.province || filters.topic ? ds.tEmpty : '';
+      if (!parseQuery(q).length && !filters.province && !filters.topic && !filters.city) {
+        status.textContent = q.trim() || filters.province || filters.topic || filters.city ? ds.tEmpty : '';
         return Promise.resolve();
       }
       status.textContent = ds.tLoading;
@@ -669,6 +675,7 @@
       input.value = params.get('q') || '';
       setSelect(province, params.get('province') || '');
       setSelect(topic, params.get('topic') || '');
+      setSelect(city, params.get('city') || '');
       return run();
     };
     var toLocation = function () {
@@ -676,6 +683,7 @@
       if (input.value) { params.set('q', input.value); }
       if (province && province.value) { params.set('province', province.value); }
       if (topic && topic.value) { params.set('topic', topic.value); }
+      if (city && city.value) { params.set('city', city.value); }
       var qs = params.toString();
       win.history.pushState(null, '', form.getAttribute('action') + (qs ? '?' + qs : ''));
     };
@@ -685,7 +693,7 @@
       toLocation();
       run();
     });
-    [province, topic].forEach(function (select) {
+    [province, topic, city].forEach(function (select) {
       if (select) { select.addEventListener('change', function () { toLocation(); run(); }); }
     });
     more.addEventListener('click', function () { if (current) { page(serial); } });
