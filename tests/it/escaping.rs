@@ -97,7 +97,7 @@ fn html_pages_escape_every_field() {
 }
 
 /// The only scripts a page may carry are the theme's own: JSON-LD data (with no `<` inside,
-/// so nothing can close it early) and the search page's script file.
+/// so nothing can close it early), the search page's script file and the 关怀模式 switch's.
 fn assert_only_our_scripts(html: &scraper::Html, pg: &str) {
     for script in html.select(&sel("script")) {
         let el = script.value();
@@ -108,7 +108,10 @@ fn assert_only_our_scripts(html: &scraper::Html, pg: &str) {
                 let _: serde_json::Value = serde_json::from_str(&body).unwrap();
             }
             (_, Some(src)) => {
-                assert!(src.ends_with("/search.js"), "{pg}: unexpected script {src}");
+                assert!(
+                    src.ends_with("/search.js") || src.ends_with("/care.js"),
+                    "{pg}: unexpected script {src}"
+                );
                 assert!(body.trim().is_empty(), "{pg}: inline code in a script element");
             }
             _ => panic!("{pg}: a <script> element made it through: {body}"),

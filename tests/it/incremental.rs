@@ -20,17 +20,6 @@ fn full_build(site: &SiteTest) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
-/// The example site as serve sees it: serve makes no PDF editions (only `build` does, when a
-/// CJK font is found), so the full builds compared with its rebuilds must not make them either,
-/// whatever fonts the machine has. A masthead font that is not there turns them off.
-fn example() -> SiteTest {
-    let site = SiteTest::example();
-    edit(&site, "site.yaml", |t| {
-        t.replacen("masthead:", "masthead:\n  font: no-such-font.ttf", 1)
-    });
-    site
-}
-
 fn files_of(r: &Rebuilder) -> BTreeMap<String, Vec<u8>> {
     r.files().iter().map(|(k, v)| (k.clone(), v.to_vec())).collect()
 }
@@ -64,7 +53,7 @@ fn edit(site: &SiteTest, rel: &str, f: impl FnOnce(String) -> String) {
 
 #[test]
 fn incremental_rebuilds_equal_full_builds_through_a_series_of_edits() {
-    let site = example();
+    let site = SiteTest::example();
     let mut r = Rebuilder::new(site.opts.clone());
     let all = step(&site, &mut r, &[]);
     assert!(all > 50, "{all} jobs");
@@ -150,7 +139,7 @@ fn incremental_rebuilds_equal_full_builds_through_a_series_of_edits() {
 
 #[test]
 fn a_broken_edit_keeps_the_last_good_files_and_fixing_it_recovers() {
-    let site = example();
+    let site = SiteTest::example();
     let mut r = Rebuilder::new(site.opts.clone());
     step(&site, &mut r, &[]);
     let good = files_of(&r);
