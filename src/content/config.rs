@@ -98,6 +98,8 @@ pub struct Config {
     pub extra: serde_json::Value,
     /// The masthead and numbering of issues (`masthead:`), when site.yaml gives one.
     pub masthead: Option<crate::content::issue::Masthead>,
+    /// The headers of the e-mail edition (`email:`); empty without it.
+    pub email: crate::content::email::Email,
 }
 
 impl Config {
@@ -139,6 +141,7 @@ struct RawConfig {
     unsafe_html: Option<bool>,
     extra: Option<serde_yaml::Value>,
     masthead: Option<serde_yaml::Value>,
+    email: Option<serde_yaml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -168,6 +171,7 @@ const FIELDS: &[&str] = &[
     "unsafe_html",
     "extra",
     "masthead",
+    "email",
 ];
 
 /// Reads and validates `site.yaml` under `root`; a theme other than the built-in `default`
@@ -544,6 +548,14 @@ fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Res
         None => None,
     };
 
+    let email = match raw.email.filter(|v| !v.is_null()) {
+        Some(v) => crate::content::email::settings(v, text, path).unwrap_or_else(|ds| {
+            diags.extend(ds);
+            Default::default()
+        }),
+        None => Default::default(),
+    };
+
     if diags.has_errors() {
         diags.sort();
         return Err(diags);
@@ -561,6 +573,7 @@ fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Res
         unsafe_html: raw.unsafe_html.unwrap_or(false),
         extra,
         masthead,
+        email,
     })
 }
 
