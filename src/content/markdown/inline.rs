@@ -296,7 +296,7 @@ pub(crate) fn inline(markdown: &str, styles: &InlineStyles, resolve: &dyn Fn(&st
             }
             Event::SoftBreak => {
                 // A line break inside a Chinese paragraph is no space.
-                if !out.chars().last().is_some_and(|c| c > '\u{2e7f}') {
+                if out.chars().last().is_none_or(|c| c <= '\u{2e7f}') {
                     out.push(' ');
                 }
             }

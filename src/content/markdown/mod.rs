@@ -15,7 +15,7 @@
 //! - fenced code blocks go through `content::highlight`;
 //! - headings get an `id`.
 //!
-//! [`inline`] (inline.rs) is a second walk for places without a stylesheet (WeChat, e-mail):
+//! `inline` (inline.rs) is a second walk for places without a stylesheet (WeChat, e-mail):
 //! every element styled inline, links made numbered notes, images collected.
 
 mod anchors;
