@@ -95,6 +95,12 @@ pub enum Command {
         #[arg(long)]
         date: Option<NaiveDate>,
     },
+    /// Export one issue for another channel: a 公众号 draft or an e-mail message.
+    Export {
+        /// The channel.
+        #[command(subcommand)]
+        channel: Channel,
+    },
     /// Create a new site: configuration, a sample item; the default theme is built in.
     Init {
         /// The folder to create (must be new or empty).
@@ -109,6 +115,30 @@ pub enum Command {
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
+    },
+}
+
+/// The channels `bulletin export` writes for.
+#[derive(Debug, Subcommand)]
+pub enum Channel {
+    /// A 公众号 multi-article draft: draft.json, content/NN-SLUG.html and images.tsv
+    /// (default folder exports/wechat/YYYY-MM-DD/).
+    Wechat {
+        /// The issue, by its date (YYYY-MM-DD).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        bulletin: NaiveDate,
+        /// Write here (relative to the site root) instead.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// An e-mail message, bulletin-YYYY-MM-DD.eml (default folder exports/email/); nothing is sent.
+    Email {
+        /// The issue, by its date (YYYY-MM-DD).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        bulletin: NaiveDate,
+        /// Write here (relative to the site root) instead.
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -187,6 +217,32 @@ mod tests {
                 "{shell}: {script}"
             );
         }
+    }
+
+    #[test]
+    fn export_takes_an_issue_date() {
+        let cli = Cli::try_parse_from(["bulletin", "export", "wechat", "--bulletin", "2022-06-20"]).unwrap();
+        match cli.command {
+            Command::Export {
+                channel: Channel::Wechat { bulletin, output },
+            } => {
+                assert_eq!(bulletin, NaiveDate::from_ymd_opt(2022, 6, 20).unwrap());
+                assert_eq!(output, None);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(Cli::try_parse_from([
+            "bulletin",
+            "export",
+            "email",
+            "--bulletin",
+            "2022-06-20",
+            "--output",
+            "x"
+        ])
+        .is_ok());
+        assert!(Cli::try_parse_from(["bulletin", "export", "email"]).is_err());
+        assert!(Cli::try_parse_from(["bulletin", "export", "fax", "--bulletin", "2022-06-20"]).is_err());
     }
 
     #[test]

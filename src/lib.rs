@@ -30,4 +30,7 @@ pub mod serve;
 pub mod site;
 
 pub use base::diagnostic::{Diagnostic, Diagnostics};
-pub use build::{build, check, load, load_timed, output_dir, root_from, Built, Loaded, Options};
+pub use build::{
+    build, check, export_email, export_wechat, load, load_timed, output_dir, root_from, Built, Exported, Loaded,
+    Options,
+};

@@ -8,7 +8,7 @@ use bulletin::scaffold::{self, InitOptions, NewItem};
 use bulletin::serve::{Report, ServeOptions, Server};
 use bulletin::Options;
 use clap::Parser;
-use cli::{Cli, Command, Format};
+use cli::{Channel, Cli, Command, Format};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -121,6 +121,19 @@ fn main() -> ExitCode {
                 date: date.unwrap_or(today),
             };
             scaffold::new_item(&root, &req).map(|path| println!("{}", shown(&path).display()))
+        }
+        Command::Export { channel } => {
+            let opts = Options::new(&root);
+            let done = match channel {
+                Channel::Wechat { bulletin: date, output } => bulletin::export_wechat(&opts, date, output.as_deref()),
+                Channel::Email { bulletin: date, output } => bulletin::export_email(&opts, date, output.as_deref()),
+            };
+            done.map(|e| {
+                report(&e.warnings, cli.format, &root);
+                if cli.format == Format::Text {
+                    println!("wrote {} files into {}", e.files.len(), shown(&e.dir).display());
+                }
+            })
         }
         Command::Init { dir, theme_copy } => {
             let opts = InitOptions {

@@ -32,6 +32,21 @@ pub(crate) fn escape_html_into(out: &mut String, input: &str) {
     out.push_str(&input[start..]);
 }
 
+/// Appends `input` escaped as [`escape_html`] does, and `=` as `&#61;`: for HTML pasted into
+/// editors that filter markup by looking for text (WeChat's drops `class=` and `id=` wherever
+/// they stand), so that no user text, however hostile, ever reads as an attribute.
+pub(crate) fn escape_paste_into(out: &mut String, input: &str) {
+    let mut start = 0;
+    for (i, b) in input.bytes().enumerate() {
+        if b == b'=' {
+            escape_html_into(out, &input[start..i]);
+            out.push_str("&#61;");
+            start = i + 1;
+        }
+    }
+    escape_html_into(out, &input[start..]);
+}
+
 /// Escapes text for XML content and attribute values.
 pub fn escape_xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
@@ -165,9 +180,37 @@ pub fn csv_cell(s: &str) -> String {
     }
 }
 
+/// A cell of a tab-separated file: tabs and line breaks (which would start a new cell or row)
+/// become spaces, and a text starting with = + - @ (a formula to a spreadsheet) gets a leading
+/// apostrophe, as in [`csv_cell`].
+pub(crate) fn tsv_cell(s: &str) -> String {
+    let s = s.replace(['\t', '\n', '\r'], " ");
+    let is_number = s.parse::<rust_decimal::Decimal>().is_ok();
+    if !is_number && s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pasted_text_has_no_equals_sign() {
+        let mut out = String::new();
+        escape_paste_into(&mut out, "<b class=\"x\">a=b</b>");
+        assert_eq!(out, "&lt;b class&#61;&quot;x&quot;&gt;a&#61;b&lt;/b&gt;");
+    }
+
+    #[test]
+    fn tsv_cells_stay_one_cell() {
+        assert_eq!(tsv_cell("a\tb\nc"), "a b c");
+        assert_eq!(tsv_cell("=1+1"), "'=1+1");
+        assert_eq!(tsv_cell("-5"), "-5");
+        assert_eq!(tsv_cell("图, \"说明\""), "图, \"说明\"");
+    }
 
     #[test]
     fn escapes_the_five_and_keeps_everything_else() {

@@ -17,9 +17,11 @@
 //! is given (which files to read again, which bodies and views to reuse, which pages to render).
 
 mod commands;
+mod export;
 mod options;
 pub(crate) mod pipeline;
 
 pub use commands::{build, check, load, load_timed, Built};
+pub use export::{export_email, export_wechat, Exported};
 pub use options::{output_dir, root_from, Options};
 pub use pipeline::Loaded;

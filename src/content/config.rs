@@ -102,6 +102,8 @@ pub struct Config {
     pub icp: String,
     /// The 公网安备 number, shown in every footer; empty without one.
     pub police_record: String,
+    /// The headers of the e-mail edition (`email:`); empty without it.
+    pub email: crate::content::email::Email,
 }
 
 impl Config {
@@ -145,6 +147,7 @@ struct RawConfig {
     masthead: Option<serde_yaml::Value>,
     icp: Option<String>,
     police_record: Option<String>,
+    email: Option<serde_yaml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -176,6 +179,7 @@ const FIELDS: &[&str] = &[
     "masthead",
     "icp",
     "police_record",
+    "email",
 ];
 
 /// Reads and validates `site.yaml` under `root`; a theme other than the built-in `default`
@@ -552,6 +556,14 @@ fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Res
         None => None,
     };
 
+    let email = match raw.email.filter(|v| !v.is_null()) {
+        Some(v) => crate::content::email::settings(v, text, path).unwrap_or_else(|ds| {
+            diags.extend(ds);
+            Default::default()
+        }),
+        None => Default::default(),
+    };
+
     if diags.has_errors() {
         diags.sort();
         return Err(diags);
@@ -571,6 +583,7 @@ fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Res
         masthead,
         icp: raw.icp.unwrap_or_default().trim().to_string(),
         police_record: raw.police_record.unwrap_or_default().trim().to_string(),
+        email,
     })
 }
 

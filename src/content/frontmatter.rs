@@ -43,6 +43,7 @@ pub(crate) struct RawFrontMatter {
     pub corrections: Vec<RawCorrection>,
     #[serde(default)]
     pub figures: Vec<RawFigure>,
+    pub short_title: Option<String>,
     pub extra: Option<serde_yaml::Value>,
     /// What was left out for a problem already reported (not part of the YAML).
     #[serde(skip)]
@@ -90,6 +91,7 @@ pub(crate) const FIELDS: &[&str] = &[
     "updated",
     "corrections",
     "figures",
+    "short_title",
     "extra",
 ];
 

@@ -15,6 +15,9 @@ use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// The most characters a `short_title:` (and a WeChat article's title) may have.
+pub const SHORT_TITLE_CHARS: usize = 32;
+
 /// The paper's time zone (Beijing time), used when a date has no time of its own.
 const CHINA_OFFSET_SECS: i32 = 8 * 3600;
 
@@ -229,6 +232,9 @@ pub struct Item {
     pub corrections: Vec<Correction>,
     /// Figures the item reports.
     pub figures: Vec<Figure>,
+    /// A short headline for feeds and WeChat (`short_title:`, at most
+    /// [`SHORT_TITLE_CHARS`] characters).
+    pub short_title: Option<String>,
     /// Free-form data for templates.
     pub extra: serde_json::Value,
     /// The file line the body starts on.
@@ -553,6 +559,18 @@ fn validate(
         None => serde_json::Value::Object(Default::default()),
     };
 
+    let short_title = optional(raw.short_title);
+    if let Some(s) = &short_title {
+        let n = s.chars().count();
+        if n > SHORT_TITLE_CHARS {
+            c.error(
+                ypath!["short_title"],
+                format!("`short_title` has {n} characters; at most {SHORT_TITLE_CHARS} are allowed"),
+                "shorten it: it stands in for the headline where space is short (feeds, WeChat)",
+            );
+        }
+    }
+
     if !c.diags.is_empty() {
         return Err(c.diags);
     }
@@ -593,6 +611,7 @@ fn validate(
         draft: raw.draft.unwrap_or(false),
         corrections,
         figures,
+        short_title,
         extra,
         body_line,
         front_line: loc.first_line,

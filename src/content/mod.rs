@@ -2,6 +2,7 @@
 //! figures, Markdown and code highlighting, and the validated [`item::Item`].
 
 pub mod config;
+pub mod email;
 pub mod figure;
 pub(crate) mod frontmatter;
 pub(crate) mod highlight;

@@ -7,6 +7,7 @@
 
 pub(crate) mod chart;
 pub(crate) mod context;
+pub(crate) mod export;
 pub(crate) mod feed;
 pub(crate) mod image;
 pub(crate) mod item_views;

@@ -461,13 +461,17 @@ fn stats_fingerprint(item: &Item, path: &str, anchors: &[Option<String>]) -> u64
 }
 
 /// A content-relative file path with `/` separators, as links name it.
-fn file_key(rel: &std::path::Path) -> String {
+pub(crate) fn file_key(rel: &std::path::Path) -> String {
     rel.to_string_lossy().replace('\\', "/")
 }
 
 /// Resolves a link written in the item at `from` (content-relative): links to `.md` files
 /// become the linked item's URL, or missing; everything else is kept.
-fn resolve_link(from: &std::path::Path, dest: &str, by_file: &FastMap<String, String>) -> markdown::Resolved {
+pub(crate) fn resolve_link(
+    from: &std::path::Path,
+    dest: &str,
+    by_file: &FastMap<String, String>,
+) -> markdown::Resolved {
     let (target, fragment) = match dest.split_once('#') {
         Some((t, f)) => (t, Some(f)),
         None => (dest, None),

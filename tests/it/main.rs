@@ -20,6 +20,7 @@ mod drafts;
 mod errors;
 mod escaping;
 mod example;
+mod export;
 mod feeds;
 mod hostile;
 mod images;

@@ -50,7 +50,7 @@ pub struct Link {
 
 /// The pulldown-cmark extensions bodies use. Smart punctuation stays off:
 /// Chinese text keeps the punctuation its authors typed.
-fn parser_options() -> Options {
+pub(super) fn parser_options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
 }
 

@@ -14,12 +14,17 @@
 //!   target (the link text or the image's alt text stays);
 //! - fenced code blocks go through `content::highlight`;
 //! - headings get an `id`.
+//!
+//! `inline` (inline.rs) is a second walk for places without a stylesheet (WeChat, e-mail):
+//! every element styled inline, links made numbered notes, images collected.
 
 mod anchors;
 mod body;
 mod events;
+mod inline;
 mod summary;
 
 pub use body::{render, MarkdownOptions, Rendered};
 pub(crate) use body::{render_with, Resolved};
+pub(crate) use inline::{inline, InlineStyles};
 pub use summary::summarize;

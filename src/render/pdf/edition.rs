@@ -20,35 +20,35 @@ struct PrintedItem {
 
 /// One line of the 报尾.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, Hash)]
-struct Line {
-    role: String,
-    names: String,
+pub(crate) struct Line {
+    pub(crate) role: String,
+    pub(crate) names: String,
 }
 
 /// The PDF edition of one issue, as data.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, Hash)]
 pub(crate) struct Edition {
     /// The document title (metadata).
-    title: String,
+    pub(crate) title: String,
     /// The red title of the 报头.
-    masthead: String,
+    pub(crate) masthead: String,
     /// 第12期（总第345期）.
-    number_line: String,
+    pub(crate) number_line: String,
     /// The 专刊 name.
-    theme: Option<String>,
+    pub(crate) theme: Option<String>,
     /// 编印单位 (empty without one).
-    publisher: String,
+    pub(crate) publisher: String,
     /// 签发人：王某.
-    signed_by: Option<String>,
+    pub(crate) signed_by: Option<String>,
     /// 2022年6月20日.
-    issued: String,
+    pub(crate) issued: String,
     /// 编者按：
-    note_label: String,
+    pub(crate) note_label: String,
     /// The 编者按's paragraphs.
-    note: Vec<String>,
+    pub(crate) note: Vec<String>,
     items: Vec<PrintedItem>,
-    distribution: Vec<Line>,
-    copies: Option<String>,
+    pub(crate) distribution: Vec<Line>,
+    pub(crate) copies: Option<String>,
     /// Typst's `lang` and `region` (line breaking and punctuation).
     lang: &'static str,
     region: &'static str,
