@@ -311,3 +311,21 @@ fn serve_links_the_pdf_and_typesets_it_only_when_asked_for() {
     assert_eq!(get(addr, "/bulletins/2022-06-21/bulletin-2022-06-21.pdf").status, 404);
     server.stop();
 }
+
+#[test]
+fn the_print_edition_keeps_each_bodys_ids_unique_and_its_figure_links_in_that_body() {
+    // The example issue prints nine items whose bodies each mark `figure-1`, `figure-2`…
+    let site = SiteTest::example();
+    site.build();
+    let page = site.page("/bulletins/2022-06-20/print/");
+    let all = scraper::Selector::parse("[id]").unwrap();
+    let ids: Vec<&str> = page.select(&all).filter_map(|e| e.value().attr("id")).collect();
+    let unique: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(ids.len(), unique.len(), "repeated ids: {ids:?}");
+    assert!(ids.contains(&"a1-figure-1") && ids.contains(&"a2-figure-1"), "{ids:?}");
+    let links = scraper::Selector::parse("a[href^='#']").unwrap();
+    for a in page.select(&links) {
+        let target = &a.value().attr("href").unwrap()[1..];
+        assert!(unique.contains(target), "#{target} has no element on the page");
+    }
+}

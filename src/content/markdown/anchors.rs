@@ -78,6 +78,30 @@ fn ascii_slug(text: &str) -> Option<String> {
     (!slug.is_empty()).then_some(slug)
 }
 
+/// `html` (a rendered body) with every `id` and every link to an id in the same body given
+/// `prefix`, so that several bodies on one page (the print edition) keep their ids unique
+/// and each body's links to its figures and headings still land in that body.
+///
+/// It reads only the attribute syntax our Markdown writer produces (`id="…"`, `href="#…"`):
+/// text with quotes in it is escaped there, so no text is mistaken for an attribute.
+pub(crate) fn scope_ids(html: &str, prefix: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    loop {
+        let next = [" id=\"", " href=\"#"]
+            .iter()
+            .filter_map(|pat| rest.find(pat).map(|at| (at, pat.len())))
+            .min();
+        let Some((at, len)) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        out.push_str(&rest[..at + len]);
+        out.push_str(prefix);
+        rest = &rest[at + len..];
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,5 +126,18 @@ mod tests {
         for (dest, ok) in cases {
             assert_eq!(is_safe_dest(dest), *ok, "{dest:?}");
         }
+    }
+
+    #[test]
+    fn scoped_ids_and_their_links_get_the_prefix_and_text_does_not() {
+        let html = "<h2 id=\"h-1\">标题</h2>\n<p>见<a href=\"#figure-1\">下文</a>，\
+                    <mark class=\"figure-ref\" id=\"figure-1\">6283人</mark>；\
+                    id=&quot;x&quot; <a href=\"/news/\">外链</a></p>";
+        assert_eq!(
+            scope_ids(html, "a2-"),
+            "<h2 id=\"a2-h-1\">标题</h2>\n<p>见<a href=\"#a2-figure-1\">下文</a>，\
+             <mark class=\"figure-ref\" id=\"a2-figure-1\">6283人</mark>；\
+             id=&quot;x&quot; <a href=\"/news/\">外链</a></p>"
+        );
     }
 }

@@ -25,6 +25,7 @@ mod inline;
 mod summary;
 
 pub use body::{render, MarkdownOptions, Rendered};
+pub(crate) use anchors::scope_ids;
 pub(crate) use body::{render_with, Resolved};
 pub(crate) use inline::{inline, InlineStyles};
 pub use summary::summarize;

@@ -2,6 +2,7 @@
 //! number, 编者按 and items in order (bulletin.html), and its print edition (print.html).
 
 use crate::base::diagnostic::Diagnostic;
+use crate::content::markdown;
 use crate::output::Sink;
 use crate::render::context::{BulletinPage, BulletinsPage, PrintPage};
 use crate::render::locale;
@@ -71,13 +72,15 @@ pub(crate) fn print(r: &Renderer, i: usize, sink: &dyn Sink) -> Result<usize, Di
     // Bodies are read from the site: this job runs before a one-shot build frees them.
     let items = site
         .pick(&b.entries)
-        .map(|e| PrintItemView {
+        .enumerate()
+        .map(|(n, e)| PrintItemView {
             kicker: e.item.headline.kicker.clone(),
             title: e.item.headline.title.clone(),
             subtitle: e.item.headline.subtitle.clone(),
             source: e.item.source.clone(),
             byline: locale::byline(r.lang, &e.item.byline),
-            body_html: e.body.html.clone(),
+            // The bodies share one page: each one's ids get its own prefix.
+            body_html: markdown::scope_ids(&e.body.html, &format!("a{}-", n + 1)),
             url: site.urls.link(&e.path),
         })
         .collect();
