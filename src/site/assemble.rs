@@ -289,16 +289,20 @@ impl Site {
                 );
             }
         }
-        let mut seen: FastMap<&str, &Entry> = FastMap::with_capacity_and_hasher(entries.len(), Default::default());
-        for e in &entries {
-            if let Some(first) = seen.insert(e.path.as_str(), e) {
+        let mut seen: FastMap<&str, (&Entry, &str)> =
+            FastMap::with_capacity_and_hasher(entries.len(), Default::default());
+        for (e, front) in entries.iter().zip(&fronts) {
+            if let Some((first, first_front)) = seen.insert(e.path.as_str(), (e, front)) {
+                // At the `slug:` that made the URL, or the title it was derived from.
+                let (line, column) = slug_position(e, front);
+                let (first_line, _) = slug_position(first, first_front);
                 diags.push(
                     Diagnostic::error(
                         &e.item.path,
-                        1,
-                        1,
+                        line,
+                        column,
                         format!(
-                            "duplicate URL /{}: {} has the same date and slug",
+                            "duplicate URL /{}: {}:{first_line} has the same date and slug",
                             e.path,
                             first.item.path.display()
                         ),
@@ -513,6 +517,15 @@ pub(crate) fn resolve_link(
         }),
         None => markdown::Resolved::Missing,
     }
+}
+
+/// Where entry `e`'s slug comes from in its file: its `slug:`, else its `title:` (the slug is
+/// made from the title); found only for a diagnostic, so the front matter is read again here.
+fn slug_position(e: &Entry, front: &str) -> (usize, usize) {
+    let all = crate::base::yaml::positions(front);
+    all.get(crate::ypath!["slug"].as_slice())
+        .or_else(|| all.get(crate::ypath!["title"].as_slice()))
+        .map_or((e.item.front_line, 1), |&(l, c)| (l + e.item.front_line - 1, c))
 }
 
 /// Marks, for each figure, the first place in the body HTML where its number is written

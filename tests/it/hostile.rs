@@ -524,6 +524,9 @@ fn duplicate_slugs_name_both_files() {
         let (prefix, other) = d.message.split_once(": ").unwrap();
         assert_eq!(prefix, "duplicate URL /news/2022/06/20/a/", "{d:?}");
         let other = other.strip_suffix(" has the same date and slug").unwrap();
+        // Both at their `slug:` line (the fifth: `---`, title, date, region, slug).
+        let other = other.strip_suffix(":5").unwrap_or_else(|| panic!("{d:?}"));
+        assert_eq!((d.line, d.column), (5, 1), "{d:?}");
         assert_ne!(other, d.path, "{d:?}");
         assert_eq!(d.hint.as_deref(), Some("give one of them a different `slug:`"));
         named.insert(d.path.clone());
@@ -533,6 +536,26 @@ fn duplicate_slugs_name_both_files() {
         named.into_iter().collect::<Vec<_>>(),
         ["content/2022/06/a.md", "content/x/c.md", "content/y/d.md"]
     );
+}
+
+#[test]
+fn a_duplicate_url_made_from_two_equal_titles_is_reported_at_the_title() {
+    let same = |region: &str| {
+        item(
+            &format!("title: Same Story\ndate: 2022-06-20\nregion: {region}\n"),
+            "正文。\n",
+        )
+    };
+    let errors = refused(&[
+        ("content/x/a.md", same("山东").as_bytes()),
+        ("content/y/b.md", same("陕西").as_bytes()),
+    ]);
+    let d = errors
+        .iter()
+        .find(|d| d.message.starts_with("duplicate URL"))
+        .unwrap_or_else(|| panic!("{errors:#?}"));
+    assert_eq!((d.line, d.column), (2, 1), "{d:?}");
+    assert!(d.message.ends_with(":2 has the same date and slug"), "{d:?}");
 }
 
 #[test]

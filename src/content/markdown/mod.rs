@@ -24,8 +24,8 @@ mod events;
 mod inline;
 mod summary;
 
-pub use body::{render, MarkdownOptions, Rendered};
 pub(crate) use anchors::scope_ids;
+pub use body::{render, MarkdownOptions, Rendered};
 pub(crate) use body::{render_with, Resolved};
 pub(crate) use inline::{inline, InlineStyles};
 pub use summary::summarize;
