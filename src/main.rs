@@ -23,6 +23,11 @@ use std::time::Instant;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = bulletin::root_from(&cli.root);
+    // Every command that reads the settings reads them from here.
+    let site = Options {
+        config: cli.config.as_deref().map(bulletin::config_from),
+        ..Options::new(&root)
+    };
     let started = Instant::now();
     let is_build = matches!(cli.command, Command::Build { .. });
     let result = match cli.command {
@@ -38,7 +43,7 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 future,
-                ..Options::new(&root)
+                ..site.clone()
             };
             bulletin::build(&opts).map(|b| {
                 report(&b.warnings, cli.format, &root);
@@ -78,7 +83,7 @@ fn main() -> ExitCode {
             let opts = Options {
                 drafts,
                 future,
-                ..Options::new(&root)
+                ..site.clone()
             };
             bulletin::check(&opts).map(|warnings| {
                 report(&warnings, cli.format, &root);
@@ -98,7 +103,7 @@ fn main() -> ExitCode {
             let opts = Options {
                 drafts,
                 future,
-                ..Options::new(&root)
+                ..site.clone()
             };
             serve(opts, base_url, SocketAddr::new(bind, port), open, cli.format, &root)
         }
@@ -120,10 +125,10 @@ fn main() -> ExitCode {
                 topics,
                 date: date.unwrap_or(today),
             };
-            scaffold::new_item(&root, &req).map(|path| println!("{}", shown(&path).display()))
+            scaffold::new_item(&root, &site.config_file(), &req).map(|path| println!("{}", shown(&path).display()))
         }
         Command::Export { channel } => {
-            let opts = Options::new(&root);
+            let opts = site.clone();
             let done = match channel {
                 Channel::Wechat { bulletin: date, output } => bulletin::export_wechat(&opts, date, output.as_deref()),
                 Channel::Email { bulletin: date, output } => bulletin::export_email(&opts, date, output.as_deref()),
@@ -206,6 +211,7 @@ fn serve(
 ) -> Result<(), Diagnostics> {
     let (tx, rx) = mpsc::channel();
     let reports = tx.clone();
+    let settings = opts.config_file();
     let mut sopts = ServeOptions::new(opts);
     let has_base_url = base_url.is_some();
     sopts.base_url = base_url;
@@ -235,7 +241,10 @@ fn serve(
     } else {
         println!("serving at {}", server.url());
     }
-    println!("watching content/, templates/, themes/, static/ and site.yaml; press Ctrl-C to stop");
+    println!(
+        "watching content/, templates/, themes/, static/ and {}; press Ctrl-C to stop",
+        settings.strip_prefix(root).unwrap_or(&settings).display()
+    );
     if open {
         // The first build is done: the page opens on the site, or on its problems.
         if let Err(e) = opener::open_browser(server.url()) {
