@@ -226,7 +226,11 @@ impl Server {
         let served = self.shared.lock_state().site.as_ref().map(|s| s.base_path.clone());
         // Before a first good build, the path site.yaml asks for, if it can be read.
         let base = served
-            .or_else(|| config::load_file(&self.shared.root, &self.shared.config_file).ok().map(|c| c.base_path()))
+            .or_else(|| {
+                config::load_file(&self.shared.root, &self.shared.config_file)
+                    .ok()
+                    .map(|c| c.base_path())
+            })
             .unwrap_or_else(|| "/".to_string());
         format!("{}{}", self.shared.origin, encode_path(&base))
     }

@@ -15,6 +15,7 @@ mod harness;
 mod architecture;
 mod atomic;
 mod base_url;
+mod config;
 mod determinism;
 mod drafts;
 mod errors;
