@@ -4,12 +4,14 @@
 mod cli;
 
 use bulletin::base::diagnostic::{Diagnostic, Diagnostics};
+use bulletin::base::frame::render_frame;
 use bulletin::scaffold::{self, InitOptions, NewItem};
 use bulletin::serve::{Report, ServeOptions, Server};
 use bulletin::Options;
 use clap::Parser;
 use cli::{Channel, Cli, Command, Format};
-use std::io::Write;
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -181,13 +183,29 @@ fn main() -> ExitCode {
     }
 }
 
-/// Prints diagnostics to stderr, paths relative to the site root.
+/// Prints diagnostics to stderr, paths relative to the site root. On a terminal, in the text
+/// format, each one with a position also shows its source line with a marker under the bad
+/// value (coloured unless `NO_COLOR` is set); piped, and as JSON, one line each (and the hint).
 fn report(diags: &Diagnostics, format: Format, root: &std::path::Path) {
     let stderr = std::io::stderr();
+    let frames = format == Format::Text && stderr.is_terminal();
+    let color = frames && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    // Each file read once, however many problems it has.
+    let mut sources: HashMap<PathBuf, Option<String>> = HashMap::new();
     let mut err = stderr.lock();
     for d in diags.iter() {
-        let d: Diagnostic = d.clone().relative_to(root);
+        let mut d: Diagnostic = d.clone().relative_to(root);
         let _ = match format {
+            Format::Text if frames => {
+                let source = sources
+                    .entry(d.path.clone())
+                    .or_insert_with(|| std::fs::read_to_string(root.join(&d.path)).ok());
+                let frame = source.as_deref().and_then(|text| render_frame(&d, text, color));
+                let hint = d.hint.take();
+                writeln!(err, "{d}")
+                    .and_then(|()| err.write_all(frame.unwrap_or_default().as_bytes()))
+                    .and_then(|()| hint.map_or(Ok(()), |h| writeln!(err, "  hint: {h}")))
+            }
             Format::Text => writeln!(err, "{d}"),
             Format::Json => writeln!(err, "{}", d.to_json()),
         };

@@ -23,6 +23,7 @@ mod escaping;
 mod example;
 mod export;
 mod feeds;
+mod frames;
 mod hostile;
 mod images;
 mod incremental;
