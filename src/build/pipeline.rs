@@ -184,6 +184,12 @@ impl Pipeline {
             d
         })?;
         self.number_issues(&mut site)?;
+        let clashes = render::alias_clashes(&site);
+        if !clashes.is_empty() {
+            let mut d = Diagnostics(clashes);
+            d.sort();
+            return Err(d);
+        }
         Ok(site)
     }
 
