@@ -110,7 +110,12 @@ pub(crate) fn alias_clashes(site: &Site) -> Vec<Diagnostic> {
     let pages: crate::base::FastMap<String, Option<usize>> = jobs(site)
         .iter()
         .filter(|j| !matches!(j, Job::Alias(..)))
-        .map(|j| (urls::file_of(&key(site, j)), if let Job::Item(i) = *j { Some(i) } else { None }))
+        .map(|j| {
+            (
+                urls::file_of(&key(site, j)),
+                if let Job::Item(i) = *j { Some(i) } else { None },
+            )
+        })
         .collect();
     let mut aliases: Vec<(usize, &Alias)> = site
         .entries
@@ -124,9 +129,8 @@ pub(crate) fn alias_clashes(site: &Site) -> Vec<Diagnostic> {
     for (i, a) in aliases {
         let item = &site.entries[i].item;
         let file = urls::file_of(&a.path);
-        let error = |message: String, hint: &str| {
-            Diagnostic::error(&item.path, a.line, a.column, message).with_hint(hint)
-        };
+        let error =
+            |message: String, hint: &str| Diagnostic::error(&item.path, a.line, a.column, message).with_hint(hint);
         match pages.get(&file) {
             Some(Some(j)) if *j == i => out.push(error(
                 format!("alias `{}` is this item's own address", a.shown()),

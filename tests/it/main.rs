@@ -12,6 +12,7 @@
 
 mod harness;
 
+mod aliases;
 mod architecture;
 mod atomic;
 mod base_url;
