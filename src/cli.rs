@@ -12,6 +12,10 @@ pub struct Cli {
     /// The site folder (holding site.yaml).
     #[arg(long, global = true, default_value = ".")]
     pub root: PathBuf,
+    /// Read the site settings from this file instead of ROOT/site.yaml (relative to the
+    /// current folder); the site's folders are still found under --root.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// How diagnostics are printed.
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,

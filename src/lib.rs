@@ -31,6 +31,6 @@ pub mod site;
 
 pub use base::diagnostic::{Diagnostic, Diagnostics};
 pub use build::{
-    build, check, export_email, export_wechat, load, load_timed, output_dir, root_from, Built, Exported, Loaded,
-    Options,
+    build, check, config_from, export_email, export_wechat, load, load_timed, output_dir, root_from, Built, Exported,
+    Loaded, Options,
 };

@@ -4,12 +4,14 @@
 mod cli;
 
 use bulletin::base::diagnostic::{Diagnostic, Diagnostics};
+use bulletin::base::frame::render_frame;
 use bulletin::scaffold::{self, InitOptions, NewItem};
 use bulletin::serve::{Report, ServeOptions, Server};
 use bulletin::Options;
 use clap::Parser;
 use cli::{Channel, Cli, Command, Format};
-use std::io::Write;
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -23,6 +25,11 @@ use std::time::Instant;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = bulletin::root_from(&cli.root);
+    // Every command that reads the settings reads them from here.
+    let site = Options {
+        config: cli.config.as_deref().map(bulletin::config_from),
+        ..Options::new(&root)
+    };
     let started = Instant::now();
     let is_build = matches!(cli.command, Command::Build { .. });
     let result = match cli.command {
@@ -38,7 +45,7 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 future,
-                ..Options::new(&root)
+                ..site.clone()
             };
             bulletin::build(&opts).map(|b| {
                 report(&b.warnings, cli.format, &root);
@@ -78,7 +85,7 @@ fn main() -> ExitCode {
             let opts = Options {
                 drafts,
                 future,
-                ..Options::new(&root)
+                ..site.clone()
             };
             bulletin::check(&opts).map(|warnings| {
                 report(&warnings, cli.format, &root);
@@ -98,7 +105,7 @@ fn main() -> ExitCode {
             let opts = Options {
                 drafts,
                 future,
-                ..Options::new(&root)
+                ..site.clone()
             };
             serve(opts, base_url, SocketAddr::new(bind, port), open, cli.format, &root)
         }
@@ -120,10 +127,10 @@ fn main() -> ExitCode {
                 topics,
                 date: date.unwrap_or(today),
             };
-            scaffold::new_item(&root, &req).map(|path| println!("{}", shown(&path).display()))
+            scaffold::new_item(&root, &site.config_file(), &req).map(|path| println!("{}", shown(&path).display()))
         }
         Command::Export { channel } => {
-            let opts = Options::new(&root);
+            let opts = site.clone();
             let done = match channel {
                 Channel::Wechat { bulletin: date, output } => bulletin::export_wechat(&opts, date, output.as_deref()),
                 Channel::Email { bulletin: date, output } => bulletin::export_email(&opts, date, output.as_deref()),
@@ -176,13 +183,29 @@ fn main() -> ExitCode {
     }
 }
 
-/// Prints diagnostics to stderr, paths relative to the site root.
+/// Prints diagnostics to stderr, paths relative to the site root. On a terminal, in the text
+/// format, each one with a position also shows its source line with a marker under the bad
+/// value (coloured unless `NO_COLOR` is set); piped, and as JSON, one line each (and the hint).
 fn report(diags: &Diagnostics, format: Format, root: &std::path::Path) {
     let stderr = std::io::stderr();
+    let frames = format == Format::Text && stderr.is_terminal();
+    let color = frames && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    // Each file read once, however many problems it has.
+    let mut sources: HashMap<PathBuf, Option<String>> = HashMap::new();
     let mut err = stderr.lock();
     for d in diags.iter() {
-        let d: Diagnostic = d.clone().relative_to(root);
+        let mut d: Diagnostic = d.clone().relative_to(root);
         let _ = match format {
+            Format::Text if frames => {
+                let source = sources
+                    .entry(d.path.clone())
+                    .or_insert_with(|| std::fs::read_to_string(root.join(&d.path)).ok());
+                let frame = source.as_deref().and_then(|text| render_frame(&d, text, color));
+                let hint = d.hint.take();
+                writeln!(err, "{d}")
+                    .and_then(|()| err.write_all(frame.unwrap_or_default().as_bytes()))
+                    .and_then(|()| hint.map_or(Ok(()), |h| writeln!(err, "  hint: {h}")))
+            }
             Format::Text => writeln!(err, "{d}"),
             Format::Json => writeln!(err, "{}", d.to_json()),
         };
@@ -206,6 +229,7 @@ fn serve(
 ) -> Result<(), Diagnostics> {
     let (tx, rx) = mpsc::channel();
     let reports = tx.clone();
+    let settings = opts.config_file();
     let mut sopts = ServeOptions::new(opts);
     let has_base_url = base_url.is_some();
     sopts.base_url = base_url;
@@ -235,7 +259,10 @@ fn serve(
     } else {
         println!("serving at {}", server.url());
     }
-    println!("watching content/, templates/, themes/, static/ and site.yaml; press Ctrl-C to stop");
+    println!(
+        "watching content/, templates/, themes/, static/ and {}; press Ctrl-C to stop",
+        settings.strip_prefix(root).unwrap_or(&settings).display()
+    );
     if open {
         // The first build is done: the page opens on the site, or on its problems.
         if let Err(e) = opener::open_browser(server.url()) {

@@ -33,10 +33,10 @@ pub struct NewItem {
 }
 
 /// Writes a new item for `req` under `root/content/YYYY/MM/`, returning its path (below
-/// `root`). Refuses an unknown region or topic, a title that gives no URL slug, and an
-/// existing file.
-pub fn new_item(root: &Path, req: &NewItem) -> Result<PathBuf, Diagnostics> {
-    let config = config::load(root)?;
+/// `root`). Refuses an unknown region or topic (the topics are checked against the settings
+/// in `config_file`), a title that gives no URL slug, and an existing file.
+pub fn new_item(root: &Path, config_file: &Path, req: &NewItem) -> Result<PathBuf, Diagnostics> {
+    let config = config::load_file(root, config_file)?;
     let mut diags = Diagnostics::new();
     let title = req.title.trim();
     let slug = crate::base::slug::slugify(title);

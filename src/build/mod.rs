@@ -23,5 +23,5 @@ pub(crate) mod pipeline;
 
 pub use commands::{build, check, load, load_timed, Built};
 pub use export::{export_email, export_wechat, Exported};
-pub use options::{output_dir, root_from, Options};
+pub use options::{config_from, output_dir, root_from, Options};
 pub use pipeline::Loaded;

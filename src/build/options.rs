@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 pub struct Options {
     /// The site folder (holding site.yaml).
     pub root: PathBuf,
+    /// The settings file when not `ROOT/site.yaml` (`--config FILE`), absolute.
+    pub config: Option<PathBuf>,
     /// Overrides `output_dir`.
     pub output: Option<PathBuf>,
     /// Overrides `base_url`.
@@ -26,12 +28,20 @@ impl Options {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Options {
             root: root.into(),
+            config: None,
             output: None,
             base_url: None,
             drafts: false,
             future: false,
             today: chrono::Local::now().date_naive(),
         }
+    }
+
+    /// The settings file: `--config`, else `ROOT/site.yaml`.
+    pub fn config_file(&self) -> PathBuf {
+        self.config
+            .clone()
+            .unwrap_or_else(|| self.root.join(crate::content::config::CONFIG_FILE))
     }
 }
 
@@ -48,4 +58,16 @@ pub(crate) fn configured_output(opts: &Options, config: &Config) -> PathBuf {
 /// The site root from a `--root` argument: the folder itself, made absolute.
 pub fn root_from(arg: &Path) -> PathBuf {
     arg.canonicalize().unwrap_or_else(|_| arg.to_path_buf())
+}
+
+/// The settings file from a `--config` argument (relative to the current folder), made
+/// absolute the way [`root_from`] makes the root: its folder's symlinks resolved, so that a
+/// file inside the site is named relative to the site in diagnostics. The file itself is not
+/// resolved (a symlinked site.yaml keeps its name).
+pub fn config_from(arg: &Path) -> PathBuf {
+    let whole = std::path::absolute(arg).unwrap_or_else(|_| arg.to_path_buf());
+    match (whole.parent(), whole.file_name()) {
+        (Some(dir), Some(name)) => dir.canonicalize().map_or_else(|_| whole.clone(), |d| d.join(name)),
+        _ => whole,
+    }
 }

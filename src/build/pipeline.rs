@@ -120,7 +120,7 @@ impl Pipeline {
 
     /// Loads site.yaml and applies the options that override it (`--base-url`).
     pub(crate) fn configure(&self) -> Result<Config, Diagnostics> {
-        let mut config = config::load(&self.opts.root)?;
+        let mut config = config::load_file(&self.opts.root, &self.opts.config_file())?;
         if let Some(url) = &self.opts.base_url {
             config.base_url = config::check_base_url(url).map_err(|why| {
                 Diagnostic::file_error("--base-url", format!("--base-url {why}"))
@@ -184,6 +184,12 @@ impl Pipeline {
             d
         })?;
         self.number_issues(&mut site)?;
+        let clashes = render::alias_clashes(&site);
+        if !clashes.is_empty() {
+            let mut d = Diagnostics(clashes);
+            d.sort();
+            return Err(d);
+        }
         Ok(site)
     }
 

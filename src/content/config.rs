@@ -182,16 +182,30 @@ const FIELDS: &[&str] = &[
     "email",
 ];
 
+/// The settings file at the top of a site, unless `--config` names another.
+pub(crate) const CONFIG_FILE: &str = "site.yaml";
+
 /// Reads and validates `site.yaml` under `root`; a theme other than the built-in `default`
 /// must be a folder of the site's `themes/`.
 pub fn load(root: &Path) -> Result<Config, Diagnostics> {
-    let path = root.join("site.yaml");
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        Diagnostic::file_error("site.yaml", format!("cannot read the site configuration: {e}"))
-            .with_hint("run `bulletin init DIR` to create a site, or pass --root to point at one")
+    load_file(root, &root.join(CONFIG_FILE))
+}
+
+/// Reads and validates the site configuration from `file` (`--config FILE`) for the site at
+/// `root`. Diagnostics name the file relative to `root` when it lies below it (`site.yaml`,
+/// `config/prod.yaml`), as every diagnostic does, else by its whole path.
+pub fn load_file(root: &Path, file: &Path) -> Result<Config, Diagnostics> {
+    let shown = file.strip_prefix(root).unwrap_or(file);
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        let hint = if shown == Path::new(CONFIG_FILE) {
+            "run `bulletin init DIR` to create a site, or pass --root to point at one"
+        } else {
+            "--config names the settings file, relative to the current folder"
+        };
+        Diagnostic::file_error(shown, format!("cannot read the site configuration: {e}")).with_hint(hint)
     })?;
     let themes = root.join("themes");
-    validate(&text, Path::new("site.yaml"), &|name| themes.join(name).is_dir())
+    validate(&text, shown, &|name| themes.join(name).is_dir())
 }
 
 /// Parses the text of a `site.yaml`; `path` is used in diagnostics only. Pure: whether the

@@ -44,6 +44,8 @@ pub(crate) struct RawFrontMatter {
     #[serde(default)]
     pub figures: Vec<RawFigure>,
     pub short_title: Option<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub aliases: Vec<String>,
     pub extra: Option<serde_yaml::Value>,
     /// What was left out for a problem already reported (not part of the YAML).
     #[serde(skip)]
@@ -92,6 +94,7 @@ pub(crate) const FIELDS: &[&str] = &[
     "corrections",
     "figures",
     "short_title",
+    "aliases",
     "extra",
 ];
 

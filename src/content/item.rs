@@ -3,6 +3,7 @@
 
 use crate::base::diagnostic::{did_you_mean, Diagnostic};
 use crate::base::yaml::Seg;
+use crate::content::alias::{self, Alias};
 use crate::content::config::Config;
 use crate::content::figure::{self, Amount};
 use crate::content::frontmatter::{self, Located, RawFigure, RawFrontMatter};
@@ -235,6 +236,8 @@ pub struct Item {
     /// A short headline for feeds and WeChat (`short_title:`, at most
     /// [`SHORT_TITLE_CHARS`] characters).
     pub short_title: Option<String>,
+    /// Old addresses that redirect here (`aliases:`), in the order written.
+    pub aliases: Vec<Alias>,
     /// Free-form data for templates.
     pub extra: serde_json::Value,
     /// The file line the body starts on.
@@ -571,6 +574,20 @@ fn validate(
         }
     }
 
+    let mut aliases: Vec<Alias> = Vec::new();
+    for (i, written) in raw.aliases.iter().enumerate() {
+        let at = ypath!["aliases", i];
+        match alias::parse(written.trim()) {
+            // The same alias twice in one item is one redirect.
+            Ok(path) if aliases.iter().any(|a| a.path == path) => {}
+            Ok(path) => {
+                let (line, column) = loc.at(&at);
+                aliases.push(Alias { path, line, column });
+            }
+            Err((message, hint)) => c.error(at, message, &hint),
+        }
+    }
+
     if !c.diags.is_empty() {
         return Err(c.diags);
     }
@@ -612,6 +629,7 @@ fn validate(
         corrections,
         figures,
         short_title,
+        aliases,
         extra,
         body_line,
         front_line: loc.first_line,

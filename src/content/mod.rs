@@ -1,6 +1,7 @@
 //! What the editor wrote, validated: site.yaml, the content files, front matter, regions,
 //! figures, Markdown and code highlighting, and the validated [`item::Item`].
 
+pub mod alias;
 pub mod config;
 pub mod email;
 pub mod figure;

@@ -175,6 +175,22 @@ pub(crate) struct SearchPage {
 #[derive(Serialize)]
 pub(crate) struct NotFoundPage {}
 
+/// alias.html: the redirect page at an old address of an item, a page of its own (no chrome,
+/// no `PageMeta`): only `site`, `t` and this.
+#[derive(Serialize)]
+pub(crate) struct AliasContext<'a> {
+    pub(crate) page: AliasPage<'a>,
+}
+
+/// What a redirect page shows: where the item is now.
+#[derive(Serialize)]
+pub(crate) struct AliasPage<'a> {
+    /// The item's headline.
+    pub(crate) title: &'a str,
+    /// The item's absolute URL: the refresh target, the canonical link and the visible link.
+    pub(crate) url: String,
+}
+
 /// The shared variables (`site`, `t`, `nav`), serialized once per render, and a copy of them
 /// per thread of the pool, which each page of that thread extends with its own variables and
 /// gives back: copying the UI strings and site settings into every page's context cost more

@@ -3,6 +3,8 @@
 //! serve renders again only the pages whose fingerprint changed; and the [`ViewCache`] of
 //! entry views kept between such renders.
 
+use crate::base::diagnostic::Diagnostic;
+use crate::content::alias::Alias;
 use crate::render::view::{CardView, ItemView};
 use crate::site::urls;
 use crate::site::{Entry, Site};
@@ -38,6 +40,8 @@ pub(crate) enum Job {
     StatsData,
     Search,
     SearchIndex,
+    /// The redirect page of alias `k` of entry `i` (an old address of the item).
+    Alias(usize, usize),
 }
 
 /// Whose feed a [`Job::Feed`] is.
@@ -92,7 +96,75 @@ pub(crate) fn jobs(site: &Site) -> Vec<Job> {
     jobs.extend((0..site.bulletins.len()).map(Job::Print));
     jobs.push(Job::Archives);
     jobs.extend((0..site.months.len()).map(Job::Archive));
+    for (i, e) in site.entries.iter().enumerate() {
+        jobs.extend((0..e.item.aliases.len()).map(|k| Job::Alias(i, k)));
+    }
     jobs
+}
+
+/// Errors for aliases that name a page of the site (an item's, a list's) or an alias of
+/// another item, each at the alias's line and naming the other: a redirect page cannot be
+/// written where another page is, nor lead to two items.
+pub(crate) fn alias_clashes(site: &Site) -> Vec<Diagnostic> {
+    // The output file of every page but the redirects → the entry whose page it is, if any.
+    let pages: crate::base::FastMap<String, Option<usize>> = jobs(site)
+        .iter()
+        .filter(|j| !matches!(j, Job::Alias(..)))
+        .map(|j| {
+            (
+                urls::file_of(&key(site, j)),
+                if let Job::Item(i) = *j { Some(i) } else { None },
+            )
+        })
+        .collect();
+    let mut aliases: Vec<(usize, &Alias)> = site
+        .entries
+        .iter()
+        .enumerate()
+        .flat_map(|(i, e)| e.item.aliases.iter().map(move |a| (i, a)))
+        .collect();
+    aliases.sort_by(|a, b| (&site.entries[a.0].item.path, a.1.line).cmp(&(&site.entries[b.0].item.path, b.1.line)));
+    let mut seen: crate::base::FastMap<String, (usize, &Alias)> = crate::base::FastMap::default();
+    let mut out = Vec::new();
+    for (i, a) in aliases {
+        let item = &site.entries[i].item;
+        let file = urls::file_of(&a.path);
+        let error =
+            |message: String, hint: &str| Diagnostic::error(&item.path, a.line, a.column, message).with_hint(hint);
+        match pages.get(&file) {
+            Some(Some(j)) if *j == i => out.push(error(
+                format!("alias `{}` is this item's own address", a.shown()),
+                "an alias is an old address of the item: remove this one",
+            )),
+            Some(Some(j)) => out.push(error(
+                format!(
+                    "alias `{}` is the address of the item {}",
+                    a.shown(),
+                    site.entries[*j].item.path.display()
+                ),
+                "a redirect cannot replace another item's page: remove the alias, or give that item another `slug:`",
+            )),
+            Some(None) => out.push(error(
+                format!("alias `{}` is the address of a page of this site", a.shown()),
+                "a redirect cannot replace one of the site's pages: remove the alias",
+            )),
+            None => match seen.get(&file) {
+                Some(&(j, first)) => out.push(error(
+                    format!(
+                        "alias `{}` is also an alias of {}:{}",
+                        a.shown(),
+                        site.entries[j].item.path.display(),
+                        first.line
+                    ),
+                    "an old address can lead to one item only: remove one of the two",
+                )),
+                None => {
+                    seen.insert(file, (i, a));
+                }
+            },
+        }
+    }
+    out
 }
 
 /// One page or file set of the site with a fingerprint of everything it shows: a page whose
@@ -171,6 +243,7 @@ pub(crate) fn key(site: &Site, job: &Job) -> String {
         Job::StatsData => "stats/stats.json".into(),
         Job::Search => urls::SEARCH.into(),
         Job::SearchIndex => format!("{}meta.json", crate::render::search::DIR),
+        Job::Alias(i, k) => site.entries[i].item.aliases[k].path.clone(),
     }
 }
 
@@ -443,6 +516,11 @@ impl Prints {
                     }
                 }
                 Job::SearchIndex => (self.all, self.counts).hash(h),
+                // The item's headline and address.
+                Job::Alias(i, _) => {
+                    let e = &site.entries[i];
+                    (e.path.as_str(), e.item.headline.title.as_str()).hash(h);
+                }
                 Job::Robots | Job::NotFound => {}
             }
         })

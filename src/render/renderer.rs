@@ -231,6 +231,19 @@ impl<'a> Renderer<'a> {
         Ok(1)
     }
 
+    /// A page without chrome or [`PageMeta`] (a redirect): `template` with `data`, at `path`.
+    pub(crate) fn bare_page<T: Serialize>(
+        &self,
+        template: &str,
+        path: &str,
+        data: &T,
+        sink: &dyn Sink,
+    ) -> Result<usize, Diagnostic> {
+        let html = self.render_bytes(template, data)?;
+        sink.write(&urls::file_of(path), &html)?;
+        Ok(1)
+    }
+
     /// `template` rendered with `data` straight into bytes, in a buffer sized from its earlier
     /// renders: a page goes to its file as it is (`Tera::render` would check it all for UTF-8
     /// again).

@@ -168,6 +168,7 @@ impl Renderer<'_> {
             Job::Robots => pages::files::robots(site, sink),
             Job::StatsData => pages::files::stats_data(site, sink),
             Job::SearchIndex => pages::files::search_index(site, sink),
+            Job::Alias(i, k) => pages::alias::page(self, i, k, sink),
         }
     }
 }

@@ -166,12 +166,14 @@ impl Rebuilder {
             .collect();
         let everything = rel.is_empty();
         let touches = |dir: &str| everything || rel.iter().any(|p| p.starts_with(dir));
-        if everything || rel.iter().any(|p| p == Path::new("site.yaml")) || self.config.is_none() {
+        let config_file = self.pipeline.options().config_file();
+        let settings = config_file.strip_prefix(&root).unwrap_or(&config_file);
+        if everything || rel.iter().any(|p| p == settings) || self.config.is_none() {
             self.reset();
             self.config = Some(self.pipeline.configure()?);
         }
         let Some(config) = self.config.clone() else {
-            return Err(Diagnostic::file_error("site.yaml", "no configuration loaded").into());
+            return Err(Diagnostic::file_error(settings, "no configuration loaded").into());
         };
         let theme_changed = self.theme.is_none() || touches("templates") || touches("themes") || touches("static");
         if theme_changed {

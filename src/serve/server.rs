@@ -8,7 +8,7 @@ use super::http::Front;
 use super::listen::Listening;
 use super::rebuild::{Changes, Files, Outcome, Rebuilder};
 use super::route::encode_path;
-use super::watch::{self, Watcher, CONFIG_FILE};
+use super::watch::{self, Watcher};
 use crate::base::diagnostic::{Diagnostic, Diagnostics};
 use crate::build::Options;
 use crate::content::config;
@@ -128,10 +128,11 @@ impl Server {
     /// serves the site as soon as they are fixed.
     pub fn start(opts: ServeOptions, addr: SocketAddr) -> Result<Server, Diagnostics> {
         let root = crate::build::root_from(&opts.build.root);
-        if !root.join(CONFIG_FILE).is_file() {
-            return Err(match config::load(&root) {
+        let config_file = opts.build.config_file();
+        if !config_file.is_file() {
+            return Err(match config::load_file(&root, &config_file) {
                 Err(d) => d,
-                Ok(_) => Diagnostic::file_error(CONFIG_FILE, "not found").into(),
+                Ok(_) => Diagnostic::file_error(&config_file, "not found").into(),
             });
         }
         let base_url = opts.base_url.as_deref().map(given_base_url).transpose()?;
@@ -142,6 +143,7 @@ impl Server {
         let generation = first_generation();
         let shared = Arc::new(Shared {
             root: root.clone(),
+            config_file: config_file.clone(),
             origin: format!("http://{}", browsable(bound)),
             base_url: base_url.clone(),
             state: Mutex::new(State {
@@ -161,7 +163,7 @@ impl Server {
         build.root = root;
         let pinned_today = build.today != chrono::Local::now().date_naive();
         // Watching starts before the first build, so that no change made meanwhile is lost.
-        let watching = Watcher::start(&shared.root, opts.debounce).map(|(w, rx, skipped)| {
+        let watching = Watcher::start(&shared.root, &shared.config_file, opts.debounce).map(|(w, rx, skipped)| {
             *lock(&shared.watcher) = Some(w);
             for d in skipped {
                 shared.report(Report::Watch(d));
@@ -224,7 +226,11 @@ impl Server {
         let served = self.shared.lock_state().site.as_ref().map(|s| s.base_path.clone());
         // Before a first good build, the path site.yaml asks for, if it can be read.
         let base = served
-            .or_else(|| config::load(&self.shared.root).ok().map(|c| c.base_path()))
+            .or_else(|| {
+                config::load_file(&self.shared.root, &self.shared.config_file)
+                    .ok()
+                    .map(|c| c.base_path())
+            })
             .unwrap_or_else(|| "/".to_string());
         format!("{}{}", self.shared.origin, encode_path(&base))
     }
@@ -269,6 +275,8 @@ impl Drop for Server {
 pub(super) struct Shared {
     /// The site root, absolute.
     pub(super) root: PathBuf,
+    /// The settings file (`ROOT/site.yaml` or `--config`), absolute.
+    pub(super) config_file: PathBuf,
     /// `http://127.0.0.1:1111`: the site's base_url is replaced by this (plus its path) while serving.
     origin: String,
     /// `--base-url`, which replaces origin and path.
@@ -389,7 +397,7 @@ impl Shared {
         opts: &Options,
         changed: &[PathBuf],
     ) -> Result<Outcome, Diagnostics> {
-        let config = config::load(&opts.root)?;
+        let config = config::load_file(&opts.root, &opts.config_file())?;
         let opts = Options {
             base_url: Some(match &self.base_url {
                 Some(url) => url.clone(),

@@ -1,5 +1,5 @@
-//! Watching the site for changes: a debounced file watcher (notify) on site.yaml and the
-//! watched folders, the filter that drops what does not matter (editors' scratch files, reads),
+//! Watching the site for changes: a debounced file watcher (notify) on the settings file
+//! (site.yaml or `--config`) and the watched folders, the filter that drops what does not matter (editors' scratch files, reads),
 //! and the builder thread that gathers each burst of changes into one rebuild.
 //!
 //! The watcher never follows a symlink (one in static/ may lead anywhere, /etc included), and a
@@ -16,11 +16,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
-/// What the watcher looks at, besides `site.yaml`.
+/// What the watcher looks at, besides the settings file.
 pub(crate) const WATCHED_DIRS: [&str; 5] = ["content", "bulletins", "templates", "themes", "static"];
-
-/// The site's configuration file, watched at the top of the site.
-pub(super) const CONFIG_FILE: &str = "site.yaml";
 
 /// The debounced watcher of one site; dropping it stops watching.
 pub(super) struct Watcher {
@@ -33,11 +30,14 @@ pub(super) struct Watcher {
 }
 
 impl Watcher {
-    /// Starts the debounced watcher on the site root (for site.yaml and new folders) and on
-    /// each watched folder that exists; the batches of changes come through the receiver.
-    /// Also returns a warning for each folder that could not be watched.
+    /// Starts the debounced watcher on the site root (for site.yaml and new folders), on the
+    /// folder of `config_file` when it is elsewhere (`--config`: the folder, not the file, since
+    /// editors save by replacing the file), and on each watched folder that exists; the batches
+    /// of changes come through the receiver. Also returns a warning for each folder that could
+    /// not be watched.
     pub(super) fn start(
         root: &Path,
+        config_file: &Path,
         debounce: Duration,
     ) -> Result<(Watcher, Receiver<DebounceEventResult>, Vec<Diagnostic>), Diagnostic> {
         let (tx, rx) = mpsc::channel();
@@ -51,6 +51,11 @@ impl Watcher {
         debouncer
             .watch(root, RecursiveMode::NonRecursive)
             .map_err(|e| problem(&e))?;
+        if let Some(dir) = config_file.parent().filter(|d| *d != root) {
+            debouncer
+                .watch(dir, RecursiveMode::NonRecursive)
+                .map_err(|e| problem(&e))?;
+        }
         let mut watcher = Watcher {
             root: root.to_path_buf(),
             debouncer,
@@ -114,16 +119,17 @@ fn is_real_dir(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
 }
 
-/// The path relative to `root` when a change there matters to the site.
-fn relevant(root: &Path, path: &Path) -> Option<PathBuf> {
+/// The path relative to `root` when a change there matters to the site; the settings file
+/// `config_file` counts wherever it is (by its whole path when outside the site).
+fn relevant(root: &Path, config_file: &Path, path: &Path) -> Option<PathBuf> {
+    if path == config_file {
+        return Some(path.strip_prefix(root).unwrap_or(path).to_path_buf());
+    }
     let rel = path.strip_prefix(root).ok()?;
     let first = match rel.components().next()? {
         Component::Normal(s) => s.to_str()?,
         _ => return None,
     };
-    if rel == Path::new(CONFIG_FILE) {
-        return Some(rel.to_path_buf());
-    }
     if !WATCHED_DIRS.contains(&first) {
         return None;
     }
@@ -159,7 +165,7 @@ pub(super) fn builder(shared: &Shared, rx: &Receiver<DebounceEventResult>, mut o
                             // Reading files (our own builds do) is no change.
                             .filter(|e| !matches!(e.kind, EventKind::Access(_)))
                             .flat_map(|e| e.paths.iter())
-                            .filter_map(|p| relevant(&shared.root, p)),
+                            .filter_map(|p| relevant(&shared.root, &shared.config_file, p)),
                     );
                 }
                 Err(errors) => {

@@ -12,9 +12,11 @@
 
 mod harness;
 
+mod aliases;
 mod architecture;
 mod atomic;
 mod base_url;
+mod config;
 mod determinism;
 mod drafts;
 mod errors;
@@ -22,6 +24,7 @@ mod escaping;
 mod example;
 mod export;
 mod feeds;
+mod frames;
 mod hostile;
 mod images;
 mod incremental;

@@ -2,6 +2,7 @@
 //! template. The files that are not pages (feeds, sitemaps, robots.txt, data files, the
 //! search index) are made in [`files`].
 
+pub(crate) mod alias;
 pub(crate) mod archive;
 pub(crate) mod bulletins;
 pub(crate) mod files;
