@@ -211,3 +211,141 @@ fn incremental_rebuilds_equal_full_builds_through_image_edits() {
     site.write("content/b.png", png(640, 480));
     step(&site, &mut r, &["content/b.png"]);
 }
+
+/// One editor's action in [`random_edits_adds_renames_and_deletes_rebuild_as_a_full_build_does`].
+#[derive(Clone, Debug)]
+enum Action {
+    Body(usize, u8),
+    Title(usize, u8),
+    Figure(usize, u32),
+    Region(usize, usize),
+    Topic(usize, usize),
+    Date(usize, u8),
+    Add(u8),
+    Rename(usize),
+    Delete(usize),
+}
+
+/// An item of the random site, as its file says it.
+#[derive(Clone, Debug)]
+struct Spec {
+    file: String,
+    title: String,
+    day: u8,
+    region: &'static str,
+    topic: &'static str,
+    value: u32,
+    body: String,
+}
+
+const REGIONS: [&str; 5] = ["山东", "陕西", "山西太原", "山东青岛莱西", "全国"];
+const TOPICS: [&str; 2] = ["基层蹲点", "劳模服务"];
+
+impl Spec {
+    fn new(n: u8) -> Spec {
+        Spec {
+            file: format!("content/item-{n}.md"),
+            title: format!("稿件{n}"),
+            day: n % 28 + 1,
+            region: REGIONS[usize::from(n) % REGIONS.len()],
+            topic: TOPICS[usize::from(n) % TOPICS.len()],
+            value: u32::from(n) * 10 + 1,
+            body: format!("第{n}篇正文。"),
+        }
+    }
+
+    fn text(&self) -> String {
+        item(
+            &format!(
+                "title: {}\ndate: 2022-06-{:02}\nregion: {}\ntopics: [{}]\nslug: s-{}\nfigures:\n  - metric: members_joined\n    value: {}\n",
+                self.title,
+                self.day,
+                self.region,
+                self.topic,
+                self.file.trim_start_matches("content/").trim_end_matches(".md"),
+                self.value
+            ),
+            &format!("{}新入会职工{}人。\n", self.body, self.value),
+        )
+    }
+}
+
+fn action() -> impl proptest::strategy::Strategy<Value = Action> {
+    use proptest::prelude::*;
+    prop_oneof![
+        (any::<usize>(), any::<u8>()).prop_map(|(i, n)| Action::Body(i, n)),
+        (any::<usize>(), any::<u8>()).prop_map(|(i, n)| Action::Title(i, n)),
+        (any::<usize>(), 1u32..100_000).prop_map(|(i, v)| Action::Figure(i, v)),
+        (any::<usize>(), 0..REGIONS.len()).prop_map(|(i, r)| Action::Region(i, r)),
+        (any::<usize>(), 0..TOPICS.len()).prop_map(|(i, t)| Action::Topic(i, t)),
+        (any::<usize>(), 1u8..29).prop_map(|(i, d)| Action::Date(i, d)),
+        any::<u8>().prop_map(Action::Add),
+        any::<usize>().prop_map(Action::Rename),
+        any::<usize>().prop_map(Action::Delete),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 12, ..Default::default() })]
+
+    /// Any sequence of edits, adds, renames and deletes: after each one the rebuilder's files
+    /// are those of a full build (`step` compares them byte for byte).
+    #[test]
+    fn random_edits_adds_renames_and_deletes_rebuild_as_a_full_build_does(
+        actions in proptest::collection::vec(action(), 1..7)
+    ) {
+        let site = SiteTest::with_config(SITE_YAML);
+        let mut items: Vec<Spec> = (0..4).map(Spec::new).collect();
+        for s in &items {
+            site.write(&s.file, s.text());
+        }
+        let mut r = Rebuilder::new(site.opts.clone());
+        step(&site, &mut r, &[]);
+        let mut next = 100u16;
+        for a in actions {
+            let n = items.len();
+            let mut changed: Vec<String> = Vec::new();
+            match a {
+                Action::Add(k) => {
+                    let mut s = Spec::new(k);
+                    s.file = format!("content/new-{next}.md");
+                    next += 1;
+                    items.push(s);
+                }
+                _ if n == 0 => continue,
+                Action::Delete(i) => {
+                    let s = items.remove(i % n);
+                    std::fs::remove_file(site.root().join(&s.file)).unwrap();
+                    changed.push(s.file);
+                }
+                Action::Rename(i) => {
+                    let s = &mut items[i % n];
+                    let to = format!("content/moved-{next}.md");
+                    next += 1;
+                    std::fs::rename(site.root().join(&s.file), site.root().join(&to)).unwrap();
+                    changed.push(std::mem::replace(&mut s.file, to));
+                }
+                Action::Body(i, k) => items[i % n].body = format!("改写的正文{k}。"),
+                Action::Title(i, k) => items[i % n].title = format!("新标题{k}"),
+                Action::Figure(i, v) => items[i % n].value = v,
+                Action::Region(i, g) => items[i % n].region = REGIONS[g],
+                Action::Topic(i, t) => items[i % n].topic = TOPICS[t],
+                Action::Date(i, d) => items[i % n].day = d,
+            }
+            // Rewritten whole, as an editor's save does (a renamed file's slug follows its name).
+            for s in &items {
+                let path = site.root().join(&s.file);
+                let text = s.text();
+                if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+                    site.write(&s.file, &text);
+                    changed.push(s.file.clone());
+                }
+            }
+            if changed.is_empty() {
+                continue; // no paths would mean "anything may have changed"
+            }
+            let paths: Vec<&str> = changed.iter().map(String::as_str).collect();
+            step(&site, &mut r, &paths);
+        }
+    }
+}
