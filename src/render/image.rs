@@ -66,6 +66,8 @@ mod tests {
         let i = Image {
             src: "photos/a b,c.jpg".into(),
             alt: "图".into(),
+            caption: None,
+            credit: None,
         };
         let mut lead = LeadImage {
             size: (1000, 500),
