@@ -57,14 +57,18 @@ impl Review {
         }
     }
 
-    /// The stages as the newsroom says them: 初审 张三 · 复审 — (a dash for a stage not done).
-    pub fn stages(&self) -> String {
-        let name = |n: &Option<String>| n.clone().unwrap_or_else(|| "—".to_string());
+    /// The stages before the 终审 as the newsroom says them, with `labels` for 初审 and 复审:
+    /// `初审 张三 · 复审 —` (a dash for a stage not done).
+    pub fn stages(&self, labels: [&str; 2]) -> String {
+        fn name(n: &Option<String>) -> &str {
+            n.as_deref().unwrap_or("—")
+        }
         format!(
-            "初审 {} · 复审 {} · 终审 {}",
+            "{} {} · {} {}",
+            labels[0],
             name(&self.first),
-            name(&self.second),
-            name(&self.final_)
+            labels[1],
+            name(&self.second)
         )
     }
 }
@@ -85,8 +89,8 @@ pub(crate) fn pending_warnings(items: &[(&Item, &str)]) -> Vec<Diagnostic> {
                 line,
                 column,
                 format!(
-                    "待审 (awaiting review): {}; not published until its 终审 is given",
-                    it.review.stages()
+                    "待审 (awaiting review; {}): no 终审 (`review.final`) yet, so it is not published",
+                    it.review.stages(["初审", "复审"])
                 ),
             )
             .with_hint("once signed off, add the final reviewer as `review: { final: 王五 }`; `bulletin serve` and `build --drafts` show the item marked 待审")
@@ -115,6 +119,6 @@ mod tests {
         }));
         assert_eq!(r.first.as_deref(), Some("张三"));
         assert_eq!(r.second, None);
-        assert_eq!(r.stages(), "初审 张三 · 复审 — · 终审 —");
+        assert_eq!(r.stages(["初审", "复审"]), "初审 张三 · 复审 —");
     }
 }

@@ -12,3 +12,4 @@ pub(crate) mod regions;
 pub(crate) mod singles;
 pub(crate) mod stats;
 pub(crate) mod topics;
+pub(crate) mod units;
