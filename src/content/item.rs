@@ -237,8 +237,8 @@ pub struct Item {
     /// Who has signed it off (三审). Never shown on a public page: skipped when serialized.
     #[serde(skip)]
     pub review: crate::content::review::Review,
-    /// Waiting for its 终审 under `review: required`: left out like a draft (shown marked 待审
-    /// by `serve` and `build --drafts`).
+    /// Waiting for its 终审 under `review: required` (and not a draft): left out like a draft
+    /// (shown marked 待审 by `serve` and `build --drafts`).
     pub pending: bool,
     /// Left out of builds unless drafts are asked for.
     pub draft: bool,
@@ -569,7 +569,9 @@ fn validate(
         }
     }
     let review = crate::content::review::Review::from_raw(raw.review);
-    let pending = config.review == crate::content::review::ReviewRule::Required && review.final_.is_none();
+    let draft = raw.draft.unwrap_or(false);
+    // A draft is not yet sent for review: it is a draft, not 待审.
+    let pending = config.review == crate::content::review::ReviewRule::Required && review.final_.is_none() && !draft;
 
     let mut corrections = Vec::new();
     for (i, rc) in raw.corrections.into_iter().enumerate() {
@@ -666,7 +668,7 @@ fn validate(
         unit,
         review,
         pending,
-        draft: raw.draft.unwrap_or(false),
+        draft,
         corrections,
         figures,
         short_title,

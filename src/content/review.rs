@@ -73,13 +73,13 @@ impl Review {
     }
 }
 
-/// One warning per item waiting for its 终审 (`item.pending`), drafts aside (they are not yet
-/// sent for review), each at the item's `review:` key or, without one, at the front matter's
+/// One warning per item waiting for its 终审 (`item.pending`: drafts are not yet sent for
+/// review), each at the item's `review:` key or, without one, at the front matter's
 /// opening line; `front` is the front matter each item was parsed from.
 pub(crate) fn pending_warnings(items: &[(&Item, &str)]) -> Vec<Diagnostic> {
     items
         .iter()
-        .filter(|(it, _)| it.pending && !it.draft)
+        .filter(|(it, _)| it.pending)
         .map(|&(it, front)| {
             let at = crate::base::yaml::locate(front, &crate::ypath!["review"])
                 .map(|(l, c)| (l + it.front_line - 1, c));
