@@ -33,7 +33,7 @@ const GALLERY: &str = "/news/2022/06/03/laixi-tupian/";
 
 /// The fixture with its pictures: a 1200×800 JPEG lead image, a gallery of a 1600×900 JPEG
 /// and a 400×300 JPEG under static/ and a 1000×600 PNG beside its item.
-fn newsroom() -> SiteTest {
+pub(crate) fn newsroom() -> SiteTest {
     let site = SiteTest::fixture("newsroom");
     site.write("static/photos/yizhan.jpg", jpeg(1200, 800));
     site.write("static/photos/run.jpg", jpeg(1600, 900));
