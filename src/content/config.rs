@@ -724,7 +724,10 @@ mod tests {
         assert_eq!(c.review, crate::content::review::ReviewRule::Required);
         let units = c.units.unwrap();
         assert_eq!(units.len(), 2);
-        assert_eq!(units[0].region.as_ref().map(|r| r.province.slug.as_str()), Some("shandong"));
+        assert_eq!(
+            units[0].region.as_ref().map(|r| r.province.slug.as_str()),
+            Some("shandong")
+        );
         assert_eq!(units[1].region, None);
         let d = parse_err("title: t\nbase_url: https://e.org/\nreview: always\nunits:\n  甲工会: { region: 火星 }\n  乙工会: { regoin: 山东 }\n");
         let places: Vec<(usize, &str)> = d.iter().map(|d| (d.line, d.message.as_str())).collect();

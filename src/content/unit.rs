@@ -82,7 +82,9 @@ pub(crate) fn defs(
                 Ok(region) => Some(region),
                 Err(e) => {
                     let (l, c) = at(&crate::ypath!["units", key, "region"]);
-                    diags.push(Diagnostic::error(path, l, c, format!("site.yaml: unit `{name}`: {e}")).with_hint(e.hint()));
+                    diags.push(
+                        Diagnostic::error(path, l, c, format!("site.yaml: unit `{name}`: {e}")).with_hint(e.hint()),
+                    );
                     continue;
                 }
             },

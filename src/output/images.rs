@@ -404,7 +404,10 @@ pub(crate) fn warnings(entries: &[Entry]) -> Vec<Diagnostic> {
                         &e.item.path,
                         lead.line,
                         1,
-                        format!("image `{}` is too large to resize ({why}): it is served as it is", img.src),
+                        format!(
+                            "image `{}` is too large to resize ({why}): it is served as it is",
+                            img.src
+                        ),
                     )
                     .with_hint("scale it down before publishing: readers on phones would download all of it")
                 })

@@ -181,7 +181,12 @@ pub(crate) fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
         })
         .collect();
     let units = (!site.units.is_empty()).then(|| UnitsJson {
-        months: site.units.months.iter().map(|m| format!("{:04}-{:02}", m.0, m.1)).collect(),
+        months: site
+            .units
+            .months
+            .iter()
+            .map(|m| format!("{:04}-{:02}", m.0, m.1))
+            .collect(),
         years: site.units.years.clone(),
         units: site
             .units

@@ -773,4 +773,3 @@ pub(crate) struct UnitTotalRow {
     /// Items in all.
     pub total: usize,
 }
-

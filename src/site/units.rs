@@ -46,7 +46,7 @@ impl UnitTable {
     pub fn ranked(&self, count: impl Fn(&UnitGroup) -> usize) -> Vec<(usize, &UnitGroup)> {
         let mut order: Vec<(usize, &UnitGroup)> = self.units.iter().map(|u| (count(u), u)).collect();
         // Stable: equal counts keep the table's order.
-        order.sort_by(|a, b| b.0.cmp(&a.0));
+        order.sort_by_key(|&(n, _)| std::cmp::Reverse(n));
         let mut out = Vec::with_capacity(order.len());
         let mut rank = 0;
         let mut last = None;
@@ -94,7 +94,10 @@ pub(crate) fn table(config: &Config, entries: &[Entry]) -> UnitTable {
             by_year: Vec::new(),
         });
     }
-    let dated = units.iter().flat_map(|u| &u.entries).map(|&i| month_of(entries[i].item.date.date));
+    let dated = units
+        .iter()
+        .flat_map(|u| &u.entries)
+        .map(|&i| month_of(entries[i].item.date.date));
     let (first, last) = dated.fold((None, None), |(lo, hi): (Option<Month>, Option<Month>), m| {
         (Some(lo.map_or(m, |l| l.min(m))), Some(hi.map_or(m, |h| h.max(m))))
     });

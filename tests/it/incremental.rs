@@ -150,7 +150,11 @@ fn newsroom_edits_rebuild_the_units_page_as_a_full_build_does() {
     // An item moves to another unit: the units page and data follow.
     let jianshe = "content/2022/06/jianshe.md";
     edit(&site, jianshe, |t| {
-        t.replacen("unit: \"<script>alert('u')</script>建设&\\\"工会\\\"\"", "unit: 青岛市总工会", 1)
+        t.replacen(
+            "unit: \"<script>alert('u')</script>建设&\\\"工会\\\"\"",
+            "unit: 青岛市总工会",
+            1,
+        )
     });
     step(&site, &mut r, &[jianshe]);
     let csv = String::from_utf8_lossy(&r.files()["stats/units.csv"]).into_owned();
@@ -158,7 +162,9 @@ fn newsroom_edits_rebuild_the_units_page_as_a_full_build_does() {
 
     // A pending item is signed off: published, counted for its unit.
     let daishen = "content/2022/06/daishen.md";
-    edit(&site, daishen, |t| t.replacen("second: 李审二 }", "second: 李审二, final: 王终审 }", 1));
+    edit(&site, daishen, |t| {
+        t.replacen("second: 李审二 }", "second: 李审二, final: 王终审 }", 1)
+    });
     step(&site, &mut r, &[daishen]);
     assert!(r.files().contains_key("news/2022/06/06/daishen/index.html"));
 
@@ -170,11 +176,15 @@ fn newsroom_edits_rebuild_the_units_page_as_a_full_build_does() {
 
     // A gallery caption changes.
     let gallery = "content/2022/06/laixi-tupian.md";
-    edit(&site, gallery, |t| t.replacen("caption: 职工在跑道上冲刺", "caption: 职工冲过终点", 1));
+    edit(&site, gallery, |t| {
+        t.replacen("caption: 职工在跑道上冲刺", "caption: 职工冲过终点", 1)
+    });
     step(&site, &mut r, &[gallery]);
 
     // A unit is added to site.yaml: a new row of zeros.
-    edit(&site, "site.yaml", |t| t.replacen("units:\n", "units:\n  平度市总工会:\n", 1));
+    edit(&site, "site.yaml", |t| {
+        t.replacen("units:\n", "units:\n  平度市总工会:\n", 1)
+    });
     step(&site, &mut r, &["site.yaml"]);
     assert!(String::from_utf8_lossy(&r.files()["stats/units.csv"]).contains("平度市总工会"));
 }

@@ -125,7 +125,10 @@ fn an_item_without_its_final_review_is_in_no_output() {
         .iter()
         .map(|e| e.item.headline.title.as_str())
         .collect();
-    assert!(!titles.contains(&"待审稿件送审中") && !titles.contains(&"未送审稿件"), "{titles:?}");
+    assert!(
+        !titles.contains(&"待审稿件送审中") && !titles.contains(&"未送审稿件"),
+        "{titles:?}"
+    );
 }
 
 #[test]
@@ -149,7 +152,11 @@ fn check_names_every_pending_item_at_its_review_line_and_passes() {
         "{}",
         run.stderr
     );
-    assert!(pending[0].message.contains("初审 张审一 · 复审 李审二"), "{}", pending[0].message);
+    assert!(
+        pending[0].message.contains("初审 张审一 · 复审 李审二"),
+        "{}",
+        pending[0].message
+    );
     assert!(pending[1].message.contains("初审 — · 复审 —"), "{}", pending[1].message);
     assert!(pending[0].hint.as_deref().unwrap().contains("final"));
     // With --format json the same warnings parse back.
@@ -221,7 +228,9 @@ fn the_preview_marks_pending_items_with_who_has_reviewed_them() {
     let mut opts = site.opts.clone();
     opts.preview = true;
     let mut r = Rebuilder::new(opts);
-    let outcome = r.rebuild(&Changes { paths: Vec::new() }).unwrap_or_else(|d| panic!("{}", render(&d)));
+    let outcome = r
+        .rebuild(&Changes { paths: Vec::new() })
+        .unwrap_or_else(|d| panic!("{}", render(&d)));
     assert_eq!(outcome.items, 6, "the preview shows pending items, not drafts");
     assert_eq!(
         outcome.warnings.iter().filter(|d| d.message.contains("待审")).count(),
@@ -232,8 +241,14 @@ fn the_preview_marks_pending_items_with_who_has_reviewed_them() {
         let key = format!("{}index.html", path.trim_start_matches('/'));
         Html::parse_document(&String::from_utf8_lossy(&r.files()[&key]))
     };
-    assert_eq!(text(&page(PENDING[0].0), "main .badge-pending"), "待审 · 初审 张审一 · 复审 李审二");
-    assert_eq!(text(&page(PENDING[1].0), "main .badge-pending"), "待审 · 初审 — · 复审 —");
+    assert_eq!(
+        text(&page(PENDING[0].0), "main .badge-pending"),
+        "待审 · 初审 张审一 · 复审 李审二"
+    );
+    assert_eq!(
+        text(&page(PENDING[1].0), "main .badge-pending"),
+        "待审 · 初审 — · 复审 —"
+    );
     // A signed-off item shows no reviewers, even in the preview.
     let lead = String::from_utf8_lossy(&r.files()["news/2022/05/10/laixi-yizhan/index.html"]).into_owned();
     assert!(REVIEWERS.iter().all(|n| !lead.contains(n)));
@@ -266,7 +281,7 @@ fn a_misspelt_review_stage_is_an_error_at_its_line() {
     let site = newsroom();
     site.write(
         "content/2022/06/daishen.md",
-        &item(
+        item(
             "title: t\ndate: 2022-06-06\nregion: 山东\nslug: t\nreview:\n  first: 张三\n  finale: 王五\n",
             "正文。\n",
         ),
@@ -341,8 +356,17 @@ fn stats_json_and_units_csv_carry_the_same_numbers() {
         .unwrap()
         .iter()
         .map(|u| {
-            let by_month = u["by_month"].as_array().unwrap().iter().map(|n| n.as_u64().unwrap()).collect();
-            (u["name"].as_str().unwrap().to_string(), u["total"].as_u64().unwrap(), by_month)
+            let by_month = u["by_month"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n.as_u64().unwrap())
+                .collect();
+            (
+                u["name"].as_str().unwrap().to_string(),
+                u["total"].as_u64().unwrap(),
+                by_month,
+            )
         })
         .collect();
     assert_eq!(
@@ -371,7 +395,10 @@ fn stats_json_and_units_csv_carry_the_same_numbers() {
         .collect();
     assert_eq!(june, [("1", LAIXI, "1"), ("1", HOSTILE_UNIT, "1"), ("3", QINGDAO, "0")]);
     let periods: std::collections::BTreeSet<&str> = csv[1..].iter().map(|r| r[0].as_str()).collect();
-    assert_eq!(periods.into_iter().collect::<Vec<_>>(), ["2022", "2022-05", "2022-06", "all"]);
+    assert_eq!(
+        periods.into_iter().collect::<Vec<_>>(),
+        ["2022", "2022-05", "2022-06", "all"]
+    );
 }
 
 #[test]
@@ -379,15 +406,24 @@ fn units_without_a_list_are_counted_as_written() {
     let site = SiteTest::with_config(SITE_YAML)
         .with(
             "content/a.md",
-            &item("title: 甲\ndate: 2022-03-01\nregion: 山东\nslug: a\nunit: 某区总工会\n", "甲。\n"),
+            &item(
+                "title: 甲\ndate: 2022-03-01\nregion: 山东\nslug: a\nunit: 某区总工会\n",
+                "甲。\n",
+            ),
         )
         .with(
             "content/b.md",
-            &item("title: 乙\ndate: 2022-05-01\nregion: 山东\nslug: b\nunit: 某区总工会\n", "乙。\n"),
+            &item(
+                "title: 乙\ndate: 2022-05-01\nregion: 山东\nslug: b\nunit: 某区总工会\n",
+                "乙。\n",
+            ),
         )
         .with(
             "content/c.md",
-            &item("title: 丙\ndate: 2022-05-02\nregion: 山东\nslug: c\nunit: 某产业工会\n", "丙。\n"),
+            &item(
+                "title: 丙\ndate: 2022-05-02\nregion: 山东\nslug: c\nunit: 某产业工会\n",
+                "丙。\n",
+            ),
         )
         .with("content/d.md", &simple_item("丁", "2022-05-03", "d"));
     site.build();
@@ -419,13 +455,16 @@ fn an_unknown_unit_is_an_error_at_its_line_with_the_nearest_names() {
     let site = newsroom();
     site.write(
         "content/2022/06/jianshe.md",
-        &item(
+        item(
             "title: t\ndate: 2022-06-05\nregion: 山东\nslug: t\nreview: { final: 王五 }\nunit: 莱西总工会\n",
             "正文。\n",
         ),
     );
     let e = site.run(&["check"]).expect_status(1).error();
-    assert_eq!((e.path.as_str(), e.line, e.column), ("content/2022/06/jianshe.md", 7, 1));
+    assert_eq!(
+        (e.path.as_str(), e.line, e.column),
+        ("content/2022/06/jianshe.md", 7, 1)
+    );
     assert_eq!(e.message, "unknown unit `莱西总工会`");
     assert!(e.hint.unwrap().starts_with("did you mean `莱西市总工会`?"));
 }
@@ -481,8 +520,14 @@ fn every_gallery_picture_is_shown_with_its_alt_resized_and_lazy_after_the_first(
         ["eager", "lazy", "lazy"]
     );
     // Captions and credits where given; the third picture has neither.
-    assert_eq!(texts(&page, "section.gallery .caption"), ["职工在跑道上冲刺", "拔河比赛 <b>现场</b> & 欢呼"]);
-    assert_eq!(texts(&page, "section.gallery .credit"), ["本报记者 朱欣 摄", "本报通讯员 \"田甜\" 摄"]);
+    assert_eq!(
+        texts(&page, "section.gallery .caption"),
+        ["职工在跑道上冲刺", "拔河比赛 <b>现场</b> & 欢呼"]
+    );
+    assert_eq!(
+        texts(&page, "section.gallery .credit"),
+        ["本报记者 朱欣 摄", "本报通讯员 \"田甜\" 摄"]
+    );
     assert_eq!(texts(&page, "section.gallery figure:nth-child(3) figcaption").len(), 0);
     // Resized like lead images: 1600 wide gets 480/960/1440, the PNG beside the item 480/960
     // and is published under img/; 400 wide needs none.
@@ -498,7 +543,10 @@ fn every_gallery_picture_is_shown_with_its_alt_resized_and_lazy_after_the_first(
         }
     }
     let srcs = attrs(&page, "section.gallery img", "src");
-    assert!(srcs[1].starts_with(&format!("{BASE}img/")) && srcs[1].ends_with(".png"), "{srcs:?}");
+    assert!(
+        srcs[1].starts_with(&format!("{BASE}img/")) && srcs[1].ends_with(".png"),
+        "{srcs:?}"
+    );
     assert_eq!(srcs[2], format!("{BASE}photos/prize.jpg"));
     // The print edition of the issue shows all three.
     let print = site.page("/bulletins/2022-06-03/print/");
@@ -516,7 +564,10 @@ fn json_ld_lists_the_pictures_with_caption_and_credit() {
     assert_eq!(lead["image"][0]["@type"], "ImageObject");
     assert_eq!(lead["image"][0]["caption"], HOSTILE_CAPTION);
     assert_eq!(lead["image"][0]["creditText"], CREDIT);
-    assert_eq!(lead["image"][0]["url"], "https://union.example.org/newsroom/photos/yizhan.jpg");
+    assert_eq!(
+        lead["image"][0]["url"],
+        "https://union.example.org/newsroom/photos/yizhan.jpg"
+    );
     let gallery = ld(GALLERY);
     let images = gallery["image"].as_array().unwrap();
     assert_eq!(images.len(), 3);
@@ -530,7 +581,7 @@ fn a_gallery_picture_without_alt_or_file_is_an_error_at_its_line() {
     let site = newsroom();
     site.write(
         "content/2022/06/laixi-tupian.md",
-        &item(
+        item(
             "title: t\ndate: 2022-06-03\nregion: 山东\nslug: t\nreview: { final: 王五 }\ngallery:\n  - src: photos/run.jpg\n    alt: 冲刺\n  - src: photos/run.jpg\n    caption: 没有替代文字\n  - src: photos/gone.jpg\n    alt: 不存在\n",
             "正文。\n",
         ),
@@ -545,7 +596,10 @@ fn a_gallery_picture_without_alt_or_file_is_an_error_at_its_line() {
         .collect();
     assert_eq!(errors.len(), 2, "{}", run.stderr);
     assert_eq!(errors[0].0, 10, "the second picture's `- src:` line");
-    assert!(errors[0].1.contains("gallery picture 2 needs alternative text"), "{errors:?}");
+    assert!(
+        errors[0].1.contains("gallery picture 2 needs alternative text"),
+        "{errors:?}"
+    );
     assert_eq!(errors[1].0, 12, "the third picture's line");
     assert!(errors[1].1.contains("image `photos/gone.jpg` not found"), "{errors:?}");
 }
@@ -554,11 +608,18 @@ fn a_gallery_picture_without_alt_or_file_is_an_error_at_its_line() {
 fn a_caption_without_an_image_is_an_error() {
     let site = SiteTest::with_config(SITE_YAML).with(
         "content/a.md",
-        &item("title: 甲\ndate: 2022-03-01\nregion: 山东\nslug: a\nimage_caption: 说明\n", "甲。\n"),
+        &item(
+            "title: 甲\ndate: 2022-03-01\nregion: 山东\nslug: a\nimage_caption: 说明\n",
+            "甲。\n",
+        ),
     );
     let e = site.run(&["check"]).expect_status(1).error();
     assert_eq!(e.line, 6);
-    assert!(e.message.contains("`image_caption` goes with a lead image"), "{}", e.message);
+    assert!(
+        e.message.contains("`image_caption` goes with a lead image"),
+        "{}",
+        e.message
+    );
 }
 
 // ------------------------------------------------------------------ escaping, everywhere
@@ -600,7 +661,8 @@ fn captions_credits_and_unit_names_are_escaped_in_every_output() {
     assert_eq!(draft["articles"].as_array().unwrap().len(), 1);
     let tsv = std::fs::read_to_string(dir.join("images.tsv")).unwrap();
     assert!(
-        tsv.lines().any(|l| l.starts_with("01-laixi-yizhan\tbody\tstatic/photos/yizhan.jpg\t")),
+        tsv.lines()
+            .any(|l| l.starts_with("01-laixi-yizhan\tbody\tstatic/photos/yizhan.jpg\t")),
         "{tsv}"
     );
 }
@@ -611,10 +673,16 @@ fn the_gallery_goes_into_the_wechat_export_after_the_text() {
     let dir = wechat_export(&site, "2022-06-03");
     let content = std::fs::read_to_string(dir.join("content/01-laixi-tupian.html")).unwrap();
     let html = Html::parse_fragment(&content);
-    assert_eq!(attrs(&html, "figure img", "alt"), ["职工在跑道上冲刺", "拔河比赛", "颁奖仪式"]);
+    assert_eq!(
+        attrs(&html, "figure img", "alt"),
+        ["职工在跑道上冲刺", "拔河比赛", "颁奖仪式"]
+    );
     assert_eq!(
         texts(&html, "figure figcaption"),
-        ["职工在跑道上冲刺 本报记者 朱欣 摄", "拔河比赛 <b>现场</b> & 欢呼 本报通讯员 \"田甜\" 摄"]
+        [
+            "职工在跑道上冲刺 本报记者 朱欣 摄",
+            "拔河比赛 <b>现场</b> & 欢呼 本报通讯员 \"田甜\" 摄"
+        ]
     );
     assert!(content.find("运动会开幕").unwrap() < content.find("<figure").unwrap());
 }

@@ -123,7 +123,11 @@ fn figure(out: &mut String, url: &str, img: &crate::content::item::Image) {
     out.push_str("\" style=\"");
     out.push_str(style::FIGURE_IMAGE);
     out.push_str("\">");
-    let said: Vec<&str> = [&img.caption, &img.credit].into_iter().flatten().map(String::as_str).collect();
+    let said: Vec<&str> = [&img.caption, &img.credit]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
     if !said.is_empty() {
         out.push_str("<figcaption style=\"");
         out.push_str(style::FIGCAPTION);
@@ -203,7 +207,10 @@ pub(crate) fn export(site: &Site, b: &Bulletin, markdown: &[String], labels: Lab
         // Pictures with captions are part of the story: the captioned lead image before the
         // text, a photo story's pictures after it. `images.tsv` lists them for upload.
         let mut pictures: Vec<(String, Option<std::path::PathBuf>, &crate::content::item::Image)> = Vec::new();
-        let captioned = item.image.as_ref().filter(|i| i.caption.is_some() || i.credit.is_some());
+        let captioned = item
+            .image
+            .as_ref()
+            .filter(|i| i.caption.is_some() || i.credit.is_some());
         if let Some(img) = captioned {
             let url = abs.link(&image::view(img, e.lead.as_deref(), &site.urls).src);
             figure(&mut html, &url, img);
@@ -257,8 +264,11 @@ pub(crate) fn export(site: &Site, b: &Bulletin, markdown: &[String], labels: Lab
             None => out.images.push_str(&row([&name, "cover", "", "", &placeholder, ""])),
         }
         for (url, file, img) in &pictures {
-            let file = file.as_ref().map(|f| f.strip_prefix(root).unwrap_or(f).display().to_string());
-            out.images.push_str(&row([&name, "body", file.as_deref().unwrap_or(""), url, "", &img.alt]));
+            let file = file
+                .as_ref()
+                .map(|f| f.strip_prefix(root).unwrap_or(f).display().to_string());
+            out.images
+                .push_str(&row([&name, "body", file.as_deref().unwrap_or(""), url, "", &img.alt]));
         }
         let folder = item.path.parent().unwrap_or(Path::new(""));
         for im in &body.images {

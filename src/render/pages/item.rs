@@ -28,7 +28,11 @@ pub(crate) fn page(r: &Renderer, i: usize, sink: &dyn Sink) -> Result<usize, Dia
         crumbs,
     );
     // A photo story without a lead image is shared with its first picture.
-    meta.image = item.image.as_ref().or(item.gallery.first()).map(|i| r.absolute_url(&i.src));
+    meta.image = item
+        .image
+        .as_ref()
+        .or(item.gallery.first())
+        .map(|i| r.absolute_url(&i.src));
     meta.published = Some(item.datetime.clone());
     meta.modified = item.updated_datetime.clone();
     let pictures: Vec<crate::render::seo::Picture<'_>> = item

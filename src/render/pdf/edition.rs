@@ -99,7 +99,14 @@ impl Edition {
                     .image
                     .iter()
                     .chain(&e.item.gallery)
-                    .map(|p| [&p.caption, &p.credit].into_iter().flatten().cloned().collect::<Vec<_>>().join("　"))
+                    .map(|p| {
+                        [&p.caption, &p.credit]
+                            .into_iter()
+                            .flatten()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join("　")
+                    })
                     .filter(|words| !words.is_empty())
                     .collect();
                 PrintedItem {
