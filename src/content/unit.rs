@@ -116,6 +116,7 @@ pub(crate) fn unknown(name: &str, units: &[UnitDef]) -> Option<(String, String)>
             "did you mean {best}? (or {}) units are listed in site.yaml under `units:`",
             rest.join(", ")
         ),
+        None if units.is_empty() => "site.yaml's `units:` lists none: add this one there".to_string(),
         None => format!(
             "site.yaml lists the units: {}; add this one under `units:` if it is new",
             units.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", ")

@@ -605,6 +605,31 @@ fn a_gallery_picture_without_alt_or_file_is_an_error_at_its_line() {
 }
 
 #[test]
+fn a_misspelt_key_in_one_gallery_picture_leaves_the_others_checked() {
+    let site = newsroom();
+    site.write(
+        "content/2022/06/laixi-tupian.md",
+        item(
+            "title: t\ndate: 2022-06-03\nregion: 山东\nslug: t\nreview: { final: 王五 }\ngallery:\n  - src: photos/run.jpg\n    alt: 冲刺\n    captoin: 说明\n  - src: photos/run.jpg\n",
+            "正文。\n",
+        ),
+    );
+    let run = site.run(&["check"]);
+    run.expect_status(1);
+    let errors: Vec<Diag> = run.diags().into_iter().filter(|d| d.severity == "error").collect();
+    let places: Vec<usize> = errors.iter().map(|d| d.line).collect();
+    // The misspelt key at its line, and the second picture (read on) without its alt.
+    assert_eq!(places, [10, 11], "{}", run.stderr);
+    assert!(
+        errors[0].message.contains("unknown field `captoin`"),
+        "{}",
+        errors[0].message
+    );
+    assert!(errors[0].hint.as_deref().unwrap().contains("`caption`"));
+    assert!(errors[1].message.contains("gallery picture 2 needs alternative text"));
+}
+
+#[test]
 fn a_caption_without_an_image_is_an_error() {
     let site = SiteTest::with_config(SITE_YAML).with(
         "content/a.md",
