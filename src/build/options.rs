@@ -19,6 +19,9 @@ pub struct Options {
     pub drafts: bool,
     /// Include items dated after today.
     pub future: bool,
+    /// A preview (serve): items waiting for their 终审 are shown, marked 待审 with who has
+    /// reviewed them so far, even without `drafts`.
+    pub preview: bool,
     /// The day that counts as today (tests pin it).
     pub today: chrono::NaiveDate,
 }
@@ -33,6 +36,7 @@ impl Options {
             base_url: None,
             drafts: false,
             future: false,
+            preview: false,
             today: chrono::Local::now().date_naive(),
         }
     }

@@ -11,7 +11,7 @@ use super::options::{configured_output, Options};
 use crate::base::diagnostic::{Diagnostic, Diagnostics};
 use crate::base::Timings;
 use crate::content::config::{self, Config};
-use crate::content::image::{LeadImage, DECODE_BUDGET};
+use crate::content::image::{Pictures, DECODE_BUDGET};
 use crate::content::issue;
 use crate::content::item::{self, Item};
 use crate::content::source::{self, SourceFile};
@@ -89,15 +89,17 @@ impl Pipeline {
         t.lap("read, parse");
         let leads = {
             let located: Vec<(&Item, &str)> = items.iter().map(|(_, p)| (&p.item, &*p.text.front)).collect();
+            diags.extend(crate::content::review::pending_warnings(&located));
             self.locate_images(&located, &mut diags)
         };
         let items: Vec<Input> = items
             .into_iter()
             .zip(leads)
-            .map(|((hash, p), lead)| Input {
+            .map(|((hash, p), pictures)| Input {
                 item: Arc::new(p.item),
                 text: p.text,
-                lead: lead.map(Arc::new),
+                lead: pictures.lead.map(Arc::new),
+                gallery: pictures.gallery.into_iter().map(|g| g.map(Arc::new)).collect(),
                 hash,
             })
             .collect();
@@ -148,8 +150,8 @@ impl Pipeline {
     ) -> (Vec<(X, Parsed)>, Diagnostics) {
         source::read_each(&self.opts.root, paths, |f| {
             let parsed = item::parse(&f, config).map_err(|mut problems| {
-                // A broken lead image is reported with the file's other problems.
-                if let Some((src, line)) = item::named_image(&f) {
+                // A broken picture is reported with the file's other problems.
+                for (src, line) in item::named_images(&f) {
                     problems.extend(images::problem(&self.opts.root, &f.path, &f.rel, &src, line));
                 }
                 problems
@@ -158,9 +160,9 @@ impl Pipeline {
         })
     }
 
-    /// Finds the items' local lead images: their sizes, hashes and planned variants. A missing
-    /// or broken image is an error in `diags`.
-    pub(crate) fn locate_images(&self, items: &[(&Item, &str)], diags: &mut Diagnostics) -> Vec<Option<LeadImage>> {
+    /// Finds the items' local pictures (lead images, galleries): their sizes, hashes and planned
+    /// variants. A missing or broken picture is an error in `diags`.
+    pub(crate) fn locate_images(&self, items: &[(&Item, &str)], diags: &mut Diagnostics) -> Vec<Pictures> {
         images::locate(&self.opts.root, items, diags)
     }
 
@@ -175,6 +177,8 @@ impl Pipeline {
     ) -> Result<Site, Diagnostics> {
         let sel = Selection {
             drafts: self.opts.drafts,
+            pending: self.opts.drafts || self.opts.preview,
+            preview: self.opts.preview,
             future: self.opts.future,
             today: self.opts.today,
         };

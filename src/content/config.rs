@@ -104,6 +104,11 @@ pub struct Config {
     pub police_record: String,
     /// The headers of the e-mail edition (`email:`); empty without it.
     pub email: crate::content::email::Email,
+    /// Whether items must be signed off (`review: required`) before they are published.
+    pub review: crate::content::review::ReviewRule,
+    /// The units that send items (`units:`), when site.yaml lists them; then an item's
+    /// `unit:` must be one of them.
+    pub units: Option<Vec<crate::content::unit::UnitDef>>,
 }
 
 impl Config {
@@ -148,6 +153,8 @@ struct RawConfig {
     icp: Option<String>,
     police_record: Option<String>,
     email: Option<serde_yaml::Value>,
+    review: Option<String>,
+    units: Option<serde_yaml::Mapping>,
 }
 
 #[derive(Deserialize)]
@@ -180,6 +187,8 @@ const FIELDS: &[&str] = &[
     "icp",
     "police_record",
     "email",
+    "review",
+    "units",
 ];
 
 /// The settings file at the top of a site, unless `--config` names another.
@@ -578,6 +587,22 @@ fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Res
         None => Default::default(),
     };
 
+    let review = match raw.review.as_deref().map(crate::content::review::ReviewRule::parse) {
+        None => Default::default(),
+        Some(Ok(rule)) => rule,
+        Some(Err((message, hint))) => {
+            let (line, col) = at(&crate::ypath!["review"]);
+            diags.push(Diagnostic::error(path, line, col, message).with_hint(hint));
+            Default::default()
+        }
+    };
+    let units = raw.units.map(|map| {
+        crate::content::unit::defs(map, &positions, path).unwrap_or_else(|ds| {
+            diags.extend(ds);
+            Vec::new()
+        })
+    });
+
     if diags.has_errors() {
         diags.sort();
         return Err(diags);
@@ -598,6 +623,8 @@ fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Res
         icp: raw.icp.unwrap_or_default().trim().to_string(),
         police_record: raw.police_record.unwrap_or_default().trim().to_string(),
         email,
+        review,
+        units,
     })
 }
 
@@ -703,6 +730,28 @@ mod tests {
     fn numeric_topic_names_are_kept() {
         let c = parse_ok("title: t\nbase_url: https://e.org/\ntopics:\n  2022: { slug: y2022 }\n");
         assert_eq!(c.topics.unwrap()[0].name, "2022");
+    }
+
+    #[test]
+    fn review_and_units_are_read_and_checked_at_their_lines() {
+        let c = parse_ok("title: t\nbase_url: https://e.org/\nreview: required\nunits:\n  莱西市总工会: { region: 山东青岛莱西 }\n  市建设工会:\n");
+        assert_eq!(c.review, crate::content::review::ReviewRule::Required);
+        let units = c.units.unwrap();
+        assert_eq!(units.len(), 2);
+        assert_eq!(
+            units[0].region.as_ref().map(|r| r.province.slug.as_str()),
+            Some("shandong")
+        );
+        assert_eq!(units[1].region, None);
+        let d = parse_err("title: t\nbase_url: https://e.org/\nreview: always\nunits:\n  甲工会: { region: 火星 }\n  乙工会: { regoin: 山东 }\n");
+        let places: Vec<(usize, &str)> = d.iter().map(|d| (d.line, d.message.as_str())).collect();
+        assert_eq!(places.len(), 3, "{d:#?}");
+        assert_eq!(places[0].0, 3);
+        assert!(places[0].1.contains("unknown review rule `always`"), "{d:#?}");
+        assert_eq!(places[1].0, 5);
+        assert!(places[1].1.contains("甲工会"), "{d:#?}");
+        assert_eq!(places[2].0, 6);
+        assert!(places[2].1.contains("regoin"), "{d:#?}");
     }
 
     #[test]

@@ -36,6 +36,12 @@ pub(crate) struct RawFrontMatter {
     pub summary: Option<String>,
     pub image: Option<String>,
     pub image_alt: Option<String>,
+    pub image_caption: Option<String>,
+    pub image_credit: Option<String>,
+    #[serde(default)]
+    pub gallery: Vec<RawPicture>,
+    pub unit: Option<String>,
+    pub review: Option<RawReview>,
     pub draft: Option<bool>,
     #[serde(default, deserialize_with = "scalar")]
     pub updated: Option<String>,
@@ -62,6 +68,8 @@ pub(crate) struct Broken {
     pub figures: Vec<usize>,
     /// Corrections (by index) left out.
     pub corrections: Vec<usize>,
+    /// Gallery pictures (by index) left out.
+    pub gallery: Vec<usize>,
 }
 
 impl Broken {
@@ -89,6 +97,11 @@ pub(crate) const FIELDS: &[&str] = &[
     "summary",
     "image",
     "image_alt",
+    "image_caption",
+    "image_credit",
+    "gallery",
+    "unit",
+    "review",
     "draft",
     "updated",
     "corrections",
@@ -119,6 +132,26 @@ pub(crate) struct RawCorrection {
     #[serde(default, deserialize_with = "scalar")]
     pub date: Option<String>,
     pub text: Option<String>,
+}
+
+/// One picture of a photo story's `gallery:`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPicture {
+    pub src: Option<String>,
+    pub alt: Option<String>,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+}
+
+/// Who has signed the item off (三审): 初审, 复审, 终审.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawReview {
+    pub first: Option<String>,
+    pub second: Option<String>,
+    #[serde(rename = "final")]
+    pub final_: Option<String>,
 }
 
 /// A figure the item reports.
@@ -377,7 +410,7 @@ fn blank(text: &str, line: usize, broken: &mut Broken) -> Option<String> {
         return None;
     }
     let end = keys.get(at + 1).map_or(usize::MAX, |(_, (l, _))| *l);
-    if line > *start && (key == "figures" || key == "corrections") {
+    if line > *start && (key == "figures" || key == "corrections" || key == "gallery") {
         let all = yaml::positions(text);
         let elements: Vec<(usize, (usize, usize))> = (0..)
             .map_while(|i| all.get(crate::ypath![key.as_str(), i].as_slice()).map(|&p| (i, p)))
@@ -393,6 +426,7 @@ fn blank(text: &str, line: usize, broken: &mut Broken) -> Option<String> {
             }) {
                 match key.as_str() {
                     "figures" => broken.figures.push(index),
+                    "gallery" => broken.gallery.push(index),
                     _ => broken.corrections.push(index),
                 }
                 return Some(out);

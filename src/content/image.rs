@@ -67,6 +67,16 @@ pub struct LeadImage {
     pub line: usize,
 }
 
+/// The picture files an item shows, as found among the site's files: its lead image and each
+/// picture of its gallery (None for one given by URL, or not found).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Pictures {
+    /// The lead image (`image:`).
+    pub lead: Option<LeadImage>,
+    /// The gallery's pictures, in the order written.
+    pub gallery: Vec<Option<LeadImage>>,
+}
+
 /// A smaller copy of an image.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Variant {

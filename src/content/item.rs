@@ -162,6 +162,10 @@ pub struct Image {
     pub src: String,
     /// Alternative text.
     pub alt: String,
+    /// What the picture shows, printed under it (图片说明).
+    pub caption: Option<String>,
+    /// Who took it (本报通讯员 戚良鹏 张婷 摄).
+    pub credit: Option<String>,
 }
 
 /// A published correction (更正).
@@ -227,6 +231,16 @@ pub struct Item {
     pub summary: Option<String>,
     /// A lead image.
     pub image: Option<Image>,
+    /// The pictures of a photo story (`gallery:`), in order.
+    pub gallery: Vec<Image>,
+    /// The unit that sent the item in (报送单位).
+    pub unit: Option<String>,
+    /// Who has signed it off (三审). Never shown on a public page: skipped when serialized.
+    #[serde(skip)]
+    pub review: crate::content::review::Review,
+    /// Waiting for its 终审 under `review: required` (and not a draft): left out like a draft
+    /// (shown marked 待审 by `serve` and `build --drafts`).
+    pub pending: bool,
     /// Left out of builds unless drafts are asked for.
     pub draft: bool,
     /// Corrections, oldest first.
@@ -304,24 +318,39 @@ pub fn parse(file: &SourceFile, config: &Config) -> Result<Parsed, Vec<Diagnosti
     })
 }
 
-/// The lead image a content file names (`image:`) and the file line it is named on, read from
-/// the front matter alone: for a file that fails validation, whose broken image is then reported
-/// with its other problems rather than after they are fixed.
-pub fn named_image(file: &SourceFile) -> Option<(String, usize)> {
-    let split = source::split(&file.text).ok()?;
+/// The pictures a content file names (`image:`, then each `gallery:` picture's `src`) and the
+/// file line each is named on, read from the front matter alone: for a file that fails
+/// validation, whose broken pictures are then reported with its other problems rather than
+/// after they are fixed.
+pub fn named_images(file: &SourceFile) -> Vec<(String, usize)> {
+    let Ok(split) = source::split(&file.text) else {
+        return Vec::new();
+    };
     // serde_yaml is quadratic on deep nesting: only a text yaml_rust2 vouches for is read.
     let readable = crate::base::yaml::surely_shallow(split.front)
         || crate::base::yaml::shape(split.front) == crate::base::yaml::Shape::Fine;
     if !readable {
-        return None;
+        return Vec::new();
     }
-    let front: serde_yaml::Value = serde_yaml::from_str(split.front).ok()?;
-    let src = front.get("image")?.as_str()?.trim();
-    if src.is_empty() {
-        return None;
+    let Ok(front) = serde_yaml::from_str::<serde_yaml::Value>(split.front) else {
+        return Vec::new();
+    };
+    let mut named = Vec::new();
+    let mut name = |value: Option<&serde_yaml::Value>, path: &[Seg]| {
+        let Some(src) = value.and_then(serde_yaml::Value::as_str).map(str::trim) else {
+            return;
+        };
+        if let (false, Some((line, _))) = (src.is_empty(), crate::base::yaml::locate(split.front, path)) {
+            named.push((src.to_string(), line + split.front_line - 1));
+        }
+    };
+    name(front.get("image"), &ypath!["image"]);
+    if let Some(pictures) = front.get("gallery").and_then(serde_yaml::Value::as_sequence) {
+        for (i, p) in pictures.iter().enumerate() {
+            name(p.get("src"), &ypath!["gallery", i]);
+        }
     }
-    let (line, _) = crate::base::yaml::locate(split.front, &ypath!["image"])?;
-    Some((src.to_string(), line + split.front_line - 1))
+    named
 }
 
 struct Checker<'a, 'b> {
@@ -508,9 +537,13 @@ fn validate(
         );
     }
 
+    let caption = optional(raw.image_caption);
+    let credit = optional(raw.image_credit);
     let image = optional(raw.image).map(|src| Image {
         src,
         alt: optional(raw.image_alt.clone()).unwrap_or_default(),
+        caption: caption.clone(),
+        credit: credit.clone(),
     });
     if image.as_ref().is_some_and(|i| i.alt.is_empty()) {
         c.error(
@@ -519,6 +552,29 @@ fn validate(
             "add `image_alt:` describing the picture for readers who cannot see it",
         );
     }
+    if image.is_none() && !broken.field("image") {
+        for (field, given) in [("image_caption", &caption), ("image_credit", &credit)] {
+            if given.is_some() {
+                c.error(
+                    ypath![field],
+                    format!("`{field}` goes with a lead image, and there is no `image:`"),
+                    "add `image:` with the picture, or put the caption and credit on a `gallery:` picture",
+                );
+            }
+        }
+    }
+    let gallery = gallery(&mut c, raw.gallery, &broken.gallery);
+
+    let unit = optional(raw.unit);
+    if let (Some(name), Some(units)) = (&unit, &config.units) {
+        if let Some((message, hint)) = crate::content::unit::unknown(name, units) {
+            c.error(ypath!["unit"], message, &hint);
+        }
+    }
+    let review = crate::content::review::Review::from_raw(raw.review);
+    let draft = raw.draft.unwrap_or(false);
+    // A draft is not yet sent for review: it is a draft, not 待审.
+    let pending = config.review == crate::content::review::ReviewRule::Required && review.final_.is_none() && !draft;
 
     let mut corrections = Vec::new();
     for (i, rc) in raw.corrections.into_iter().enumerate() {
@@ -625,7 +681,11 @@ fn validate(
         slug,
         summary: optional(raw.summary),
         image,
-        draft: raw.draft.unwrap_or(false),
+        gallery,
+        unit,
+        review,
+        pending,
+        draft,
         corrections,
         figures,
         short_title,
@@ -644,6 +704,42 @@ pub(crate) fn source_hash(file: &SourceFile) -> u64 {
     h.update(&[0]);
     h.update(file.text.as_bytes());
     h.digest()
+}
+
+/// The pictures of `gallery:`, each with its `src` and `alt` (an error at the picture's line
+/// when either is missing); `broken` are those already reported.
+fn gallery(c: &mut Checker<'_, '_>, raw: Vec<frontmatter::RawPicture>, broken: &[usize]) -> Vec<Image> {
+    let mut out = Vec::with_capacity(raw.len());
+    for (i, p) in raw.into_iter().enumerate() {
+        if broken.contains(&i) {
+            continue;
+        }
+        let src = optional(p.src);
+        let alt = optional(p.alt);
+        if src.is_none() {
+            c.error(
+                ypath!["gallery", i],
+                format!("gallery picture {} has no `src`", i + 1),
+                "name the picture's file (photos/a.jpg, under static/ or beside the item) or its URL",
+            );
+        }
+        if alt.is_none() {
+            c.error(
+                ypath!["gallery", i],
+                format!("gallery picture {} needs alternative text", i + 1),
+                "add `alt:` describing the picture for readers who cannot see it",
+            );
+        }
+        if let (Some(src), Some(alt)) = (src, alt) {
+            out.push(Image {
+                src,
+                alt,
+                caption: optional(p.caption),
+                credit: optional(p.credit),
+            });
+        }
+    }
+    out
 }
 
 fn clean_names(names: Vec<String>) -> Vec<String> {

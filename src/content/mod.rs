@@ -13,4 +13,6 @@ pub mod item;
 pub mod markdown;
 pub(crate) mod place;
 pub mod region;
+pub mod review;
 pub mod source;
+pub mod unit;

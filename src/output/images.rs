@@ -23,7 +23,7 @@
 
 use crate::base::diagnostic::{Diagnostic, Diagnostics};
 use crate::content::image::{
-    decode_cost, plan, too_large, Kind, LeadImage, Variant, DECODE_BUDGET, MAX_PIXELS, OUTPUT_DIR,
+    decode_cost, plan, too_large, Kind, LeadImage, Pictures, Variant, DECODE_BUDGET, MAX_PIXELS, OUTPUT_DIR,
 };
 use crate::content::item::Item;
 use crate::output::sink::Sink;
@@ -78,24 +78,54 @@ struct Found {
     ext: String,
 }
 
-/// Finds the lead image file of each item (given with the front matter it was parsed from, to
-/// place diagnostics), reads its size (as displayed, EXIF orientation applied) and hash, and
-/// plans its variants: one record per item, None for an item without an image or with a URL.
-/// A local image that does not exist, is not an image, is not published (a hidden name under
-/// `static/`) or is a symlink that leads outside the site is an error at the item's `image`
-/// line. Each file is read once, in parallel.
-pub(crate) fn locate(root: &Path, items: &[(&Item, &str)], diags: &mut Diagnostics) -> Vec<Option<LeadImage>> {
-    let resolved: Vec<Option<Result<(PathBuf, bool), Diagnostic>>> = items
+/// The file line of an item's `gallery:` picture `i`, in the front matter it was parsed from.
+fn gallery_line(it: &Item, front: &str, i: usize) -> usize {
+    crate::base::yaml::locate(front, &crate::ypath!["gallery", i]).map_or(1, |(l, _)| l + it.front_line - 1)
+}
+
+/// One picture an item names: its lead image (`slot` None) or gallery picture `slot`.
+struct Wanted<'a> {
+    item: usize,
+    slot: Option<usize>,
+    src: &'a str,
+    line: usize,
+}
+
+/// Finds the picture files of each item (given with the front matter it was parsed from, to
+/// place diagnostics): its lead image and every picture of its gallery. Reads each file's size
+/// (as displayed, EXIF orientation applied) and hash, and plans its variants: one record per
+/// item, with None for a picture given by URL. A local picture that does not exist, is not an
+/// image, is not published (a hidden name under `static/`) or is a symlink that leads outside
+/// the site is an error at its line (the item's `image` line, the gallery picture's line).
+/// Each file is read once, in parallel.
+pub(crate) fn locate(root: &Path, items: &[(&Item, &str)], diags: &mut Diagnostics) -> Vec<Pictures> {
+    let mut wanted: Vec<Wanted<'_>> = Vec::new();
+    for (k, &(it, front)) in items.iter().enumerate() {
+        if let Some(img) = it.image.as_ref().filter(|i| !is_url(&i.src)) {
+            wanted.push(Wanted {
+                item: k,
+                slot: None,
+                src: &img.src,
+                line: image_line(it, front),
+            });
+        }
+        for (i, img) in it.gallery.iter().enumerate().filter(|(_, i)| !is_url(&i.src)) {
+            wanted.push(Wanted {
+                item: k,
+                slot: Some(i),
+                src: &img.src,
+                line: gallery_line(it, front, i),
+            });
+        }
+    }
+    let resolved: Vec<Result<(PathBuf, bool), Diagnostic>> = wanted
         .par_iter()
-        .map(|&(it, front)| {
-            let img = it.image.as_ref().filter(|i| !is_url(&i.src))?;
-            Some(
-                resolve(root, &it.rel, &img.src)
-                    .map_err(|why| not_found(&it.path, image_line(it, front), &img.src, &why)),
-            )
+        .map(|w| {
+            let it = items[w.item].0;
+            resolve(root, &it.rel, w.src).map_err(|why| not_found(&it.path, w.line, w.src, &why))
         })
         .collect();
-    let files: BTreeSet<PathBuf> = resolved.iter().flatten().flatten().map(|(p, _)| p.clone()).collect();
+    let files: BTreeSet<PathBuf> = resolved.iter().flatten().map(|(p, _)| p.clone()).collect();
     let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let found: HashMap<PathBuf, Result<Found, Unreadable>> = files
         .into_par_iter()
@@ -104,39 +134,49 @@ pub(crate) fn locate(root: &Path, items: &[(&Item, &str)], diags: &mut Diagnosti
             (p, f)
         })
         .collect();
-    let mut leads = Vec::with_capacity(items.len());
-    for (&(it, front), r) in items.iter().zip(resolved) {
+    let mut out: Vec<Pictures> = items
+        .iter()
+        .map(|(it, _)| Pictures {
+            lead: None,
+            gallery: vec![None; it.gallery.len()],
+        })
+        .collect();
+    for (w, r) in wanted.iter().zip(resolved) {
+        let it = items[w.item].0;
         let (file, beside) = match r {
-            None => {
-                leads.push(None);
-                continue;
-            }
-            Some(Err(d)) => {
+            Err(d) => {
                 diags.push(d);
-                leads.push(None);
                 continue;
             }
-            Some(Ok(place)) => place,
+            Ok(place) => place,
         };
-        match found.get(&file) {
-            Some(Ok(f)) => leads.push(Some(LeadImage {
+        let picture = match found.get(&file) {
+            Some(Ok(f)) => LeadImage {
                 size: f.size,
                 variants: plan(f.kind, f.digest, f.size),
                 file,
                 digest: f.digest,
                 kind: f.kind,
                 published: beside.then(|| format!("{OUTPUT_DIR}/{:016x}.{}", f.digest, f.ext)),
-                line: image_line(it, front),
-            })),
+                line: w.line,
+            },
             Some(Err(e)) => {
-                let src = it.image.as_ref().map(|i| i.src.as_str()).unwrap_or_default();
-                diags.push(unreadable(&it.path, image_line(it, front), src, e));
-                leads.push(None);
+                diags.push(unreadable(&it.path, w.line, w.src, e));
+                continue;
             }
-            None => leads.push(None),
+            None => continue,
+        };
+        let pictures = &mut out[w.item];
+        match w.slot {
+            None => pictures.lead = Some(picture),
+            Some(i) => {
+                if let Some(slot) = pictures.gallery.get_mut(i) {
+                    *slot = Some(picture);
+                }
+            }
         }
     }
-    leads
+    out
 }
 
 /// The problem with the lead image `src` that the item at `path` (`rel` under content/) names on
@@ -335,34 +375,42 @@ fn swaps_axes(o: Orientation) -> bool {
     )
 }
 
-/// Warnings about lead images too large to be resized, each at its item's `image` line.
+/// Warnings about pictures (lead images and gallery pictures) too large to be resized, each at
+/// its line.
 pub(crate) fn warnings(entries: &[Entry]) -> Vec<Diagnostic> {
     entries
         .iter()
-        .filter_map(|e| {
-            let img = e.item.image.as_ref()?;
-            let lead = e.lead.as_deref()?;
-            let (w, h) = lead.size;
-            (lead.kind != Kind::AsIs && too_large(lead.kind, (w, h))).then(|| {
-                let why = if u64::from(w) * u64::from(h) > MAX_PIXELS {
-                    format!("{w}×{h} pixels, more than {} million", MAX_PIXELS / 1_000_000)
-                } else {
-                    format!(
-                        "{w}×{h} pixels would take {} MiB to decode, more than the {} MiB all decoding may hold",
-                        decode_cost(lead.kind, (w, h)) >> 20,
-                        DECODE_BUDGET >> 20
+        .flat_map(|e| {
+            let lead = e.item.image.as_ref().zip(e.lead.as_deref());
+            let gallery = e
+                .item
+                .gallery
+                .iter()
+                .zip(&e.gallery)
+                .filter_map(|(img, l)| Some((img, l.as_deref()?)));
+            lead.into_iter().chain(gallery).filter_map(|(img, lead)| {
+                let (w, h) = lead.size;
+                (lead.kind != Kind::AsIs && too_large(lead.kind, (w, h))).then(|| {
+                    let why = if u64::from(w) * u64::from(h) > MAX_PIXELS {
+                        format!("{w}×{h} pixels, more than {} million", MAX_PIXELS / 1_000_000)
+                    } else {
+                        format!(
+                            "{w}×{h} pixels would take {} MiB to decode, more than the {} MiB all decoding may hold",
+                            decode_cost(lead.kind, (w, h)) >> 20,
+                            DECODE_BUDGET >> 20
+                        )
+                    };
+                    Diagnostic::warning(
+                        &e.item.path,
+                        lead.line,
+                        1,
+                        format!(
+                            "image `{}` is too large to resize ({why}): it is served as it is",
+                            img.src
+                        ),
                     )
-                };
-                Diagnostic::warning(
-                    &e.item.path,
-                    lead.line,
-                    1,
-                    format!(
-                        "image `{}` is too large to resize ({why}): it is served as it is",
-                        img.src
-                    ),
-                )
-                .with_hint("scale it down before publishing: readers on phones would download all of it")
+                    .with_hint("scale it down before publishing: readers on phones would download all of it")
+                })
             })
         })
         .collect()
@@ -396,17 +444,23 @@ impl Job<'_> {
 pub fn jobs(entries: &[Entry]) -> Vec<Job<'_>> {
     let mut by_digest: BTreeMap<u64, Job<'_>> = BTreeMap::new();
     for e in entries {
-        let (Some(image), Some(lead)) = (&e.item.image, e.lead.as_deref()) else {
-            continue;
-        };
-        let job = by_digest.entry(lead.digest).or_insert_with(|| Job {
-            item: &e.item.path,
-            src: &image.src,
-            lead,
-            originals: BTreeSet::new(),
-        });
-        if let Some(p) = &lead.published {
-            job.originals.insert(p);
+        let lead = e.item.image.as_ref().zip(e.lead.as_deref());
+        let gallery = e
+            .item
+            .gallery
+            .iter()
+            .zip(&e.gallery)
+            .filter_map(|(img, l)| Some((img, l.as_deref()?)));
+        for (image, lead) in lead.into_iter().chain(gallery) {
+            let job = by_digest.entry(lead.digest).or_insert_with(|| Job {
+                item: &e.item.path,
+                src: &image.src,
+                lead,
+                originals: BTreeSet::new(),
+            });
+            if let Some(p) = &lead.published {
+                job.originals.insert(p);
+            }
         }
     }
     by_digest

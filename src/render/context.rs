@@ -157,6 +157,20 @@ pub(crate) struct StatsPage {
     pub(crate) metrics: Vec<MetricView>,
     pub(crate) matrix: MatrixView,
     pub(crate) downloads: Vec<LinkView>,
+    /// The contributions page, when the site has units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) units: Option<LinkView>,
+}
+
+/// units.html: the contributions table (信息采用情况): the units ranked in all, by year and
+/// by month (newest first), with each unit's items of the month linked.
+#[derive(Serialize)]
+pub(crate) struct UnitsPage {
+    pub(crate) totals: UnitTotals,
+    pub(crate) years: Vec<UnitPeriod>,
+    pub(crate) months: Vec<UnitPeriod>,
+    /// The CSV file of the same numbers.
+    pub(crate) csv: LinkView,
 }
 
 /// corrections.html: every corrected item.

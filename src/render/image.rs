@@ -1,4 +1,5 @@
-//! The template view of a lead image: its URL, size and `srcset`.
+//! The template view of a picture (a lead image, a gallery's): its URL, size, `srcset`,
+//! caption and credit.
 
 use crate::content::image::LeadImage;
 use crate::content::item::Image;
@@ -19,7 +20,18 @@ pub(crate) fn view(i: &Image, lead: Option<&LeadImage>, u: &Urls) -> ImageView {
         alt: i.alt.clone(),
         width: lead.map(|l| l.size.0),
         height: lead.map(|l| l.size.1),
+        caption: i.caption.clone(),
+        credit: i.credit.clone(),
     }
+}
+
+/// The views of an item's gallery: each picture with its file as found (`found`, by position).
+pub(crate) fn gallery(pictures: &[Image], found: &[Option<std::sync::Arc<LeadImage>>], u: &Urls) -> Vec<ImageView> {
+    pictures
+        .iter()
+        .enumerate()
+        .map(|(i, p)| view(p, found.get(i).and_then(|f| f.as_deref()), u))
+        .collect()
 }
 
 /// `url 480w, url 960w, original 2000w`; None without variants.
@@ -66,6 +78,8 @@ mod tests {
         let i = Image {
             src: "photos/a b,c.jpg".into(),
             alt: "图".into(),
+            caption: None,
+            credit: None,
         };
         let mut lead = LeadImage {
             size: (1000, 500),

@@ -122,8 +122,17 @@ impl Renderer<'_> {
                 .image
                 .as_ref()
                 .map(|i| crate::render::image::view(i, e.lead.as_deref(), u)),
+            gallery: if full {
+                crate::render::image::gallery(&it.gallery, &e.gallery, u)
+            } else {
+                Vec::new()
+            },
             corrections: self.correction_views(e),
             draft: it.draft,
+            pending: it.pending,
+            // The reviewers' names are for the newsroom's preview alone.
+            reviewed: (it.pending && self.site.preview)
+                .then(|| it.review.stages([&self.t("review_first"), &self.t("review_second")])),
             scheduled: e.scheduled,
             extra: it.extra.clone(),
         }

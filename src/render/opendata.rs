@@ -16,6 +16,36 @@ struct Json<'a> {
     title: &'a str,
     base_url: &'a str,
     metrics: Vec<MetricJson<'a>>,
+    /// The contributions table, when the site has units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    units: Option<UnitsJson<'a>>,
+}
+
+/// The contributions table (信息采用情况): the periods, and each unit's items in each.
+#[derive(Serialize)]
+struct UnitsJson<'a> {
+    /// Every month counted, `YYYY-MM`, oldest first.
+    months: Vec<String>,
+    /// Their years, oldest first.
+    years: Vec<i32>,
+    /// Every unit, ranked by items in all.
+    units: Vec<UnitJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct UnitJson<'a> {
+    name: &'a str,
+    /// The region as written in full (山东 青岛市莱西市), when site.yaml gives one.
+    region: Option<String>,
+    /// Rank by items in all, from 1 (equal counts share a rank).
+    rank: usize,
+    total: usize,
+    /// Items per year, in `years` order.
+    by_year: Vec<usize>,
+    /// Items per month, in `months` order (0 for a month it sent none).
+    by_month: Vec<usize>,
+    /// Its items' URLs, newest first.
+    items: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -150,10 +180,34 @@ pub(crate) fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
             }
         })
         .collect();
+    let units = (!site.units.is_empty()).then(|| UnitsJson {
+        months: site
+            .units
+            .months
+            .iter()
+            .map(|m| format!("{:04}-{:02}", m.0, m.1))
+            .collect(),
+        years: site.units.years.clone(),
+        units: site
+            .units
+            .ranked(|u| u.entries.len())
+            .into_iter()
+            .map(|(rank, u)| UnitJson {
+                name: &u.name,
+                region: u.region.as_ref().map(|r| r.display()),
+                rank,
+                total: u.entries.len(),
+                by_year: u.by_year.clone(),
+                by_month: u.by_month.clone(),
+                items: site.pick(&u.entries).map(|e| site.urls.absolute(&e.path)).collect(),
+            })
+            .collect(),
+    });
     let json = Json {
         title: &site.config.title,
         base_url: site.urls.base_url(),
         metrics,
+        units,
     };
     let json_bytes = escape_json_markup(serde_json::to_vec_pretty(&json).unwrap_or_default());
 
@@ -234,13 +288,38 @@ pub(crate) fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
         }
     }
     let dir = urls::STATS;
-    vec![
+    let mut files = vec![
         (format!("{dir}stats.json"), json_bytes),
         (format!("{dir}provinces.csv"), provinces.finish()),
         (format!("{dir}places.csv"), place_rows.finish()),
         (format!("{dir}months.csv"), months.finish()),
         (format!("{dir}topics.csv"), topics.finish()),
-    ]
+    ];
+    if !site.units.is_empty() {
+        files.push((format!("{dir}units.csv"), units_csv(site)));
+    }
+    files
+}
+
+/// `units.csv`: one row per unit and period (`all`, each year `YYYY`, each month `YYYY-MM`),
+/// with its items in the period and its rank among the units in it.
+fn units_csv(site: &Site) -> Vec<u8> {
+    let t = &site.units;
+    let mut csv = Csv::new(&["period", "rank", "unit", "region", "items"]);
+    let mut period = |name: &str, count: &dyn Fn(&crate::site::units::UnitGroup) -> usize| {
+        for (rank, u) in t.ranked(count) {
+            let region = u.region.as_ref().map(|r| r.display()).unwrap_or_default();
+            csv.row(&[name, &rank.to_string(), &u.name, &region, &count(u).to_string()]);
+        }
+    };
+    period("all", &|u| u.entries.len());
+    for (k, y) in t.years.iter().enumerate() {
+        period(&format!("{y:04}"), &|u| u.by_year[k]);
+    }
+    for (k, m) in t.months.iter().enumerate() {
+        period(&format!("{:04}-{:02}", m.0, m.1), &|u| u.by_month[k]);
+    }
+    csv.finish()
 }
 
 fn bool_str(b: bool) -> &'static str {

@@ -31,6 +31,8 @@ pub(crate) enum Job {
     Archives,
     Archive(usize),
     Stats,
+    /// The contributions page (only when the site has units).
+    Units,
     NotFound,
     Feed(FeedOf),
     Sitemap,
@@ -98,6 +100,9 @@ pub(crate) fn jobs(site: &Site) -> Vec<Job> {
     jobs.extend((0..site.months.len()).map(Job::Archive));
     for (i, e) in site.entries.iter().enumerate() {
         jobs.extend((0..e.item.aliases.len()).map(|k| Job::Alias(i, k)));
+    }
+    if !site.units.is_empty() {
+        jobs.push(Job::Units);
     }
     jobs
 }
@@ -231,6 +236,7 @@ pub(crate) fn key(site: &Site, job: &Job) -> String {
         Job::Archives => urls::ARCHIVE.into(),
         Job::Archive(i) => urls::archive(site.months[i].month.0, site.months[i].month.1),
         Job::Stats => urls::STATS.into(),
+        Job::Units => urls::UNITS.into(),
         Job::NotFound => "404.html".into(),
         Job::Feed(FeedOf::Site) => urls::FEED.into(),
         Job::Feed(FeedOf::Region(i)) => urls::feed_of(&urls::region(&site.provinces[i].province.slug)),
@@ -274,6 +280,9 @@ struct Prints {
     sitemap: u64,
     /// Every entry's index, in order: the home pages' list.
     every: Vec<usize>,
+    /// The contributions table: each unit, its counts, and the title and URL of each of its
+    /// items (0 without units).
+    units: u64,
 }
 
 /// [`Prints::province_stats`] and [`Prints::topic_stats`]: one pass over the contributions,
@@ -387,7 +396,18 @@ impl Prints {
             }
         });
         let sitemap = hash_of(|h| jobs_paths(site).hash(h));
+        let units = hash_of(|h| {
+            let t = &site.units;
+            (&t.months, &t.years).hash(h);
+            for u in &t.units {
+                (&u.name, &u.region, &u.by_month, &u.by_year).hash(h);
+                for e in site.pick(&u.entries) {
+                    (&e.path, &e.item.headline.title, e.item.date.date).hash(h);
+                }
+            }
+        });
         Prints {
+            units,
             every: (0..site.entries.len()).collect(),
             stats,
             province_stats,
@@ -491,7 +511,9 @@ impl Prints {
                     self.months.hash(h);
                     cards(h, &site.months[i].entries);
                 }
-                Job::Stats | Job::StatsData => self.stats.hash(h),
+                Job::Stats | Job::StatsData => (self.stats, self.units).hash(h),
+                // Its units link to the pages of their places and provinces that exist.
+                Job::Units => (self.units, self.counts).hash(h),
                 Job::Feed(of) => {
                     for j in feed_entries(site, of) {
                         site.entries[j].fingerprint.hash(h);
@@ -607,6 +629,9 @@ pub(crate) fn jobs_paths(site: &Site) -> Vec<(String, Option<String>)> {
         out.push((urls::archive(m.month.0, m.month.1), None));
     }
     out.push((urls::STATS.into(), None));
+    if !site.units.is_empty() {
+        out.push((urls::UNITS.into(), None));
+    }
     out.push((urls::CORRECTIONS.into(), None));
     out.push((urls::SEARCH.into(), None));
     out

@@ -38,7 +38,7 @@ pub(crate) fn render_site_releasing(site: &mut Site, theme: &Theme, sink: &dyn S
     // (a second thread starts halfway through the list), into the memory they freed.
     late.sort_by_key(|j| match j {
         Job::Item(_) => 0,
-        Job::Stats | Job::StatsData => 1,
+        Job::Stats | Job::StatsData | Job::Units => 1,
         _ => 2,
     });
     let (written, cards, chrome) = {
@@ -159,6 +159,7 @@ impl Renderer<'_> {
             Job::Archives => pages::archive::index(self, sink),
             Job::Archive(i) => pages::archive::month(self, i, sink),
             Job::Stats => pages::stats::page(self, sink),
+            Job::Units => pages::units::page(self, sink),
             Job::Corrections => pages::singles::corrections(self, sink),
             Job::Search => pages::singles::search(self, sink),
             Job::NotFound => pages::singles::not_found(self, sink),

@@ -52,7 +52,7 @@ struct NewsArticle<'a> {
     author: Vec<Thing<'a>>,
     publisher: Thing<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    image: Option<&'a str>,
+    image: Option<Images<'a>>,
     #[serde(rename = "contentLocation")]
     content_location: Thing<'a>,
     #[serde(rename = "articleSection", skip_serializing_if = "Option::is_none")]
@@ -63,6 +63,54 @@ struct NewsArticle<'a> {
     correction: Vec<CorrectionComment<'a>>,
     #[serde(rename = "isPartOf", skip_serializing_if = "Option::is_none")]
     is_part_of: Option<PublicationIssue<'a>>,
+}
+
+/// A picture an item page shows, for its JSON-LD: its absolute URL, caption and credit.
+#[derive(Clone, Debug)]
+pub(crate) struct Picture<'a> {
+    pub(crate) url: String,
+    pub(crate) caption: Option<&'a str>,
+    pub(crate) credit: Option<&'a str>,
+}
+
+/// An article's `image`: the lead image's URL alone, as before captions, when it is the only
+/// picture and has neither caption nor credit; else every picture as an `ImageObject`.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Images<'a> {
+    Url(&'a str),
+    Objects(Vec<ImageObject<'a>>),
+}
+
+#[derive(Serialize)]
+struct ImageObject<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    url: &'a str,
+    #[serde(rename = "contentUrl")]
+    content_url: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    caption: Option<&'a str>,
+    #[serde(rename = "creditText", skip_serializing_if = "Option::is_none")]
+    credit_text: Option<&'a str>,
+}
+
+fn images<'a>(pictures: &'a [Picture<'a>]) -> Option<Images<'a>> {
+    match pictures {
+        [] => None,
+        [only] if only.caption.is_none() && only.credit.is_none() => Some(Images::Url(&only.url)),
+        all => Some(Images::Objects(
+            all.iter()
+                .map(|p| ImageObject {
+                    kind: "ImageObject",
+                    url: &p.url,
+                    content_url: &p.url,
+                    caption: p.caption,
+                    credit_text: p.credit,
+                })
+                .collect(),
+        )),
+    }
 }
 
 /// The issue (期) an item appears in.
@@ -133,8 +181,8 @@ pub(crate) fn social_tags(site: &SiteView, page: &PageMeta) -> String {
     out
 }
 
-/// The JSON-LD `NewsArticle` of an item page.
-pub(crate) fn news_article(site: &Site, e: &Entry, image: Option<&str>) -> String {
+/// The JSON-LD `NewsArticle` of an item page; `pictures` are the lead image and the gallery's.
+pub(crate) fn news_article(site: &Site, e: &Entry, pictures: &[Picture<'_>]) -> String {
     let it = &e.item;
     let mut author: Vec<Thing> = it
         .byline
@@ -171,7 +219,7 @@ pub(crate) fn news_article(site: &Site, e: &Entry, image: Option<&str>) -> Strin
             name: &site.config.title,
             url: Some(site.urls.base_url().to_string()),
         },
-        image,
+        image: images(pictures),
         content_location: Thing {
             kind: "Place",
             name: &location,

@@ -95,11 +95,13 @@ pub(crate) enum PageKind {
     NotFound,
     /// The print edition of a bulletin.
     Print,
+    /// The contributions page (信息采用情况).
+    Units,
 }
 
 impl PageKind {
     /// Every kind, for the chrome rendered once per kind.
-    pub(crate) const ALL: [PageKind; 16] = [
+    pub(crate) const ALL: [PageKind; 17] = [
         PageKind::Home,
         PageKind::Item,
         PageKind::Regions,
@@ -116,6 +118,7 @@ impl PageKind {
         PageKind::Search,
         PageKind::NotFound,
         PageKind::Print,
+        PageKind::Units,
     ];
 }
 
@@ -342,6 +345,10 @@ pub(crate) struct ImageView {
     pub height: Option<u32>,
     /// `srcset` candidates (`/img/…-480w.jpg 480w, …, original 2000w`), when resized copies exist.
     pub srcset: Option<String>,
+    /// What the picture shows (`image_caption`, a gallery picture's `caption`).
+    pub caption: Option<String>,
+    /// Who took it (`image_credit`, a gallery picture's `credit`): 本报通讯员 戚良鹏 摄.
+    pub credit: Option<String>,
 }
 
 /// A news item, for its own page (with `body_html` and `figures`) and in lists.
@@ -391,10 +398,17 @@ pub(crate) struct ItemView {
     pub figure_columns: FigureColumns,
     /// Lead image.
     pub image: Option<ImageView>,
+    /// The pictures of a photo story, in order (item pages only).
+    pub gallery: Vec<ImageView>,
     /// Corrections.
     pub corrections: Vec<CorrectionView>,
     /// A draft (only built with --drafts).
     pub draft: bool,
+    /// Waiting for its 终审 (only built with --drafts, or previewed by serve).
+    pub pending: bool,
+    /// Who has reviewed a pending item so far (初审 张三 · 复审 —): in serve's preview only,
+    /// never in a build.
+    pub reviewed: Option<String>,
     /// Dated in the future (only built with --future).
     pub scheduled: bool,
     /// Free-form `extra`.
@@ -547,6 +561,11 @@ pub(crate) struct PrintItemView {
     pub body_html: String,
     /// Root-relative URL of the item's page.
     pub url: String,
+    /// The lead image, when it has a caption or credit (a captioned picture is part of the
+    /// story; an uncaptioned one only dresses the web page).
+    pub image: Option<ImageView>,
+    /// The pictures of a photo story, in order.
+    pub gallery: Vec<ImageView>,
 }
 
 /// One line of the 报尾: `报：中华全国总工会办公厅`.
@@ -696,4 +715,61 @@ pub(crate) struct SubjectStat {
     pub running: RunningView,
     /// Running total over months (SVG, already safe).
     pub chart_months: Option<String>,
+}
+
+/// A unit (报送单位) as the contributions page names it.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct UnitRef {
+    /// Its name.
+    pub name: String,
+    /// Where it is, linked to the place's (or province's) page, when site.yaml says.
+    pub region: Option<LinkView>,
+}
+
+/// A unit's row in one period's ranking.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct UnitRow {
+    /// Rank by items in the period, from 1; equal counts share a rank.
+    pub rank: usize,
+    /// The unit.
+    pub unit: UnitRef,
+    /// Items published in the period (0 for a listed unit that sent none).
+    pub count: usize,
+    /// Those items, newest first, linked.
+    pub items: Vec<LinkView>,
+}
+
+/// One period (a month, a year, or all time) of the contributions page.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct UnitPeriod {
+    /// The fragment id (`all`, `y2022`, `m2022-06`).
+    pub id: String,
+    /// 2022年6月, 2022年, 累计采用.
+    pub label: String,
+    /// Every unit, ranked.
+    pub rows: Vec<UnitRow>,
+    /// Items published from all units in the period.
+    pub total: usize,
+}
+
+/// The all-time table: each unit with its count per year and in all.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct UnitTotals {
+    /// The years, oldest first (column headers).
+    pub years: Vec<String>,
+    /// Every unit, ranked by items in all.
+    pub rows: Vec<UnitTotalRow>,
+}
+
+/// One unit's row of the all-time table.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct UnitTotalRow {
+    /// Rank by items in all, from 1.
+    pub rank: usize,
+    /// The unit.
+    pub unit: UnitRef,
+    /// Items per year, in [`UnitTotals::years`] order.
+    pub by_year: Vec<usize>,
+    /// Items in all.
+    pub total: usize,
 }

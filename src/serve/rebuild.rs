@@ -195,6 +195,10 @@ impl Rebuilder {
             .values()
             .filter_map(|s| s.parsed.as_ref().ok().cloned())
             .collect();
+        {
+            let located: Vec<(&item::Item, &str)> = items.iter().map(|i| (&*i.item, &*i.text.front)).collect();
+            diags.extend(crate::content::review::pending_warnings(&located));
+        }
         let mut site = self.pipeline.assemble(config, items, self.site.as_deref())?;
         t.lap("assemble, stats");
         self.pipeline.check_site(&site, &mut diags);
@@ -350,9 +354,10 @@ impl Rebuilder {
                 item: Arc::new(p.item),
                 text: p.text,
                 lead: None,
+                gallery: Vec::new(),
                 hash,
             });
-            if parsed.as_ref().is_ok_and(|i| i.item.image.is_some()) {
+            if parsed.as_ref().is_ok_and(|i| shows_pictures(&i.item)) {
                 located.push(path.clone());
             }
             self.sources.insert(path, Source { stamp, parsed });
@@ -362,7 +367,7 @@ impl Rebuilder {
             located = self
                 .sources
                 .iter()
-                .filter(|(_, s)| s.parsed.as_ref().is_ok_and(|i| i.item.image.is_some()))
+                .filter(|(_, s)| s.parsed.as_ref().is_ok_and(|i| shows_pictures(&i.item)))
                 .map(|(p, _)| p.clone())
                 .collect();
         }
@@ -374,9 +379,10 @@ impl Rebuilder {
                 .collect();
             self.pipeline.locate_images(&items, diags)
         };
-        for (p, lead) in located.iter().zip(leads) {
+        for (p, pictures) in located.iter().zip(leads) {
             if let Some(Ok(input)) = self.sources.get_mut(p).map(|s| &mut s.parsed) {
-                input.lead = lead.map(Arc::new);
+                input.lead = pictures.lead.map(Arc::new);
+                input.gallery = pictures.gallery.into_iter().map(|g| g.map(Arc::new)).collect();
             }
         }
         for s in self.sources.values() {
@@ -564,4 +570,9 @@ fn inside(real_root: &Path, path: &Path) -> bool {
 fn stamp(path: &Path) -> Option<Stamp> {
     let meta = std::fs::metadata(path).ok()?;
     Some((meta.modified().ok()?, meta.len()))
+}
+
+/// Whether an item names pictures to find on disk: a lead image or a gallery.
+fn shows_pictures(it: &item::Item) -> bool {
+    it.image.is_some() || !it.gallery.is_empty()
 }

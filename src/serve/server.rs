@@ -161,6 +161,8 @@ impl Server {
 
         let mut build = opts.build;
         build.root = root;
+        // The preview shows items waiting for their 终审, marked with who has reviewed them.
+        build.preview = true;
         let pinned_today = build.today != chrono::Local::now().date_naive();
         // Watching starts before the first build, so that no change made meanwhile is lost.
         let watching = Watcher::start(&shared.root, &shared.config_file, opts.debounce).map(|(w, rx, skipped)| {

@@ -26,6 +26,10 @@ pub(crate) const SUMMARY_CHARS: usize = 120;
 pub struct Selection {
     /// Include `draft: true` items.
     pub drafts: bool,
+    /// Include items waiting for their 终审 under `review: required`, marked 待审.
+    pub pending: bool,
+    /// A preview (serve): a pending item shows who has reviewed it so far.
+    pub preview: bool,
     /// Include items dated after `today`.
     pub future: bool,
     /// The day that counts as today.
@@ -44,6 +48,8 @@ pub struct Input {
     pub text: Text,
     /// Its lead image, when that is one of the site's files (`output::images::locate`).
     pub lead: Option<Arc<LeadImage>>,
+    /// Its gallery's pictures, those that are files of the site, in the order written.
+    pub gallery: Vec<Option<Arc<LeadImage>>>,
     /// [`crate::content::item::source_hash`] of its file, for incremental rebuilds: an entry
     /// whose source and links are unchanged keeps its rendered body and its pages.
     pub hash: u64,
@@ -56,6 +62,8 @@ pub struct Entry {
     pub item: Arc<Item>,
     /// Its lead image as found among the site's files: size, file, variants (None for a URL).
     pub lead: Option<Arc<LeadImage>>,
+    /// Its gallery's pictures as found among the site's files (None for a URL).
+    pub gallery: Vec<Option<Arc<LeadImage>>>,
     /// The rendered body.
     pub body: Arc<Rendered>,
     /// The plain-text summary.
@@ -144,6 +152,10 @@ pub struct Site {
     pub topics: Vec<TopicGroup>,
     /// Months, newest first.
     pub months: Vec<MonthGroup>,
+    /// The units that sent items, and how many each sent (empty without any).
+    pub units: crate::site::units::UnitTable,
+    /// A preview (serve): pending items show who has reviewed them so far.
+    pub preview: bool,
     /// The statistics.
     pub stats: Stats,
     /// The day the build treats as today.
@@ -191,7 +203,9 @@ impl Site {
         let opts = MarkdownOptions {
             unsafe_html: config.unsafe_html,
         };
-        let published = |it: &Item| (sel.drafts || !it.draft) && (sel.future || it.date.date <= sel.today);
+        let published = |it: &Item| {
+            (sel.drafts || !it.draft) && (sel.pending || !it.pending) && (sel.future || it.date.date <= sel.today)
+        };
         // Links between items name files (`../06/other.md`, `@/2022/06/other.md`): every
         // published item's file maps to its URL before any body is rendered.
         let by_file: FastMap<String, String> = inputs
@@ -214,16 +228,23 @@ impl Site {
             .filter(|i| published(&i.item))
             .map(|input| {
                 // `input.text.body` is dropped at the end of this closure, once rendered.
-                let Input { item, text, lead, hash } = input;
+                let Input {
+                    item,
+                    text,
+                    lead,
+                    gallery,
+                    hash,
+                } = input;
                 let resolve = |dest: &str| resolve_link(&item.rel, dest, &by_file);
                 let scheduled = item.date.date > sel.today;
                 if let Some(before) = old.get(item.path.as_os_str()) {
                     // The source hash is in the fingerprint: equal ones mean the same source.
-                    let fingerprint = fingerprint(hash, lead.as_deref(), &before.body, scheduled, &resolve);
+                    let fingerprint = fingerprint(hash, (lead.as_deref(), &gallery), &before.body, scheduled, &resolve);
                     if before.fingerprint == fingerprint {
                         let mut e = (*before).clone();
                         e.item = item;
                         e.lead = lead;
+                        e.gallery = gallery;
                         return (e, text.front);
                     }
                 }
@@ -236,7 +257,7 @@ impl Site {
                     (None, None) => markdown::summarize(&body.text, SUMMARY_CHARS),
                 };
                 let path = urls::item(item.date.date, &item.slug);
-                let fingerprint = fingerprint(hash, lead.as_deref(), &body, scheduled, &resolve);
+                let fingerprint = fingerprint(hash, (lead.as_deref(), &gallery), &body, scheduled, &resolve);
                 let untraced = (0..item.figures.len())
                     .filter(|&i| !crate::content::figure::appears_in(&item.figures[i].amount, &body.text))
                     .collect();
@@ -250,6 +271,7 @@ impl Site {
                     scheduled,
                     item,
                     lead,
+                    gallery,
                     body: Arc::new(body),
                     summary,
                 };
@@ -322,6 +344,7 @@ impl Site {
         let places = crate::site::places::group_places(&entries, &mut provinces);
         let topics = group_topics(&config, &entries);
         let months = group_months(&entries);
+        let units = crate::site::units::table(&config, &entries);
         let items: Vec<&Item> = entries.iter().map(|e| &*e.item).collect();
         let topic_list: Vec<Topic> = topics.iter().map(|t| t.topic.clone()).collect();
         let stats = match stats::compute(&config, &items, &topic_list) {
@@ -337,6 +360,8 @@ impl Site {
             places,
             topics,
             months,
+            units,
+            preview: sel.preview,
             stats,
             today: sel.today,
             issue_warnings: Diagnostics::new(),
@@ -402,11 +427,11 @@ fn hasher() -> xxhash_rust::xxh3::Xxh3 {
     xxhash_rust::xxh3::Xxh3::new()
 }
 
-/// An entry's fingerprint: its source (by its hash), where each of its links now leads, its lead
-/// image as found on disk (size, file hash, variants) and whether it is scheduled.
+/// An entry's fingerprint: its source (by its hash), where each of its links now leads, its
+/// pictures (lead image, gallery) as found on disk (size, file hash, variants) and whether it is scheduled.
 fn fingerprint(
     source_hash: u64,
-    lead: Option<&LeadImage>,
+    pictures: (Option<&LeadImage>, &[Option<Arc<LeadImage>>]),
     body: &Rendered,
     scheduled: bool,
     resolve: &dyn Fn(&str) -> markdown::Resolved,
@@ -414,7 +439,11 @@ fn fingerprint(
     let mut h = hasher();
     source_hash.hash(&mut h);
     scheduled.hash(&mut h);
-    lead.hash(&mut h);
+    pictures.0.hash(&mut h);
+    // Without a gallery the fingerprint is as it was before galleries.
+    if !pictures.1.is_empty() {
+        pictures.1.hash(&mut h);
+    }
     for l in &body.links {
         match resolve(&l.dest) {
             markdown::Resolved::Keep => 0u8.hash(&mut h),
@@ -441,6 +470,9 @@ fn card_fingerprint(item: &Item, path: &str, summary: &str, scheduled: bool) -> 
         &item.corrections,
         item.draft,
         scheduled,
+        item.pending,
+        &item.review,
+        &item.unit,
     )
         .hash(&mut h);
     summary.hash(&mut h);

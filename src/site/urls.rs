@@ -20,6 +20,8 @@ pub(crate) const BULLETINS: &str = "bulletins/";
 pub(crate) const ARCHIVE: &str = "archive/";
 /// The statistics page.
 pub(crate) const STATS: &str = "stats/";
+/// The contributions page (信息采用情况): units ranked by items published.
+pub(crate) const UNITS: &str = "stats/units/";
 /// The corrections page.
 pub(crate) const CORRECTIONS: &str = "corrections/";
 /// The Google News sitemap.

@@ -137,6 +137,58 @@ fn incremental_rebuilds_equal_full_builds_through_a_series_of_edits() {
     step(&site, &mut r, &[]);
 }
 
+/// The newsroom pages (issue #17) follow every edit as a full build makes them: the
+/// contributions page `/stats/units/` and units.csv, items signed off or sent back for review,
+/// and gallery captions.
+#[test]
+fn newsroom_edits_rebuild_the_units_page_as_a_full_build_does() {
+    let site = crate::newsroom::newsroom();
+    let mut r = Rebuilder::new(site.opts.clone());
+    step(&site, &mut r, &[]);
+    assert!(r.files().contains_key("stats/units/index.html"));
+
+    // An item moves to another unit: the units page and data follow.
+    let jianshe = "content/2022/06/jianshe.md";
+    edit(&site, jianshe, |t| {
+        t.replacen(
+            "unit: \"<script>alert('u')</script>建设&\\\"工会\\\"\"",
+            "unit: 青岛市总工会",
+            1,
+        )
+    });
+    step(&site, &mut r, &[jianshe]);
+    let csv = String::from_utf8_lossy(&r.files()["stats/units.csv"]).into_owned();
+    assert!(csv.contains("\r\nall,1,青岛市总工会,山东 青岛,2\r\n"), "{csv}");
+
+    // A pending item is signed off: published, counted for its unit.
+    let daishen = "content/2022/06/daishen.md";
+    edit(&site, daishen, |t| {
+        t.replacen("second: 李审二 }", "second: 李审二, final: 王终审 }", 1)
+    });
+    step(&site, &mut r, &[daishen]);
+    assert!(r.files().contains_key("news/2022/06/06/daishen/index.html"));
+
+    // A published item is sent back for review: gone from every page and count.
+    let lead = "content/2022/05/laixi-yizhan.md";
+    edit(&site, lead, |t| t.replacen(", final: 王终审", "", 1));
+    step(&site, &mut r, &[lead]);
+    assert!(!r.files().contains_key("news/2022/05/10/laixi-yizhan/index.html"));
+
+    // A gallery caption changes.
+    let gallery = "content/2022/06/laixi-tupian.md";
+    edit(&site, gallery, |t| {
+        t.replacen("caption: 职工在跑道上冲刺", "caption: 职工冲过终点", 1)
+    });
+    step(&site, &mut r, &[gallery]);
+
+    // A unit is added to site.yaml: a new row of zeros.
+    edit(&site, "site.yaml", |t| {
+        t.replacen("units:\n", "units:\n  平度市总工会:\n", 1)
+    });
+    step(&site, &mut r, &["site.yaml"]);
+    assert!(String::from_utf8_lossy(&r.files()["stats/units.csv"]).contains("平度市总工会"));
+}
+
 #[test]
 fn a_broken_edit_keeps_the_last_good_files_and_fixing_it_recovers() {
     let site = SiteTest::example();

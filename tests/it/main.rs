@@ -32,6 +32,7 @@ mod issues;
 mod items;
 mod links;
 mod minimal;
+mod newsroom;
 mod output;
 mod pagination;
 mod places;

@@ -343,7 +343,7 @@ fn every_independent_problem_of_a_file_is_reported_in_one_run() {
             (
                 5,
                 1,
-                "front matter: unknown field `colum`, expected one of `title`, `kicker`, `subtitle`, `date`, `bulletin`, `order`, `region`, `topics`, `kind`, `column`, `source`, `byline`, `slug`, `summary`, `image`, `image_alt`, `draft`, `updated`, `corrections`, `figures`, `short_title`, `aliases`, `extra`"
+                "front matter: unknown field `colum`, expected one of `title`, `kicker`, `subtitle`, `date`, `bulletin`, `order`, `region`, `topics`, `kind`, `column`, `source`, `byline`, `slug`, `summary`, `image`, `image_alt`, `image_caption`, `image_credit`, `gallery`, `unit`, `review`, `draft`, `updated`, `corrections`, `figures`, `short_title`, `aliases`, `extra`"
             ),
             (6, 1, "unknown kind `快讯`"),
             (7, 1, "an image needs alternative text"),

@@ -37,6 +37,13 @@ pub(crate) const BODY: InlineStyles = InlineStyles {
 pub(crate) const DECK: &str = "margin:0 0 0.5em 0;font-size:15px;line-height:1.75;color:#555555;";
 /// The source and byline (本报讯 记者 王芳).
 pub(crate) const BYLINE: &str = "margin:0 0 1em 0;font-size:14px;line-height:1.75;color:#888888;";
+/// A picture with its caption (a captioned lead image, a gallery's).
+pub(crate) const FIGURE: &str = "margin:0 0 1em 0;padding:0;text-align:center;";
+/// A picture inside [`FIGURE`].
+pub(crate) const FIGURE_IMAGE: &str = "display:block;max-width:100%;height:auto;margin:0 auto;";
+/// Its caption and credit (图片说明, 摄影), caption first.
+pub(crate) const FIGCAPTION: &str =
+    "margin:0.5em 0 0 0;font-size:14px;line-height:1.75;color:#888888;text-align:center;text-indent:0;";
 /// The heading of the notes that links became.
 pub(crate) const NOTES_HEAD: &str =
     "margin:1.5em 0 0.5em 0;font-size:14px;line-height:1.75;font-weight:bold;color:#888888;";

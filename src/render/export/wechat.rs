@@ -112,6 +112,32 @@ pub(crate) fn digest(text: &str) -> String {
     }
 }
 
+/// A picture at `url` as a `<figure>` with its caption and credit in a `<figcaption>`.
+fn figure(out: &mut String, url: &str, img: &crate::content::item::Image) {
+    out.push_str("<figure style=\"");
+    out.push_str(style::FIGURE);
+    out.push_str("\"><img src=\"");
+    escape_html_into(out, url);
+    out.push_str("\" alt=\"");
+    escape_html_into(out, &img.alt);
+    out.push_str("\" style=\"");
+    out.push_str(style::FIGURE_IMAGE);
+    out.push_str("\">");
+    let said: Vec<&str> = [&img.caption, &img.credit]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    if !said.is_empty() {
+        out.push_str("<figcaption style=\"");
+        out.push_str(style::FIGCAPTION);
+        out.push_str("\">");
+        escape_html_into(out, &said.join(" "));
+        out.push_str("</figcaption>");
+    }
+    out.push_str("</figure>");
+}
+
 fn para(out: &mut String, style: &str, text: &str) {
     out.push_str("<p style=\"");
     out.push_str(style);
@@ -178,7 +204,25 @@ pub(crate) fn export(site: &Site, b: &Bulletin, markdown: &[String], labels: Lab
         if !credit.is_empty() {
             para(&mut html, style::BYLINE, &credit);
         }
+        // Pictures with captions are part of the story: the captioned lead image before the
+        // text, a photo story's pictures after it. `images.tsv` lists them for upload.
+        let mut pictures: Vec<(String, Option<std::path::PathBuf>, &crate::content::item::Image)> = Vec::new();
+        let captioned = item
+            .image
+            .as_ref()
+            .filter(|i| i.caption.is_some() || i.credit.is_some());
+        if let Some(img) = captioned {
+            let url = abs.link(&image::view(img, e.lead.as_deref(), &site.urls).src);
+            figure(&mut html, &url, img);
+            pictures.push((url, e.lead.as_ref().map(|l| l.file.clone()), img));
+        }
         html.push_str(&body.html);
+        for (k, img) in item.gallery.iter().enumerate() {
+            let found = e.gallery.get(k).and_then(Option::as_ref);
+            let url = abs.link(&image::view(img, found.map(|l| &**l), &site.urls).src);
+            figure(&mut html, &url, img);
+            pictures.push((url, found.map(|l| l.file.clone()), img));
+        }
         if !body.notes.is_empty() {
             html.push_str("<section style=\"margin:0;\">");
             para(&mut html, style::NOTES_HEAD, labels.notes);
@@ -218,6 +262,13 @@ pub(crate) fn export(site: &Site, b: &Bulletin, markdown: &[String], labels: Lab
                 ]));
             }
             None => out.images.push_str(&row([&name, "cover", "", "", &placeholder, ""])),
+        }
+        for (url, file, img) in &pictures {
+            let file = file
+                .as_ref()
+                .map(|f| f.strip_prefix(root).unwrap_or(f).display().to_string());
+            out.images
+                .push_str(&row([&name, "body", file.as_deref().unwrap_or(""), url, "", &img.alt]));
         }
         let folder = item.path.parent().unwrap_or(Path::new(""));
         for im in &body.images {

@@ -82,6 +82,13 @@ pub(crate) fn print(r: &Renderer, i: usize, sink: &dyn Sink) -> Result<usize, Di
             // The bodies share one page: each one's ids get its own prefix.
             body_html: markdown::scope_ids(&e.body.html, &format!("a{}-", n + 1)),
             url: site.urls.link(&e.path),
+            image: e
+                .item
+                .image
+                .as_ref()
+                .filter(|i| i.caption.is_some() || i.credit.is_some())
+                .map(|i| crate::render::image::view(i, e.lead.as_deref(), &site.urls)),
+            gallery: crate::render::image::gallery(&e.item.gallery, &e.gallery, &site.urls),
         })
         .collect();
     let title = format!("{} {} {}", bulletin.masthead, bulletin.number, bulletin.date_display);

@@ -27,10 +27,25 @@ pub(crate) fn page(r: &Renderer, i: usize, sink: &dyn Sink) -> Result<usize, Dia
         None,
         crumbs,
     );
-    meta.image = item.image.as_ref().map(|i| r.absolute_url(&i.src));
+    // A photo story without a lead image is shared with its first picture.
+    meta.image = item
+        .image
+        .as_ref()
+        .or(item.gallery.first())
+        .map(|i| r.absolute_url(&i.src));
     meta.published = Some(item.datetime.clone());
     meta.modified = item.updated_datetime.clone();
-    meta.jsonld = Some(crate::render::seo::news_article(site, e, meta.image.as_deref()));
+    let pictures: Vec<crate::render::seo::Picture<'_>> = item
+        .image
+        .iter()
+        .chain(&item.gallery)
+        .map(|v| crate::render::seo::Picture {
+            url: r.absolute_url(&v.src),
+            caption: v.caption.as_deref(),
+            credit: v.credit.as_deref(),
+        })
+        .collect();
+    meta.jsonld = Some(crate::render::seo::news_article(site, e, &pictures));
     let body = ItemPage {
         item: &item,
         prev,

@@ -13,3 +13,4 @@ pub(crate) mod regions;
 pub(crate) mod singles;
 pub(crate) mod stats;
 pub(crate) mod topics;
+pub(crate) mod units;

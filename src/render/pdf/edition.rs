@@ -14,6 +14,9 @@ struct PrintedItem {
     title: String,
     subtitle: Option<String>,
     byline: Option<String>,
+    /// The captions of its pictures (the captioned lead image, the gallery's), each with its
+    /// credit after it: the PDF prints the words, not the pictures.
+    pictures: Vec<String>,
     /// The body's paragraphs as plain text.
     paragraphs: Vec<String>,
 }
@@ -91,7 +94,23 @@ impl Edition {
                     (None, true) => None,
                     (None, false) => Some(byline),
                 };
+                let pictures = e
+                    .item
+                    .image
+                    .iter()
+                    .chain(&e.item.gallery)
+                    .map(|p| {
+                        [&p.caption, &p.credit]
+                            .into_iter()
+                            .flatten()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join("　")
+                    })
+                    .filter(|words| !words.is_empty())
+                    .collect();
                 PrintedItem {
+                    pictures,
                     kicker: e.item.headline.kicker.clone(),
                     title: e.item.headline.title.clone(),
                     subtitle: e.item.headline.subtitle.clone(),
