@@ -31,14 +31,23 @@ const PENDING: [(&str, &str); 2] = [
 const LEAD: &str = "/news/2022/05/10/laixi-yizhan/";
 const GALLERY: &str = "/news/2022/06/03/laixi-tupian/";
 
-/// The fixture with its pictures: a 1200×800 JPEG lead image, a gallery of a 1600×900 JPEG
-/// and a 400×300 JPEG under static/ and a 1000×600 PNG beside its item.
+/// The fixture, a whole site with its pictures (the harness's test pictures, so that the site
+/// builds on its own too, as CI's HTML check builds it): a 1200×800 JPEG lead image, a gallery
+/// of a 1600×900 JPEG and a 400×300 JPEG under static/ and a 1000×600 PNG beside its item.
 pub(crate) fn newsroom() -> SiteTest {
     let site = SiteTest::fixture("newsroom");
-    site.write("static/photos/yizhan.jpg", jpeg(1200, 800));
-    site.write("static/photos/run.jpg", jpeg(1600, 900));
-    site.write("static/photos/prize.jpg", jpeg(400, 300));
-    site.write("content/2022/06/tug.png", png(1000, 600));
+    for (rel, picture) in [
+        ("static/photos/yizhan.jpg", jpeg(1200, 800)),
+        ("static/photos/run.jpg", jpeg(1600, 900)),
+        ("static/photos/prize.jpg", jpeg(400, 300)),
+        ("content/2022/06/tug.png", png(1000, 600)),
+    ] {
+        let found = std::fs::read(site.root().join(rel)).unwrap_or_default();
+        assert!(
+            found == picture,
+            "tests/fixtures/newsroom/{rel} is not the test picture"
+        );
+    }
     site
 }
 
