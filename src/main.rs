@@ -238,7 +238,7 @@ fn serve(
     }));
     if !addr.ip().is_loopback() {
         eprintln!(
-            "warning: listening on {}: the preview, drafts included, can be reached from other machines",
+            "warning: listening on {}: the preview, drafts and items awaiting review (with their reviewers' names) included, can be reached from other machines",
             addr.ip()
         );
     }
