@@ -140,14 +140,14 @@ struct RawConfig {
     theme: Option<String>,
     output_dir: Option<PathBuf>,
     per_page: Option<usize>,
-    metrics: Option<serde_yaml::Mapping>,
-    topics: Option<serde_yaml::Mapping>,
+    metrics: Option<yaml::Mapping>,
+    topics: Option<yaml::Mapping>,
     unsafe_html: Option<bool>,
-    extra: Option<serde_yaml::Value>,
-    masthead: Option<serde_yaml::Value>,
+    extra: Option<yaml::Value>,
+    masthead: Option<yaml::Value>,
     icp: Option<String>,
     police_record: Option<String>,
-    email: Option<serde_yaml::Value>,
+    email: Option<yaml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -246,11 +246,11 @@ fn is_plain_name(name: &str) -> bool {
 }
 
 /// The text of a mapping key as YAML wrote it (`2022` for a number), None for a list or mapping.
-fn key_text(key: &serde_yaml::Value) -> Option<String> {
+fn key_text(key: &yaml::Value) -> Option<String> {
     match key {
-        serde_yaml::Value::String(s) => Some(s.clone()),
-        serde_yaml::Value::Number(n) => Some(n.to_string()),
-        serde_yaml::Value::Bool(b) => Some(b.to_string()),
+        yaml::Value::String(s) => Some(s.clone()),
+        yaml::Value::Number(n) => Some(n.to_string()),
+        yaml::Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
 }
@@ -270,7 +270,7 @@ fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Res
         .with_hint("simplify the configuration")
         .into());
     }
-    let document: serde_yaml::Value = match serde_yaml::from_str(text) {
+    let document: yaml::Value = match yaml::from_str(text) {
         Ok(v) => v,
         Err(e) => {
             let (message, pos) = yaml::split_error(&e);
@@ -289,8 +289,8 @@ fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Res
         }
     };
     let settings = match document {
-        serde_yaml::Value::Mapping(m) => m,
-        serde_yaml::Value::Null => serde_yaml::Mapping::new(),
+        yaml::Value::Mapping(m) => m,
+        yaml::Value::Null => yaml::Mapping::new(),
         _ => {
             return Err(
                 Diagnostic::error(path, 1, 1, "site.yaml: the settings must be `key: value` lines")
@@ -313,7 +313,7 @@ fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Res
 
     // Setting by setting rather than all at once: serde stops at the first unknown or
     // ill-typed field, and every problem of site.yaml is reported in one run.
-    let mut known = serde_yaml::Mapping::new();
+    let mut known = yaml::Mapping::new();
     let mut broken: Vec<String> = Vec::new();
     for (k, v) in settings {
         let Some(name) = key_text(&k) else {
@@ -340,9 +340,9 @@ fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Res
             );
             continue;
         }
-        let mut one = serde_yaml::Mapping::new();
+        let mut one = yaml::Mapping::new();
         one.insert(k.clone(), v.clone());
-        match serde_yaml::from_value::<RawConfig>(serde_yaml::Value::Mapping(one)) {
+        match yaml::from_value::<RawConfig>(yaml::Value::Mapping(one)) {
             Ok(_) => {
                 known.insert(k, v);
             }
@@ -359,7 +359,7 @@ fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Res
         }
     }
     // Each setting passed on its own, so together they do too.
-    let raw: RawConfig = serde_yaml::from_value(serde_yaml::Value::Mapping(known)).unwrap_or_default();
+    let raw: RawConfig = yaml::from_value(yaml::Value::Mapping(known)).unwrap_or_default();
 
     let title = raw.title.unwrap_or_default();
     if title.trim().is_empty() && !broken.iter().any(|b| b == "title") {
@@ -433,7 +433,7 @@ fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Res
             );
             continue;
         }
-        match serde_yaml::from_value::<RawMetric>(v) {
+        match yaml::from_value::<RawMetric>(v) {
             Ok(m) => metrics.push(Metric {
                 key,
                 label: m.label,
@@ -484,7 +484,7 @@ fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Res
             let slug = if v.is_null() {
                 crate::base::slug::slugify(&name)
             } else {
-                match serde_yaml::from_value::<RawTopic>(v) {
+                match yaml::from_value::<RawTopic>(v) {
                     Ok(t) => t.slug,
                     Err(e) => {
                         let (message, _) = yaml::split_error(&e);

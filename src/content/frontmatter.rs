@@ -44,7 +44,7 @@ pub(crate) struct RawFrontMatter {
     #[serde(default)]
     pub figures: Vec<RawFigure>,
     pub short_title: Option<String>,
-    pub extra: Option<serde_yaml::Value>,
+    pub extra: Option<yaml::Value>,
     /// What was left out for a problem already reported (not part of the YAML).
     #[serde(skip)]
     pub broken: Broken,
@@ -134,7 +134,7 @@ pub(crate) struct RawFigure {
 
 /// Accepts a string, number or boolean scalar as its text (`value: 6283` and `value: "6283"`).
 ///
-/// A visitor rather than a detour through `serde_yaml::Value`, so that a list or a mapping is
+/// A visitor rather than a detour through `yaml::Value`, so that a list or a mapping is
 /// reported by serde_yaml itself: with the field's name and its line.
 fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     d.deserialize_any(ScalarText)
@@ -172,7 +172,7 @@ impl<'de> Visitor<'de> for ScalarText {
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
         // As serde_yaml's `Number` writes it (1.5, 1e300, .inf), which the figure parser reads.
-        Ok(Some(serde_yaml::Number::from(v).to_string()))
+        Ok(Some(yaml::Number::from(v).to_string()))
     }
     fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(None)
@@ -313,7 +313,7 @@ pub(crate) fn parse(loc: &Located<'_>) -> Result<Read, Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let mut broken = Broken::default();
     loop {
-        let err = match serde_yaml::from_str::<Option<RawFrontMatter>>(&text) {
+        let err = match yaml::from_str::<Option<RawFrontMatter>>(&text) {
             Ok(Some(mut raw)) => {
                 raw.broken = broken;
                 return Ok((raw, problems));
@@ -336,7 +336,7 @@ pub(crate) fn parse(loc: &Located<'_>) -> Result<Read, Vec<Diagnostic>> {
         };
         // Broken YAML (in the text as written, or once a field is blanked out: an alias to it)
         // ends the reading; only a first error is the editor's.
-        if serde_yaml::from_str::<serde_yaml::Value>(&text).is_err() {
+        if yaml::from_str::<yaml::Value>(&text).is_err() {
             if problems.is_empty() {
                 problems.push(describe(loc, &text, &err).0);
             }
@@ -420,7 +420,7 @@ fn replace_lines(text: &str, first: usize, last: usize, first_line: impl Fn(&str
 
 /// The diagnostic for a serde_yaml error in `text` (the front matter, perhaps partly blanked
 /// out), and its (line, column) in the YAML.
-fn describe(loc: &Located<'_>, text: &str, err: &serde_yaml::Error) -> (Diagnostic, (usize, usize)) {
+fn describe(loc: &Located<'_>, text: &str, err: &yaml::Error) -> (Diagnostic, (usize, usize)) {
     let (message, pos) = yaml::split_error(err);
     let pos = pos.map(|p| yaml::text_position(text, p));
     if message.contains("duplicate field `") || message.contains("duplicate entry") {

@@ -119,8 +119,8 @@ const MASTHEAD_FIELDS: &[&str] = &[
 const DISTRIBUTION_FIELDS: &[&str] = &["报", "送", "发"];
 
 /// Validates site.yaml's `masthead:` value; `text` is the whole site.yaml (for positions).
-pub(crate) fn masthead(value: serde_yaml::Value, text: &str, path: &Path) -> Result<Masthead, Diagnostic> {
-    let raw: RawMasthead = serde_yaml::from_value(value).map_err(|e| {
+pub(crate) fn masthead(value: yaml::Value, text: &str, path: &Path) -> Result<Masthead, Diagnostic> {
+    let raw: RawMasthead = yaml::from_value(value).map_err(|e| {
         let (message, _) = yaml::split_error(&e);
         let mut at = vec![Seg::from("masthead")];
         let mut hint = "see the masthead example in the README".to_string();
@@ -228,10 +228,10 @@ struct RawIssue {
 
 /// A date written bare (`2022-06-20`) or quoted, as text.
 fn date_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let v = Option::<serde_yaml::Value>::deserialize(d)?;
+    let v = Option::<yaml::Value>::deserialize(d)?;
     Ok(match v {
-        Some(serde_yaml::Value::String(s)) => Some(s),
-        Some(serde_yaml::Value::Number(n)) => Some(n.to_string()),
+        Some(yaml::Value::String(s)) => Some(s),
+        Some(yaml::Value::Number(n)) => Some(n.to_string()),
         _ => None,
     })
 }
@@ -311,7 +311,7 @@ pub(crate) fn parse(text: &str, path: &Path) -> Result<IssueFile, Diagnostics> {
         if let yaml::Shape::TooDeep(l, c) = yaml::shape(front) {
             return Err(Diagnostic::error(path, l + front_line - 1, c, "front matter: nested too deeply").into());
         }
-        match serde_yaml::from_str::<Option<RawIssue>>(front) {
+        match yaml::from_str::<Option<RawIssue>>(front) {
             Ok(r) => r.unwrap_or_default(),
             Err(e) => return Err(yaml_error(&e, front, front_line, path).into()),
         }
@@ -369,7 +369,7 @@ pub(crate) fn parse(text: &str, path: &Path) -> Result<IssueFile, Diagnostics> {
 
 /// A YAML or shape error of an issue file's front matter, at its file line, with a
 /// "did you mean" for an unknown key.
-fn yaml_error(err: &serde_yaml::Error, front: &str, front_line: usize, path: &Path) -> Diagnostic {
+fn yaml_error(err: &yaml::Error, front: &str, front_line: usize, path: &Path) -> Diagnostic {
     let (message, pos) = yaml::split_error(err);
     let (l, c) = pos.map_or((1, 1), |p| yaml::text_position(front, p));
     let d = Diagnostic::error(path, l + front_line - 1, c, format!("front matter: {message}"));
@@ -432,7 +432,7 @@ mod tests {
     #[test]
     fn masthead_typo_points_at_the_key() {
         let text = "title: t\nmasthead:\n  publisher: 办公室\n  numbring: yearly\n";
-        let v: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+        let v: yaml::Value = yaml::from_str(text).unwrap();
         let m = v.get("masthead").cloned().unwrap();
         let d = masthead(m, text, Path::new("site.yaml")).unwrap_err();
         assert_eq!(d.line, 4);

@@ -312,7 +312,7 @@ pub fn named_image(file: &SourceFile) -> Option<(String, usize)> {
     if !readable {
         return None;
     }
-    let front: serde_yaml::Value = serde_yaml::from_str(split.front).ok()?;
+    let front: crate::base::yaml::Value = crate::base::yaml::from_str(split.front).ok()?;
     let src = front.get("image")?.as_str()?.trim();
     if src.is_empty() {
         return None;
