@@ -2,11 +2,12 @@
 
 use crate::base::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
 use crate::base::yaml::{self, Seg};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// How a metric's figures add up in statistics.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Aggregate {
     /// Flows: every figure is added.
@@ -51,7 +52,7 @@ pub struct TopicDef {
 }
 
 /// The language of the site's interface strings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub enum Language {
     /// Simplified Chinese, the default.
     #[serde(rename = "zh-CN")]
@@ -130,37 +131,75 @@ pub fn base_path_of(url: &str) -> String {
     }
 }
 
-#[derive(Default, Deserialize)]
+/// site.yaml as written. The doc comments of its fields are the descriptions of `bulletin
+/// schema site`; the parts kept as YAML until they are checked one by one (metrics, topics,
+/// masthead, e-mail) name the structs that check them.
+#[derive(Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawConfig {
+#[schemars(
+    description = "A Bulletin site's configuration, site.yaml at the site's root.",
+    extend("required" = ["title", "base_url"])
+)]
+pub(crate) struct RawConfig {
+    /// The site's title. Required.
     title: Option<String>,
+    /// A one-line description for search engines and feeds.
     description: Option<String>,
+    /// The absolute URL the site is published at (http or https), may have a sub-path:
+    /// https://example.org/bulletin/. Required.
     base_url: Option<String>,
+    /// The language of the interface strings; default zh-CN.
+    #[schemars(with = "Option<Language>")]
     language: Option<String>,
+    /// The theme: `default` (built in) or a folder under themes/.
     theme: Option<String>,
+    /// Where the site is written, relative to the site root; default public.
     output_dir: Option<PathBuf>,
+    /// Items per list page; default 20.
+    #[schemars(range(min = 1))]
     per_page: Option<usize>,
+    /// The figures statistics add up, by key (members_joined: { label: 新入会职工, unit: 人,
+    /// aggregate: sum }).
+    #[schemars(with = "Option<std::collections::BTreeMap<String, RawMetric>>")]
     metrics: Option<yaml::Mapping>,
+    /// A fixed list of topics with their URL slugs (基层蹲点: { slug: grassroots }); when given,
+    /// an item's unknown topic is an error.
+    #[schemars(with = "Option<std::collections::BTreeMap<String, Option<RawTopic>>>")]
     topics: Option<yaml::Mapping>,
+    /// Lets raw HTML in Markdown through; off by default, since content is untrusted.
     unsafe_html: Option<bool>,
+    /// Anything else, for templates.
+    #[schemars(with = "serde_json::Value")]
     extra: Option<yaml::Value>,
+    /// The 报头 of every issue and how issues are numbered.
+    #[schemars(with = "Option<crate::content::issue::RawMasthead>")]
     masthead: Option<yaml::Value>,
+    /// The ICP 备案 number (鲁ICP备12345678号-1), shown in every footer.
     icp: Option<String>,
+    /// The 公网安备 number, shown in every footer.
     police_record: Option<String>,
+    /// The headers of the e-mail edition.
+    #[schemars(with = "Option<crate::content::email::RawEmail>")]
     email: Option<yaml::Value>,
 }
 
-#[derive(Deserialize)]
+/// A metric: a quantity statistics tables add up.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawMetric {
+    /// The label shown in tables (新入会职工).
     label: String,
+    /// The unit totals are expressed in (人, 元).
     unit: String,
+    /// How figures combine.
     aggregate: Aggregate,
 }
 
-#[derive(Deserialize)]
+/// A topic's URL slug; without it, the pinyin of its name.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawTopic {
+    /// The URL slug (ASCII: a-z, 0-9, -).
     slug: String,
 }
 

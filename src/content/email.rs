@@ -26,18 +26,23 @@ pub struct Email {
     pub reply_to: Option<Mailbox>,
 }
 
-#[derive(Deserialize)]
+/// One address or a list of them.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 enum OneOrMany {
     One(String),
     Many(Vec<String>),
 }
 
-#[derive(Deserialize)]
+/// site.yaml's `email:`: the headers of the e-mail edition (`工会办公室 <office@example.org>`).
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawEmail {
+pub(crate) struct RawEmail {
+    /// The sender.
     from: Option<String>,
+    /// The recipients: one address or a list.
     to: Option<OneOrMany>,
+    /// Where replies go.
     reply_to: Option<String>,
 }
 

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 pub(crate) const ISSUE_DIR: &str = "bulletins";
 
 /// How 第N期 counts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Numbering {
     /// 第N期 restarts at 1 each January.
@@ -27,7 +27,7 @@ pub enum Numbering {
 }
 
 /// The 报尾: who the issue is reported to (报), sent to (送) and issued to (发).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Distribution {
     /// 报: the bodies above the publisher.
@@ -92,16 +92,25 @@ impl Default for Masthead {
     }
 }
 
-#[derive(Deserialize)]
+/// site.yaml's `masthead:`: the 报头 of every issue and how issues are numbered.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawMasthead {
+pub(crate) struct RawMasthead {
+    /// The red title of the 报头; default: the site's title.
     name: Option<String>,
+    /// 编印单位: the body that prints it (某某市总工会办公室).
     publisher: Option<String>,
+    /// How 第N期 counts; default yearly.
     numbering: Option<Numbering>,
+    /// The number of the first issue on this site; default 1.
     first_number: Option<u32>,
+    /// 总第N期 of the first issue on this site; default 1.
     first_total: Option<u32>,
+    /// The 报尾 at the foot of the last page.
     distribution: Option<Distribution>,
+    /// 共印N份: the number of copies printed.
     copies: Option<u32>,
+    /// A CJK font file for the PDF edition, relative to the site root.
     font: Option<PathBuf>,
 }
 

@@ -33,7 +33,7 @@ pub struct Headline {
 }
 
 /// The kind of news item.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 pub enum Kind {
     /// 消息: a news report.
     #[serde(rename = "消息")]

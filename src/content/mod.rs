@@ -12,4 +12,5 @@ pub mod item;
 pub mod markdown;
 pub(crate) mod place;
 pub mod region;
+pub mod schema;
 pub mod source;
