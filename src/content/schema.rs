@@ -24,6 +24,12 @@ pub fn site() -> String {
     render::<RawConfig>("Bulletin site.yaml")
 }
 
+/// The top-level keys the front matter parser accepts (those of its "did you mean"), which the
+/// item schema lists too.
+pub fn item_fields() -> &'static [&'static str] {
+    crate::content::frontmatter::FIELDS
+}
+
 fn render<T: JsonSchema>(title: &str) -> String {
     let mut schema = SchemaSettings::draft07().into_generator().into_root_schema_for::<T>();
     schema.insert("title".into(), title.into());

@@ -35,6 +35,7 @@ mod places;
 mod public_site;
 mod regions;
 mod scaffold;
+mod schema;
 mod search;
 mod serve;
 mod serve_abuse;
