@@ -2,7 +2,7 @@
 //! (`bulletin schema item|site`, and the files `bulletin init` writes under `.vscode/`).
 //!
 //! They are derived (schemars) from the very structs that parse the YAML: a field added to
-//! [`RawFrontMatter`] or to the site's raw configuration is in the schema with its doc comment
+//! `RawFrontMatter` or to the site's raw configuration is in the schema with its doc comment
 //! as its description, and `deny_unknown_fields` becomes `additionalProperties: false`. Where
 //! a field's serde type is looser or stricter than its Rust type (a `deserialize_with` that takes
 //! a number or a string, a map kept as YAML until it is validated), the field says what it
