@@ -113,6 +113,14 @@ pub enum Command {
         #[arg(long)]
         theme_copy: bool,
     },
+    /// Print the JSON Schema (draft-07) of an item's front matter or of site.yaml, for editors.
+    ///
+    /// `bulletin init` writes both under .vscode/ and maps them for the YAML extension.
+    Schema {
+        /// Which schema.
+        #[arg(value_enum)]
+        of: SchemaOf,
+    },
     /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
     ///
     /// For example `bulletin completions bash > ~/.local/share/bash-completion/completions/bulletin`.
@@ -120,6 +128,15 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+/// What `bulletin schema` describes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SchemaOf {
+    /// An item's front matter (content/**/*.md).
+    Item,
+    /// site.yaml.
+    Site,
 }
 
 /// The channels `bulletin export` writes for.

@@ -9,7 +9,7 @@ use bulletin::scaffold::{self, InitOptions, NewItem};
 use bulletin::serve::{Report, ServeOptions, Server};
 use bulletin::Options;
 use clap::Parser;
-use cli::{Channel, Cli, Command, Format};
+use cli::{Channel, Cli, Command, Format, SchemaOf};
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
@@ -108,6 +108,16 @@ fn main() -> ExitCode {
                 ..site.clone()
             };
             serve(opts, base_url, SocketAddr::new(bind, port), open, cli.format, &root)
+        }
+        Command::Schema { of } => {
+            print!(
+                "{}",
+                match of {
+                    SchemaOf::Item => bulletin::content::schema::item(),
+                    SchemaOf::Site => bulletin::content::schema::site(),
+                }
+            );
+            Ok(())
         }
         Command::Completions { shell } => {
             use clap::CommandFactory;

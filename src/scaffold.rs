@@ -1,7 +1,7 @@
 //! `bulletin init` and `bulletin new`: files that editors start from.
 //!
 //! `init` writes a site that builds with no warning (site.yaml, one sample item whose figures
-//! appear in its text, a .gitignore); the default theme stays inside the binary unless
+//! appear in its text, a .gitignore, the JSON Schemas and VS Code settings under .vscode/); the default theme stays inside the binary unless
 //! `--theme-copy` writes it out for customising. `new` writes one item with its front matter
 //! filled in and checked (region against the registry, topics against site.yaml), at
 //! `content/YYYY/MM/SLUG.md`. Neither ever overwrites a file.
@@ -179,6 +179,7 @@ pub fn init(dir: &Path, opts: &InitOptions) -> Result<Vec<PathBuf>, Diagnostics>
             b"/public\n/.public.*\n/.bulletin-cache/\n".to_vec(),
         ),
     ];
+    files.extend(editor_files());
     let sample = PathBuf::from("content")
         .join(format!("{:04}", opts.today.year()))
         .join(format!("{:02}", opts.today.month()))
@@ -197,6 +198,31 @@ pub fn init(dir: &Path, opts: &InitOptions) -> Result<Vec<PathBuf>, Diagnostics>
         written.push(rel);
     }
     Ok(written)
+}
+
+/// Where `init` puts the JSON Schemas, relative to the site: inside the site, so that editors
+/// find them offline and they travel with it.
+pub const ITEM_SCHEMA: &str = ".vscode/bulletin-item.schema.json";
+/// See [`ITEM_SCHEMA`].
+pub const SITE_SCHEMA: &str = ".vscode/bulletin-site.schema.json";
+
+/// The schema files and the VS Code settings that map them for the YAML extension (Red Hat's,
+/// `yaml.schemas`: schema path → globs, both relative to the workspace folder). Front Matter
+/// CMS has no setting that takes a JSON Schema (it validates against content types defined in
+/// its own frontmatter.json), so nothing is written for it; the README says so.
+fn editor_files() -> [(PathBuf, Vec<u8>); 3] {
+    let settings = serde_json::json!({
+        "yaml.schemas": {
+            format!("./{SITE_SCHEMA}"): ["/site.yaml"],
+            format!("./{ITEM_SCHEMA}"): ["/content/**/*.md"],
+        }
+    });
+    let settings = serde_json::to_string_pretty(&settings).unwrap_or_default() + "\n";
+    [
+        (PathBuf::from(ITEM_SCHEMA), crate::content::schema::item().into_bytes()),
+        (PathBuf::from(SITE_SCHEMA), crate::content::schema::site().into_bytes()),
+        (PathBuf::from(".vscode/settings.json"), settings.into_bytes()),
+    ]
 }
 
 /// Calls `f` with the path and contents of every file inside `dir`.

@@ -1,16 +1,25 @@
-//! YAML positions: where a key stands in a YAML text, and where serde_yaml says it failed.
+//! All YAML reading goes through this module: the serde format crate (`yaml_serde`, the YAML
+//! organisation's maintained continuation of serde_yaml, on its `libyaml-rs`) is named here
+//! only, and re-exported as [`Value`], [`Mapping`], [`from_str`] and friends; yaml_rust2 reads
+//! positions. Changing the YAML library means changing this file (and the tests that pin its
+//! messages and places), nothing else.
 //!
-//! serde_yaml's typed structs carry no positions, so validation errors found after
-//! deserializing (an unknown region, a bad date) would have no line. Rather than parse every
-//! front matter twice, [`locate`] re-reads the YAML only when a problem is reported: the
-//! happy path pays nothing; an item with many figures asks once for [`positions`], one pass.
+//! Positions: where a key stands in a YAML text, and where the parser says it failed. The
+//! typed structs carry no positions, so validation errors found after deserializing (an unknown
+//! region, a bad date) would have no line. Rather than parse every front matter twice,
+//! [`locate`] re-reads the YAML only when a problem is reported: the happy path pays nothing;
+//! an item with many figures asks once for [`positions`], one pass.
 //!
-//! [`shape`] guards serde_yaml: libyaml, under it, takes time quadratic in the nesting depth of
-//! flow collections (`[[[[…`), so a 200 KB front matter of brackets would hold a build for
-//! minutes. yaml_rust2 reads the same text in linear time and tells how deep it nests first.
+//! [`shape`] guards the serde parser: libyaml, under it, takes time quadratic in the nesting
+//! depth of flow collections (`[[[[…`), so a 200 KB front matter of brackets would hold a build
+//! for minutes. yaml_rust2 reads the same text in linear time and tells how deep it nests first.
 
 use std::collections::HashMap;
 use yaml_rust2::parser::{Event, Parser};
+
+/// The serde side of YAML: a document as a tree, a mapping, a number, a parse error, and
+/// `from_str` / `from_value` into typed structs.
+pub(crate) use yaml_serde::{from_str, from_value, Error, Mapping, Number, Value};
 
 /// One step of a path into a YAML document: a mapping key or a sequence index.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -310,7 +319,7 @@ fn skip_node(parser: &mut Parser<std::str::Chars<'_>>) -> Option<()> {
 /// quoted scalar at line 2 column 9"), that place is where the editor's mistake is, so it
 /// wins over the place where the parser gave up (often the end of the text); except for a
 /// tab, which is the mistake itself. The same holds for a flow collection being parsed.
-pub(crate) fn split_error(err: &serde_yaml::Error) -> (String, Option<(usize, usize)>) {
+pub(crate) fn split_error(err: &Error) -> (String, Option<(usize, usize)>) {
     let text = err.to_string();
     let mut message = String::with_capacity(text.len());
     let mut positions = Vec::new();
@@ -438,7 +447,7 @@ mod tests {
 
     #[test]
     fn unclosed_quotes_point_at_the_quote() {
-        let err = serde_yaml::from_str::<serde_yaml::Value>("title: t\nregion: \"山东\nx: 1\n").unwrap_err();
+        let err = from_str::<Value>("title: t\nregion: \"山东\nx: 1\n").unwrap_err();
         let (msg, pos) = split_error(&err);
         assert_eq!(pos, Some((2, 9)));
         assert!(msg.contains("quoted scalar"), "{msg}");
@@ -469,9 +478,9 @@ mod tests {
     fn shape_refuses_what_serde_yaml_would_refuse_for_depth() {
         let flow = |d: usize| format!("extra: {}{}\n", "[".repeat(d), "]".repeat(d));
         assert_eq!(shape(&flow(MAX_DEPTH - 1)), Shape::Fine);
-        assert!(serde_yaml::from_str::<serde_yaml::Value>(&flow(MAX_DEPTH - 1)).is_ok());
+        assert!(from_str::<Value>(&flow(MAX_DEPTH - 1)).is_ok());
         assert_eq!(shape(&flow(MAX_DEPTH)), Shape::TooDeep(1, 7 + MAX_DEPTH));
-        assert!(serde_yaml::from_str::<serde_yaml::Value>(&flow(MAX_DEPTH)).is_err());
+        assert!(from_str::<Value>(&flow(MAX_DEPTH)).is_err());
         // Past yaml_rust2's own flow limit, and quickly.
         assert!(matches!(shape(&flow(100_000)), Shape::TooDeep(1, _)));
         let block: String = (0..MAX_DEPTH + 1).map(|i| format!("{}a:\n", " ".repeat(i))).collect();
@@ -511,7 +520,7 @@ mod tests {
 
     #[test]
     fn an_unclosed_bracket_is_reported_where_it_opens() {
-        let err = serde_yaml::from_str::<serde_yaml::Value>("title: a\ntopics: [a, b\nx: 1\n").unwrap_err();
+        let err = from_str::<Value>("title: a\ntopics: [a, b\nx: 1\n").unwrap_err();
         let (msg, pos) = split_error(&err);
         assert!(msg.contains("flow sequence"), "{msg}");
         assert_eq!(pos, Some((2, 9)));
@@ -519,7 +528,7 @@ mod tests {
 
     #[test]
     fn a_tab_is_reported_where_it_stands() {
-        let err = serde_yaml::from_str::<serde_yaml::Value>("title: a\n\tdate: 1\n").unwrap_err();
+        let err = from_str::<Value>("title: a\n\tdate: 1\n").unwrap_err();
         let (msg, pos) = split_error(&err);
         assert!(msg.contains("tab"), "{msg}");
         assert_eq!(pos, Some((2, 1)));
@@ -528,7 +537,7 @@ mod tests {
     #[test]
     fn unicode_line_separators_do_not_count_as_lines() {
         let yaml = "title: a\u{2028}b\nregion: [\n";
-        let err = serde_yaml::from_str::<serde_yaml::Value>(yaml).unwrap_err();
+        let err = from_str::<Value>(yaml).unwrap_err();
         let (_, pos) = split_error(&err);
         let pos = pos.unwrap();
         // libyaml counts the separator as a line break; the file has the bracket on line 2.

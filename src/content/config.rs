@@ -2,11 +2,12 @@
 
 use crate::base::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
 use crate::base::yaml::{self, Seg};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// How a metric's figures add up in statistics.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Aggregate {
     /// Flows: every figure is added.
@@ -51,7 +52,7 @@ pub struct TopicDef {
 }
 
 /// The language of the site's interface strings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub enum Language {
     /// Simplified Chinese, the default.
     #[serde(rename = "zh-CN")]
@@ -135,39 +136,82 @@ pub fn base_path_of(url: &str) -> String {
     }
 }
 
-#[derive(Default, Deserialize)]
+/// site.yaml as written. The doc comments of its fields are the descriptions of `bulletin
+/// schema site`; the parts kept as YAML until they are checked one by one (metrics, topics,
+/// masthead, e-mail) name the structs that check them.
+#[derive(Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawConfig {
+#[schemars(
+    description = "A Bulletin site's configuration, site.yaml at the site's root.",
+    extend("required" = ["title", "base_url"])
+)]
+pub(crate) struct RawConfig {
+    /// The site's title. Required.
     title: Option<String>,
+    /// A one-line description for search engines and feeds.
     description: Option<String>,
+    /// The absolute URL the site is published at (http or https), may have a sub-path:
+    /// https://example.org/bulletin/. Required.
     base_url: Option<String>,
+    /// The language of the interface strings; default zh-CN.
+    #[schemars(with = "Option<Language>")]
     language: Option<String>,
+    /// The theme: `default` (built in) or a folder under themes/.
     theme: Option<String>,
+    /// Where the site is written, relative to the site root; default public.
     output_dir: Option<PathBuf>,
+    /// Items per list page; default 20.
+    #[schemars(range(min = 1))]
     per_page: Option<usize>,
-    metrics: Option<serde_yaml::Mapping>,
-    topics: Option<serde_yaml::Mapping>,
+    /// The figures statistics add up, by key (members_joined: { label: 新入会职工, unit: 人,
+    /// aggregate: sum }).
+    #[schemars(with = "Option<std::collections::BTreeMap<String, RawMetric>>")]
+    metrics: Option<yaml::Mapping>,
+    /// A fixed list of topics with their URL slugs (基层蹲点: { slug: grassroots }); when given,
+    /// an item's unknown topic is an error.
+    #[schemars(with = "Option<std::collections::BTreeMap<String, Option<RawTopic>>>")]
+    topics: Option<yaml::Mapping>,
+    /// Lets raw HTML in Markdown through; off by default, since content is untrusted.
     unsafe_html: Option<bool>,
-    extra: Option<serde_yaml::Value>,
-    masthead: Option<serde_yaml::Value>,
+    /// Anything else, for templates.
+    #[schemars(with = "serde_json::Value")]
+    extra: Option<yaml::Value>,
+    /// The 报头 of every issue and how issues are numbered.
+    #[schemars(with = "Option<crate::content::issue::RawMasthead>")]
+    masthead: Option<yaml::Value>,
+    /// The ICP 备案 number (鲁ICP备12345678号-1), shown in every footer.
     icp: Option<String>,
+    /// The 公网安备 number, shown in every footer.
     police_record: Option<String>,
-    email: Option<serde_yaml::Value>,
+    /// The headers of the e-mail edition.
+    #[schemars(with = "Option<crate::content::email::RawEmail>")]
+    email: Option<yaml::Value>,
+    /// `required`: an item is published only once its 终审 (`review.final`) is set.
+    #[schemars(schema_with = "crate::content::schema::review_rule")]
     review: Option<String>,
-    units: Option<serde_yaml::Mapping>,
+    /// The units that send items (报送单位), for the contributions table; with the list an
+    /// item's unknown `unit:` is an error.
+    #[schemars(with = "Option<std::collections::BTreeMap<String, Option<crate::content::unit::RawUnit>>>")]
+    units: Option<yaml::Mapping>,
 }
 
-#[derive(Deserialize)]
+/// A metric: a quantity statistics tables add up.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawMetric {
+    /// The label shown in tables (新入会职工).
     label: String,
+    /// The unit totals are expressed in (人, 元).
     unit: String,
+    /// How figures combine.
     aggregate: Aggregate,
 }
 
-#[derive(Deserialize)]
+/// A topic's URL slug; without it, the pinyin of its name.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawTopic {
+    /// The URL slug (ASCII: a-z, 0-9, -).
     slug: String,
 }
 
@@ -269,11 +313,11 @@ fn is_plain_name(name: &str) -> bool {
 }
 
 /// The text of a mapping key as YAML wrote it (`2022` for a number), None for a list or mapping.
-fn key_text(key: &serde_yaml::Value) -> Option<String> {
+fn key_text(key: &yaml::Value) -> Option<String> {
     match key {
-        serde_yaml::Value::String(s) => Some(s.clone()),
-        serde_yaml::Value::Number(n) => Some(n.to_string()),
-        serde_yaml::Value::Bool(b) => Some(b.to_string()),
+        yaml::Value::String(s) => Some(s.clone()),
+        yaml::Value::Number(n) => Some(n.to_string()),
+        yaml::Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
 }
@@ -293,7 +337,7 @@ fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Res
         .with_hint("simplify the configuration")
         .into());
     }
-    let document: serde_yaml::Value = match serde_yaml::from_str(text) {
+    let document: yaml::Value = match yaml::from_str(text) {
         Ok(v) => v,
         Err(e) => {
             let (message, pos) = yaml::split_error(&e);
@@ -312,8 +356,8 @@ fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Res
         }
     };
     let settings = match document {
-        serde_yaml::Value::Mapping(m) => m,
-        serde_yaml::Value::Null => serde_yaml::Mapping::new(),
+        yaml::Value::Mapping(m) => m,
+        yaml::Value::Null => yaml::Mapping::new(),
         _ => {
             return Err(
                 Diagnostic::error(path, 1, 1, "site.yaml: the settings must be `key: value` lines")
@@ -336,7 +380,7 @@ fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Res
 
     // Setting by setting rather than all at once: serde stops at the first unknown or
     // ill-typed field, and every problem of site.yaml is reported in one run.
-    let mut known = serde_yaml::Mapping::new();
+    let mut known = yaml::Mapping::new();
     let mut broken: Vec<String> = Vec::new();
     for (k, v) in settings {
         let Some(name) = key_text(&k) else {
@@ -363,9 +407,9 @@ fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Res
             );
             continue;
         }
-        let mut one = serde_yaml::Mapping::new();
+        let mut one = yaml::Mapping::new();
         one.insert(k.clone(), v.clone());
-        match serde_yaml::from_value::<RawConfig>(serde_yaml::Value::Mapping(one)) {
+        match yaml::from_value::<RawConfig>(yaml::Value::Mapping(one)) {
             Ok(_) => {
                 known.insert(k, v);
             }
@@ -382,7 +426,7 @@ fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Res
         }
     }
     // Each setting passed on its own, so together they do too.
-    let raw: RawConfig = serde_yaml::from_value(serde_yaml::Value::Mapping(known)).unwrap_or_default();
+    let raw: RawConfig = yaml::from_value(yaml::Value::Mapping(known)).unwrap_or_default();
 
     let title = raw.title.unwrap_or_default();
     if title.trim().is_empty() && !broken.iter().any(|b| b == "title") {
@@ -456,7 +500,7 @@ fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Res
             );
             continue;
         }
-        match serde_yaml::from_value::<RawMetric>(v) {
+        match yaml::from_value::<RawMetric>(v) {
             Ok(m) => metrics.push(Metric {
                 key,
                 label: m.label,
@@ -507,7 +551,7 @@ fn validate(text: &str, path: &Path, theme_exists: &dyn Fn(&str) -> bool) -> Res
             let slug = if v.is_null() {
                 crate::base::slug::slugify(&name)
             } else {
-                match serde_yaml::from_value::<RawTopic>(v) {
+                match yaml::from_value::<RawTopic>(v) {
                     Ok(t) => t.slug,
                     Err(e) => {
                         let (message, _) = yaml::split_error(&e);

@@ -26,18 +26,23 @@ pub struct Email {
     pub reply_to: Option<Mailbox>,
 }
 
-#[derive(Deserialize)]
+/// One address or a list of them.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 enum OneOrMany {
     One(String),
     Many(Vec<String>),
 }
 
-#[derive(Deserialize)]
+/// site.yaml's `email:`: the headers of the e-mail edition (`工会办公室 <office@example.org>`).
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawEmail {
+pub(crate) struct RawEmail {
+    /// The sender.
     from: Option<String>,
+    /// The recipients: one address or a list.
     to: Option<OneOrMany>,
+    /// Where replies go.
     reply_to: Option<String>,
 }
 
@@ -83,13 +88,13 @@ pub(crate) fn mailbox(s: &str) -> Result<Mailbox, String> {
 
 /// Validates `email:` from site.yaml (`text` is the whole file, for positions); every problem
 /// is returned.
-pub(crate) fn settings(value: serde_yaml::Value, text: &str, path: &Path) -> Result<Email, Vec<Diagnostic>> {
+pub(crate) fn settings(value: yaml::Value, text: &str, path: &Path) -> Result<Email, Vec<Diagnostic>> {
     let place = |at: &[Seg]| {
         yaml::locate(text, at)
             .or_else(|| yaml::locate(text, &crate::ypath!["email"]))
             .unwrap_or((1, 1))
     };
-    let raw: RawEmail = serde_yaml::from_value(value).map_err(|e| {
+    let raw: RawEmail = yaml::from_value(value).map_err(|e| {
         let (message, _) = yaml::split_error(&e);
         let mut at = vec![Seg::from("email")];
         let mut hint = "write `email: { from: \"工会办公室 <office@example.org>\", reply_to: \"…\" }`".to_string();
@@ -147,7 +152,7 @@ mod tests {
     use super::*;
 
     fn read(text: &str) -> Result<Email, Vec<Diagnostic>> {
-        let doc: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+        let doc: yaml::Value = yaml::from_str(text).unwrap();
         settings(doc["email"].clone(), text, Path::new("site.yaml"))
     }
 

@@ -6,6 +6,8 @@
 
 use crate::base::diagnostic::{did_you_mean, Diagnostic};
 use crate::base::yaml::{self, Seg};
+use crate::content::schema;
+use schemars::JsonSchema;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::cell::OnceCell;
@@ -14,45 +16,89 @@ use std::fmt;
 use std::path::Path;
 
 /// Front matter as written; every field optional so that missing ones get our own message.
-#[derive(Debug, Default, Deserialize)]
+/// The doc comments of its fields are the descriptions of `bulletin schema item`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    description = "The front matter of a news item: the YAML between the `---` lines at the top of a file under content/.",
+    extend("required" = ["title", "date", "region"])
+)]
 pub(crate) struct RawFrontMatter {
+    /// 主题: the headline. Required.
     pub title: Option<String>,
+    /// 引题: the over-line above the headline.
     pub kicker: Option<String>,
+    /// 副题: the sub-headline below it.
     pub subtitle: Option<String>,
+    /// The item's date: YYYY-MM-DD, or RFC 3339 for a time of day. Required.
     #[serde(default, deserialize_with = "scalar")]
+    #[schemars(schema_with = "schema::date")]
     pub date: Option<String>,
+    /// The issue (期) the item appears in, by its date (YYYY-MM-DD); default: the item's date.
     #[serde(default, deserialize_with = "scalar")]
+    #[schemars(schema_with = "schema::date")]
     pub bulletin: Option<String>,
+    /// The item's position within its issue.
     pub order: Option<u32>,
+    /// Where it happened: a province-level name (山东, 山东省, shandong, 全国), optionally with a
+    /// city or county (山东莱西, 陕西西安碑林区). Required.
     pub region: Option<String>,
+    /// Topics: one, or a list (`[基层蹲点, 劳模服务]`); checked against site.yaml's `topics:`
+    /// when it lists them.
     #[serde(default, deserialize_with = "one_or_many")]
+    #[schemars(schema_with = "schema::one_or_many")]
     pub topics: Vec<String>,
+    /// The kind of item; default 消息.
+    #[schemars(with = "Option<crate::content::item::Kind>")]
     pub kind: Option<String>,
+    /// 栏目: the rubric.
     pub column: Option<String>,
+    /// The source line (本报讯, 新华社…).
     pub source: Option<String>,
+    /// Who wrote and photographed it.
     pub byline: Option<RawByline>,
+    /// The URL slug (ASCII: a-z, 0-9, -); default: the pinyin of the title.
     pub slug: Option<String>,
+    /// A summary for lists, feeds and search engines; default: the opening of the body.
     pub summary: Option<String>,
+    /// The lead image: a path under the site (static/…) or a URL; needs `image_alt`.
     pub image: Option<String>,
+    /// The lead image's text alternative, for readers who cannot see it.
     pub image_alt: Option<String>,
+    /// The lead image's caption, shown under it.
     pub image_caption: Option<String>,
+    /// The lead image's credit (本报通讯员 戚良鹏 张婷 摄).
     pub image_credit: Option<String>,
+    /// A photo story's pictures, each with `src` and `alt` and an optional caption and credit.
     #[serde(default)]
     pub gallery: Vec<RawPicture>,
+    /// The unit that sent the item (报送单位), one of site.yaml's `units:` when it lists them.
     pub unit: Option<String>,
+    /// Who has signed the item off (初审, 复审, 终审); with `review: required` in site.yaml an
+    /// item is published only once `final` is set.
     pub review: Option<RawReview>,
+    /// A draft is left out unless built with --drafts.
     pub draft: Option<bool>,
+    /// The date of the last substantive change (YYYY-MM-DD or RFC 3339).
     #[serde(default, deserialize_with = "scalar")]
+    #[schemars(schema_with = "schema::date")]
     pub updated: Option<String>,
+    /// Published corrections (更正), newest last.
     #[serde(default)]
     pub corrections: Vec<RawCorrection>,
+    /// Numbers the item reports, added up in statistics when they name a metric.
     #[serde(default)]
     pub figures: Vec<RawFigure>,
+    /// A shorter headline for feeds and 公众号 (at most 32 characters).
     pub short_title: Option<String>,
+    /// Old addresses of the item (site paths such as /2019/06/old.html or /news/old/), each
+    /// given a page that redirects here.
     #[serde(default, deserialize_with = "one_or_many")]
+    #[schemars(schema_with = "schema::one_or_many")]
     pub aliases: Vec<String>,
-    pub extra: Option<serde_yaml::Value>,
+    /// Anything else, for templates.
+    #[schemars(with = "serde_json::Value")]
+    pub extra: Option<yaml::Value>,
     /// What was left out for a problem already reported (not part of the YAML).
     #[serde(skip)]
     pub broken: Broken,
@@ -111,66 +157,95 @@ pub(crate) const FIELDS: &[&str] = &[
     "extra",
 ];
 
-/// Who wrote and photographed the item.
-#[derive(Debug, Default, Deserialize)]
+/// Who wrote and photographed the item: each one name or a list of names.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawByline {
+    /// 记者: reporters.
     #[serde(default, deserialize_with = "one_or_many")]
+    #[schemars(schema_with = "schema::one_or_many")]
     pub reporters: Vec<String>,
+    /// 通讯员: correspondents.
     #[serde(default, deserialize_with = "one_or_many")]
+    #[schemars(schema_with = "schema::one_or_many")]
     pub correspondents: Vec<String>,
+    /// 实习生: interns.
     #[serde(default, deserialize_with = "one_or_many")]
+    #[schemars(schema_with = "schema::one_or_many")]
     pub interns: Vec<String>,
+    /// 摄: photographers.
     #[serde(default, deserialize_with = "one_or_many")]
+    #[schemars(schema_with = "schema::one_or_many")]
     pub photographers: Vec<String>,
 }
 
 /// A published correction (更正).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend("required" = ["date", "text"]))]
 pub(crate) struct RawCorrection {
+    /// When it was published (YYYY-MM-DD).
     #[serde(default, deserialize_with = "scalar")]
+    #[schemars(schema_with = "schema::date")]
     pub date: Option<String>,
+    /// What was wrong and what is right (原文"6238人"应为"6283人"。).
     pub text: Option<String>,
 }
 
 /// One picture of a photo story's `gallery:`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend("required" = ["src", "alt"]))]
 pub(crate) struct RawPicture {
+    /// The picture: a path under static/, beside the item, or an https:// URL.
     pub src: Option<String>,
+    /// Its text alternative, for readers who cannot see it. Required.
     pub alt: Option<String>,
+    /// Its caption, shown under it.
     pub caption: Option<String>,
+    /// Its credit (本报记者 朱欣 摄).
     pub credit: Option<String>,
 }
 
 /// Who has signed the item off (三审): 初审, 复审, 终审.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawReview {
+    /// 初审: the first reviewer.
     pub first: Option<String>,
+    /// 复审: the second reviewer.
     pub second: Option<String>,
+    /// 终审: the final reviewer; the item is published once this is set.
     #[serde(rename = "final")]
     pub final_: Option<String>,
 }
 
 /// A figure the item reports.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend("required" = ["value"]))]
 pub(crate) struct RawFigure {
+    /// The key of one of site.yaml's `metrics:`, so that the figure is added up in statistics.
     pub metric: Option<String>,
+    /// What the number counts; required without `metric`.
     pub label: Option<String>,
+    /// The number: plain (6283) or as the paper writes it (1.5万, 2900余万, 约30万, 20%).
     #[serde(default, deserialize_with = "scalar")]
+    #[schemars(schema_with = "schema::figure_value")]
     pub value: Option<String>,
+    /// Its unit (人, 元); default: the metric's.
     pub unit: Option<String>,
+    /// The region the figure counts for, when not the item's.
     pub region: Option<String>,
+    /// The date a "to date" figure refers to (YYYY-MM-DD); default: the item's date.
     #[serde(default, deserialize_with = "scalar")]
+    #[schemars(schema_with = "schema::date")]
     pub as_of: Option<String>,
 }
 
 /// Accepts a string, number or boolean scalar as its text (`value: 6283` and `value: "6283"`).
 ///
-/// A visitor rather than a detour through `serde_yaml::Value`, so that a list or a mapping is
+/// A visitor rather than a detour through `yaml::Value`, so that a list or a mapping is
 /// reported by serde_yaml itself: with the field's name and its line.
 fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     d.deserialize_any(ScalarText)
@@ -208,7 +283,7 @@ impl<'de> Visitor<'de> for ScalarText {
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
         // As serde_yaml's `Number` writes it (1.5, 1e300, .inf), which the figure parser reads.
-        Ok(Some(serde_yaml::Number::from(v).to_string()))
+        Ok(Some(yaml::Number::from(v).to_string()))
     }
     fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(None)
@@ -349,7 +424,7 @@ pub(crate) fn parse(loc: &Located<'_>) -> Result<Read, Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let mut broken = Broken::default();
     loop {
-        let err = match serde_yaml::from_str::<Option<RawFrontMatter>>(&text) {
+        let err = match yaml::from_str::<Option<RawFrontMatter>>(&text) {
             Ok(Some(mut raw)) => {
                 raw.broken = broken;
                 return Ok((raw, problems));
@@ -372,7 +447,7 @@ pub(crate) fn parse(loc: &Located<'_>) -> Result<Read, Vec<Diagnostic>> {
         };
         // Broken YAML (in the text as written, or once a field is blanked out: an alias to it)
         // ends the reading; only a first error is the editor's.
-        if serde_yaml::from_str::<serde_yaml::Value>(&text).is_err() {
+        if yaml::from_str::<yaml::Value>(&text).is_err() {
             if problems.is_empty() {
                 problems.push(describe(loc, &text, &err).0);
             }
@@ -457,7 +532,7 @@ fn replace_lines(text: &str, first: usize, last: usize, first_line: impl Fn(&str
 
 /// The diagnostic for a serde_yaml error in `text` (the front matter, perhaps partly blanked
 /// out), and its (line, column) in the YAML.
-fn describe(loc: &Located<'_>, text: &str, err: &serde_yaml::Error) -> (Diagnostic, (usize, usize)) {
+fn describe(loc: &Located<'_>, text: &str, err: &yaml::Error) -> (Diagnostic, (usize, usize)) {
     let (message, pos) = yaml::split_error(err);
     let pos = pos.map(|p| yaml::text_position(text, p));
     if message.contains("duplicate field `") || message.contains("duplicate entry") {

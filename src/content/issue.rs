@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 pub(crate) const ISSUE_DIR: &str = "bulletins";
 
 /// How 第N期 counts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Numbering {
     /// 第N期 restarts at 1 each January.
@@ -27,7 +27,7 @@ pub enum Numbering {
 }
 
 /// The 报尾: who the issue is reported to (报), sent to (送) and issued to (发).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Distribution {
     /// 报: the bodies above the publisher.
@@ -92,16 +92,25 @@ impl Default for Masthead {
     }
 }
 
-#[derive(Deserialize)]
+/// site.yaml's `masthead:`: the 报头 of every issue and how issues are numbered.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawMasthead {
+pub(crate) struct RawMasthead {
+    /// The red title of the 报头; default: the site's title.
     name: Option<String>,
+    /// 编印单位: the body that prints it (某某市总工会办公室).
     publisher: Option<String>,
+    /// How 第N期 counts; default yearly.
     numbering: Option<Numbering>,
+    /// The number of the first issue on this site; default 1.
     first_number: Option<u32>,
+    /// 总第N期 of the first issue on this site; default 1.
     first_total: Option<u32>,
+    /// The 报尾 at the foot of the last page.
     distribution: Option<Distribution>,
+    /// 共印N份: the number of copies printed.
     copies: Option<u32>,
+    /// A CJK font file for the PDF edition, relative to the site root.
     font: Option<PathBuf>,
 }
 
@@ -119,8 +128,8 @@ const MASTHEAD_FIELDS: &[&str] = &[
 const DISTRIBUTION_FIELDS: &[&str] = &["报", "送", "发"];
 
 /// Validates site.yaml's `masthead:` value; `text` is the whole site.yaml (for positions).
-pub(crate) fn masthead(value: serde_yaml::Value, text: &str, path: &Path) -> Result<Masthead, Diagnostic> {
-    let raw: RawMasthead = serde_yaml::from_value(value).map_err(|e| {
+pub(crate) fn masthead(value: yaml::Value, text: &str, path: &Path) -> Result<Masthead, Diagnostic> {
+    let raw: RawMasthead = yaml::from_value(value).map_err(|e| {
         let (message, _) = yaml::split_error(&e);
         let mut at = vec![Seg::from("masthead")];
         let mut hint = "see the masthead example in the README".to_string();
@@ -228,10 +237,10 @@ struct RawIssue {
 
 /// A date written bare (`2022-06-20`) or quoted, as text.
 fn date_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let v = Option::<serde_yaml::Value>::deserialize(d)?;
+    let v = Option::<yaml::Value>::deserialize(d)?;
     Ok(match v {
-        Some(serde_yaml::Value::String(s)) => Some(s),
-        Some(serde_yaml::Value::Number(n)) => Some(n.to_string()),
+        Some(yaml::Value::String(s)) => Some(s),
+        Some(yaml::Value::Number(n)) => Some(n.to_string()),
         _ => None,
     })
 }
@@ -311,7 +320,7 @@ pub(crate) fn parse(text: &str, path: &Path) -> Result<IssueFile, Diagnostics> {
         if let yaml::Shape::TooDeep(l, c) = yaml::shape(front) {
             return Err(Diagnostic::error(path, l + front_line - 1, c, "front matter: nested too deeply").into());
         }
-        match serde_yaml::from_str::<Option<RawIssue>>(front) {
+        match yaml::from_str::<Option<RawIssue>>(front) {
             Ok(r) => r.unwrap_or_default(),
             Err(e) => return Err(yaml_error(&e, front, front_line, path).into()),
         }
@@ -369,7 +378,7 @@ pub(crate) fn parse(text: &str, path: &Path) -> Result<IssueFile, Diagnostics> {
 
 /// A YAML or shape error of an issue file's front matter, at its file line, with a
 /// "did you mean" for an unknown key.
-fn yaml_error(err: &serde_yaml::Error, front: &str, front_line: usize, path: &Path) -> Diagnostic {
+fn yaml_error(err: &yaml::Error, front: &str, front_line: usize, path: &Path) -> Diagnostic {
     let (message, pos) = yaml::split_error(err);
     let (l, c) = pos.map_or((1, 1), |p| yaml::text_position(front, p));
     let d = Diagnostic::error(path, l + front_line - 1, c, format!("front matter: {message}"));
@@ -432,7 +441,7 @@ mod tests {
     #[test]
     fn masthead_typo_points_at_the_key() {
         let text = "title: t\nmasthead:\n  publisher: 办公室\n  numbring: yearly\n";
-        let v: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+        let v: yaml::Value = yaml::from_str(text).unwrap();
         let m = v.get("masthead").cloned().unwrap();
         let d = masthead(m, text, Path::new("site.yaml")).unwrap_err();
         assert_eq!(d.line, 4);

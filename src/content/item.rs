@@ -34,7 +34,7 @@ pub struct Headline {
 }
 
 /// The kind of news item.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 pub enum Kind {
     /// 消息: a news report.
     #[serde(rename = "消息")]
@@ -332,12 +332,12 @@ pub fn named_images(file: &SourceFile) -> Vec<(String, usize)> {
     if !readable {
         return Vec::new();
     }
-    let Ok(front) = serde_yaml::from_str::<serde_yaml::Value>(split.front) else {
+    let Ok(front) = crate::base::yaml::from_str::<crate::base::yaml::Value>(split.front) else {
         return Vec::new();
     };
     let mut named = Vec::new();
-    let mut name = |value: Option<&serde_yaml::Value>, path: &[Seg]| {
-        let Some(src) = value.and_then(serde_yaml::Value::as_str).map(str::trim) else {
+    let mut name = |value: Option<&crate::base::yaml::Value>, path: &[Seg]| {
+        let Some(src) = value.and_then(crate::base::yaml::Value::as_str).map(str::trim) else {
             return;
         };
         if let (false, Some((line, _))) = (src.is_empty(), crate::base::yaml::locate(split.front, path)) {
@@ -345,7 +345,7 @@ pub fn named_images(file: &SourceFile) -> Vec<(String, usize)> {
         }
     };
     name(front.get("image"), &ypath!["image"]);
-    if let Some(pictures) = front.get("gallery").and_then(serde_yaml::Value::as_sequence) {
+    if let Some(pictures) = front.get("gallery").and_then(crate::base::yaml::Value::as_sequence) {
         for (i, p) in pictures.iter().enumerate() {
             name(p.get("src"), &ypath!["gallery", i]);
         }

@@ -14,5 +14,6 @@ pub mod markdown;
 pub(crate) mod place;
 pub mod region;
 pub mod review;
+pub mod schema;
 pub mod source;
 pub mod unit;

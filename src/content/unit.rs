@@ -2,7 +2,8 @@
 //! region resolved like an item's, and the check of an item's `unit:` against it.
 
 use crate::base::diagnostic::Diagnostic;
-use crate::base::yaml::Seg;
+use crate::base::yaml::{self, Seg};
+use schemars::JsonSchema;
 use crate::content::region::{registry, Region};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -22,16 +23,18 @@ pub struct UnitDef {
     pub region: Option<Region>,
 }
 
-#[derive(Deserialize)]
+/// A unit as site.yaml writes it (`莱西市总工会: { region: 山东青岛莱西 }`).
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawUnit {
+pub(crate) struct RawUnit {
+    /// Where the unit is, written as an item's region (山东青岛莱西).
     region: Option<String>,
 }
 
 /// The units of site.yaml's `units:` mapping, in the order written, or every problem, each at
 /// its line (`positions` are those of site.yaml's keys).
 pub(crate) fn defs(
-    map: serde_yaml::Mapping,
+    map: yaml::Mapping,
     positions: &HashMap<Vec<Seg>, (usize, usize)>,
     path: &Path,
 ) -> Result<Vec<UnitDef>, Vec<Diagnostic>> {
@@ -41,7 +44,7 @@ pub(crate) fn defs(
     let shape = "write each unit as `莱西市总工会: { region: 山东青岛莱西 }` (the region is optional)";
     for (k, v) in map {
         let name = match &k {
-            serde_yaml::Value::String(s) if !s.trim().is_empty() => s.trim().to_string(),
+            yaml::Value::String(s) if !s.trim().is_empty() => s.trim().to_string(),
             _ => {
                 let (l, c) = at(&crate::ypath!["units"]);
                 diags.push(Diagnostic::error(path, l, c, "site.yaml: unit names must be text").with_hint(shape));
@@ -54,7 +57,7 @@ pub(crate) fn defs(
         let raw = if v.is_null() {
             RawUnit { region: None }
         } else {
-            match serde_yaml::from_value::<RawUnit>(v) {
+            match yaml::from_value::<RawUnit>(v) {
                 Ok(r) => r,
                 Err(e) => {
                     let (message, _) = crate::base::yaml::split_error(&e);

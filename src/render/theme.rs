@@ -288,7 +288,7 @@ fn read_tree(root: &Path, dir: &Path, f: &mut dyn FnMut(String, &Path)) -> Diagn
 }
 
 fn merge_strings(strings: &mut BTreeMap<String, String>, text: &str, shown: &Path, diags: &mut Diagnostics) {
-    match serde_yaml::from_str::<BTreeMap<String, String>>(text) {
+    match crate::base::yaml::from_str::<BTreeMap<String, String>>(text) {
         Ok(map) => strings.extend(map),
         Err(e) => {
             let (msg, pos) = crate::base::yaml::split_error(&e);

@@ -196,11 +196,11 @@ pub(crate) fn topic_clashes(items: &[(&Item, &str)]) -> Vec<Diagnostic> {
 
 /// The file (line, column) where `item`'s front matter names the topic `name`.
 fn topic_place(item: &Item, front: &str, name: &str) -> (usize, usize) {
-    let path = match serde_yaml::from_str::<serde_yaml::Value>(front)
+    let path = match crate::base::yaml::from_str::<crate::base::yaml::Value>(front)
         .ok()
         .and_then(|v| v.get("topics").cloned())
     {
-        Some(serde_yaml::Value::Sequence(names)) => names
+        Some(crate::base::yaml::Value::Sequence(names)) => names
             .iter()
             .position(|n| n.as_str().map(str::trim) == Some(name))
             .map_or(crate::ypath!["topics"].to_vec(), |i| {

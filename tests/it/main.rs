@@ -39,6 +39,7 @@ mod places;
 mod public_site;
 mod regions;
 mod scaffold;
+mod schema;
 mod search;
 mod serve;
 mod serve_abuse;
