@@ -3,8 +3,8 @@
 
 use crate::base::diagnostic::Diagnostic;
 use crate::base::yaml::{self, Seg};
-use schemars::JsonSchema;
 use crate::content::region::{registry, Region};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
