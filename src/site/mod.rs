@@ -8,6 +8,7 @@ pub(crate) mod issue;
 pub(crate) mod links;
 pub(crate) mod places;
 pub(crate) mod stats;
+pub(crate) mod update;
 pub mod urls;
 
 pub use assemble::Site;
