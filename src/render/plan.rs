@@ -251,11 +251,15 @@ pub(crate) fn plan_bodies(site: &Site, changed: &[usize]) -> Vec<Planned> {
         .collect()
 }
 
-/// The list form and card of entries of an earlier render, by entry fingerprint. Valid only
-/// for the same theme and site.yaml.
+/// The list form and card of the entries of an earlier render, by index, with each entry's
+/// fingerprint: an entry at the same index with the same fingerprint takes its views back
+/// without a lookup (an edit that moves no entry costs no map of 100,000 views), and others
+/// find theirs by fingerprint. Valid only for the same theme and site.yaml.
 #[derive(Debug, Default)]
 pub(crate) struct ViewCache {
-    pub(crate) views: crate::base::FastMap<u64, (ItemView, CardView)>,
+    pub(crate) prints: Vec<u64>,
+    pub(crate) items: Vec<ItemView>,
+    pub(crate) cards: Vec<CardView>,
 }
 
 /// A job's key: its first output path.
