@@ -309,6 +309,7 @@ fn print_report(r: Report, format: Format, root: &Path) {
             elapsed,
             warnings,
             changed,
+            timings,
         } => {
             report(&warnings, format, root);
             if format == Format::Text {
@@ -316,6 +317,14 @@ fn print_report(r: Report, format: Format, root: &Path) {
                     "built {items} items, {files} files in {elapsed:.2?}{}",
                     because(&changed)
                 );
+            }
+            if std::env::var_os("BULLETIN_TIMINGS").is_some_and(|v| v == "1") {
+                let phases: Vec<String> = timings
+                    .phases
+                    .iter()
+                    .map(|(phase, d)| format!("{phase} {:.1} ms", d.as_secs_f64() * 1000.0))
+                    .collect();
+                eprintln!("timings: {}", phases.join(", "));
             }
         }
         Report::Failed {

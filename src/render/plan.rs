@@ -212,11 +212,59 @@ pub(crate) fn plan(site: &Site) -> Vec<Planned> {
         .collect()
 }
 
-/// The list form and card of entries of an earlier render, by entry fingerprint. Valid only
-/// for the same theme and site.yaml.
+/// The jobs that show the bodies of the entries `changed` (their fingerprints) rather than
+/// their cards or statistics, with their keys and fingerprints as [`plan`] makes them: the
+/// item pages, their print editions, the feeds that list them, the news sitemap and the search
+/// index. After an edit that changed only these entries' bodies (`Site::replace_bodies`),
+/// every other job's fingerprint is what it was, so these are the only ones to compare.
+pub(crate) fn plan_bodies(site: &Site, changed: &[usize]) -> Vec<Planned> {
+    let mut jobs = Vec::new();
+    for &i in changed {
+        let Some(e) = site.entries.get(i) else { continue };
+        jobs.push(Job::Item(i));
+        jobs.extend(
+            (0..site.bulletins.len())
+                .filter(|&b| site.bulletins[b].date == e.item.bulletin)
+                .map(Job::Print),
+        );
+    }
+    let feeds = std::iter::once(FeedOf::Site)
+        .chain((0..site.provinces.len()).map(FeedOf::Region))
+        .chain((0..site.places.len()).map(FeedOf::Place))
+        .chain((0..site.topics.len()).map(FeedOf::Topic));
+    for of in feeds {
+        if feed_entries(site, of).iter().any(|j| changed.contains(j)) {
+            jobs.push(Job::Feed(of));
+        }
+    }
+    jobs.extend([Job::NewsSitemap, Job::SearchIndex]);
+    // Only the fingerprints these jobs read.
+    let prints = Prints {
+        bulletins: Prints::bulletins(site),
+        counts: Prints::counts(site),
+        all: Prints::all(site),
+        ..Prints::default()
+    };
+    let mut seen = crate::base::FastSet::default();
+    jobs.into_iter()
+        .map(|job| Planned {
+            key: key(site, &job),
+            fingerprint: prints.job(site, &job),
+            job,
+        })
+        .filter(|p| seen.insert(p.key.clone()))
+        .collect()
+}
+
+/// The list form and card of the entries of an earlier render, by index, with each entry's
+/// fingerprint: an entry at the same index with the same fingerprint takes its views back
+/// without a lookup (an edit that moves no entry costs no map of 100,000 views), and others
+/// find theirs by fingerprint. Valid only for the same theme and site.yaml.
 #[derive(Debug, Default)]
 pub(crate) struct ViewCache {
-    pub(crate) views: crate::base::FastMap<u64, (ItemView, CardView)>,
+    pub(crate) prints: Vec<u64>,
+    pub(crate) items: Vec<ItemView>,
+    pub(crate) cards: Vec<CardView>,
 }
 
 /// A job's key: its first output path.
@@ -254,6 +302,7 @@ pub(crate) fn key(site: &Site, job: &Job) -> String {
 }
 
 /// Fingerprints shared by many jobs, computed once per plan.
+#[derive(Default)]
 struct Prints {
     /// The statistics and what they are computed from.
     stats: u64,
@@ -340,20 +389,21 @@ fn hash_of(f: impl FnOnce(&mut xxhash_rust::xxh3::Xxh3)) -> u64 {
 }
 
 impl Prints {
-    fn of(site: &Site) -> Prints {
+    /// The bulletins, their sizes and issue numbers, and whether they have PDF editions.
+    fn bulletins(site: &Site) -> u64 {
         use std::hash::Hash;
-        let bulletins = hash_of(|h| {
+        hash_of(|h| {
             site.pdf_editions.hash(h);
             for b in &site.bulletins {
                 (b.date, b.entries.len(), b.issue.fingerprint).hash(h);
             }
-        });
-        let months = hash_of(|h| {
-            for m in &site.months {
-                (m.month, m.entries.len()).hash(h);
-            }
-        });
-        let counts = hash_of(|h| {
+        })
+    }
+
+    /// How many items each province, place and topic has.
+    fn counts(site: &Site) -> u64 {
+        use std::hash::Hash;
+        hash_of(|h| {
             for g in &site.provinces {
                 (
                     g.province.slug.as_str(),
@@ -370,7 +420,28 @@ impl Prints {
             for g in &site.places {
                 (g.place.code, g.entries.len()).hash(h);
             }
+        })
+    }
+
+    /// Every entry's fingerprint.
+    fn all(site: &Site) -> u64 {
+        use std::hash::Hash;
+        hash_of(|h| {
+            for e in &site.entries {
+                e.fingerprint.hash(h);
+            }
+        })
+    }
+
+    fn of(site: &Site) -> Prints {
+        use std::hash::Hash;
+        let bulletins = Prints::bulletins(site);
+        let months = hash_of(|h| {
+            for m in &site.months {
+                (m.month, m.entries.len()).hash(h);
+            }
         });
+        let counts = Prints::counts(site);
         let stats = hash_of(|h| {
             (bulletins, site.today).hash(h);
             for e in site.entries.iter().filter(|e| !e.item.figures.is_empty()) {
@@ -390,11 +461,7 @@ impl Prints {
                     .hash(h);
             }
         });
-        let all = hash_of(|h| {
-            for e in &site.entries {
-                e.fingerprint.hash(h);
-            }
-        });
+        let all = Prints::all(site);
         let sitemap = hash_of(|h| jobs_paths(site).hash(h));
         let units = hash_of(|h| {
             let t = &site.units;

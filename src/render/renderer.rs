@@ -107,34 +107,46 @@ impl<'a> Renderer<'a> {
     /// are made by [`Renderer::render_cards`]).
     pub(crate) fn take_views(&mut self, cache: &mut ViewCache) {
         let site = self.site;
-        let mut kept: Vec<Option<(ItemView, CardView)>> = site
-            .entries
-            .iter()
-            .map(|e| cache.views.remove(&e.fingerprint))
-            .collect();
-        cache.views.clear();
-        let missing: Vec<usize> = (0..kept.len()).filter(|&i| kept[i].is_none()).collect();
-        let fresh: Vec<ItemView> = missing
-            .par_iter()
-            .map(|&i| self.item_view(&site.entries[i], None))
-            .collect();
-        for (&i, v) in missing.iter().zip(fresh) {
-            kept[i] = Some((v, empty_card()));
-        }
+        let ViewCache { prints, items, cards } = std::mem::take(cache);
+        let n = site.entries.len();
+        let made = |missing: &[usize]| -> Vec<ItemView> {
+            missing
+                .par_iter()
+                .map(|&i| self.item_view(&site.entries[i], None))
+                .collect()
+        };
+        let (missing, items, cards) = if prints.len() == n && items.len() == n && cards.len() == n {
+            // Same places: only the entries whose fingerprint changed need new views.
+            let (mut items, mut cards) = (items, cards);
+            let missing: Vec<usize> = (0..n).filter(|&i| prints[i] != site.entries[i].fingerprint).collect();
+            for (&i, v) in missing.iter().zip(made(&missing)) {
+                items[i] = v;
+                cards[i] = empty_card();
+            }
+            (missing, items, cards)
+        } else {
+            let mut old: crate::base::FastMap<u64, (ItemView, CardView)> =
+                prints.into_iter().zip(items.into_iter().zip(cards)).collect();
+            let mut kept: Vec<Option<(ItemView, CardView)>> =
+                site.entries.iter().map(|e| old.remove(&e.fingerprint)).collect();
+            let missing: Vec<usize> = (0..n).filter(|&i| kept[i].is_none()).collect();
+            for (&i, v) in missing.iter().zip(made(&missing)) {
+                kept[i] = Some((v, empty_card()));
+            }
+            let (items, cards) = kept.into_iter().flatten().unzip();
+            (missing, items, cards)
+        };
         self.fresh = missing;
-        (self.items, self.cards) = kept.into_iter().flatten().unzip();
+        self.items = items;
+        self.cards = cards;
     }
 
     /// The views, for the next render of the same site (its unchanged entries).
     pub(crate) fn into_cache(self) -> ViewCache {
         ViewCache {
-            views: self
-                .site
-                .entries
-                .iter()
-                .map(|e| e.fingerprint)
-                .zip(self.items.into_iter().zip(self.cards))
-                .collect(),
+            prints: self.site.entries.iter().map(|e| e.fingerprint).collect(),
+            items: self.items,
+            cards: self.cards,
         }
     }
 

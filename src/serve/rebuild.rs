@@ -73,6 +73,9 @@ pub struct Outcome {
     pub removed: usize,
     /// Items published.
     pub items: usize,
+    /// Whether the site was assembled (sorted, grouped, counted, checked and planned) again;
+    /// false when only entries' bodies changed and were replaced where they were.
+    pub assembled: bool,
     /// How long each phase took.
     pub timings: Timings,
 }
@@ -96,6 +99,9 @@ pub struct Rebuilder {
     done: FastMap<String, (u64, Vec<String>)>,
     /// Deferred jobs whose output is stale.
     deferred: Vec<Planned>,
+    /// The whole-site warnings of `site` (checks, the PDF editions' font), for a rebuild that
+    /// only replaces entries' bodies and leaves them as they were.
+    site_warnings: Diagnostics,
     /// The output paths of the image files in `files` (variants, images from content/).
     images: BTreeSet<String>,
     files: Files,
@@ -130,6 +136,7 @@ impl Rebuilder {
             views: ViewCache::default(),
             done: FastMap::default(),
             deferred: Vec::new(),
+            site_warnings: Diagnostics::new(),
             images: BTreeSet::new(),
             files: Files::new(),
         }
@@ -183,12 +190,27 @@ impl Rebuilder {
             self.done.clear();
         }
         let mut diags = Diagnostics::new();
+        // Items already on the site and nothing else: perhaps only their bodies changed.
+        let edited = if theme_changed {
+            None
+        } else {
+            self.edited_items(&root, &rel)
+        };
         t.lap("config");
         let parsed = self.refresh_sources(&config, &rel, touches("static"), &mut diags);
         t.lap("read and parse");
         if diags.has_errors() {
             diags.sort();
             return Err(diags);
+        }
+        if let Some(paths) = edited {
+            if let Some(mut outcome) = self.replace_bodies(&paths, &mut t)? {
+                diags.extend(self.site_warnings.iter().cloned());
+                diags.sort();
+                outcome.warnings = diags;
+                outcome.parsed = parsed;
+                return Ok(outcome);
+            }
         }
         let items: Vec<Input> = self
             .sources
@@ -201,7 +223,8 @@ impl Rebuilder {
         }
         let mut site = self.pipeline.assemble(config, items, self.site.as_deref())?;
         t.lap("assemble, stats");
-        self.pipeline.check_site(&site, &mut diags);
+        let mut checked = Diagnostics::new();
+        self.pipeline.check_site(&site, &mut checked);
         // The pages link to the PDF editions as a build's do; they are typeset when asked for.
         if site.config.masthead.is_some() && !site.bulletins.is_empty() {
             let pipeline = &self.pipeline;
@@ -210,9 +233,10 @@ impl Rebuilder {
                 .get_or_insert_with(|| pipeline.typesetter(&site.config).map(Arc::new))
             {
                 Ok(_) => site.pdf_editions = true,
-                Err(warning) => diags.push(warning.clone()),
+                Err(warning) => checked.push(warning.clone()),
             }
         }
+        diags.extend(checked.iter().cloned());
         t.lap("figure checks");
         let (wanted, made) = self.images(&site)?;
         t.lap("images");
@@ -221,15 +245,19 @@ impl Rebuilder {
             None => self.pipeline.theme(&site.config)?,
         };
         t.lap("templates");
-        let result = self.render(&site, &theme, theme_changed, &mut t);
+        let plan = self.pipeline.plan(&site);
+        t.lap("plan");
+        let result = self.render(&site, &theme, plan, true, theme_changed, &mut t);
         self.theme = Some(theme);
         let mut outcome = result?;
+        self.site_warnings = checked;
         self.apply_images(wanted, made, &mut outcome);
         outcome.timings = t;
         diags.sort();
         outcome.warnings = diags;
         outcome.parsed = parsed;
         outcome.items = site.entries.len();
+        outcome.assembled = true;
         self.editions = OnceLock::new();
         if let Some(old) = self.site.replace(Arc::new(site)) {
             // Freeing 10,000 entries takes milliseconds the editor would wait for.
@@ -287,6 +315,74 @@ impl Rebuilder {
     /// Forgets everything: the next rebuild starts from nothing.
     fn reset(&mut self) {
         *self = Rebuilder::over(self.pipeline.clone());
+    }
+
+    /// The full paths of the `rel` paths when every one is the Markdown file of an item read
+    /// before (no new, removed, hidden or other file) and a site was built: an edit that
+    /// [`Rebuilder::replace_bodies`] may take without assembling the site again.
+    fn edited_items(&self, root: &Path, rel: &[PathBuf]) -> Option<Vec<PathBuf>> {
+        if rel.is_empty() || self.site.is_none() {
+            return None;
+        }
+        let mut paths: Vec<PathBuf> = rel
+            .iter()
+            .map(|p| {
+                let markdown = p.starts_with("content") && p.extension().is_some_and(|x| x == "md");
+                let hidden = p.components().skip(1).any(|c| {
+                    let s = c.as_os_str().to_string_lossy();
+                    s.starts_with('.') || s.starts_with('_')
+                });
+                let full = root.join(p);
+                let file = std::fs::symlink_metadata(&full).is_ok_and(|m| m.is_file());
+                let known = self.sources.get(&full).is_some_and(|s| s.parsed.is_ok());
+                (markdown && !hidden && file && known).then_some(full)
+            })
+            .collect::<Option<_>>()?;
+        paths.sort();
+        paths.dedup();
+        Some(paths)
+    }
+
+    /// After the items at `paths` were read again: when they changed in their bodies only
+    /// (`Site::body_edits`), puts their new entries in the site and renders the pages that
+    /// show their bodies (`render::plan_bodies`), without assembling, checking or planning the
+    /// rest of the site again; None (nothing done) when the site must be assembled again.
+    fn replace_bodies(&mut self, paths: &[PathBuf], t: &mut Timings) -> Result<Option<Outcome>, Diagnostics> {
+        let inputs: Option<Vec<Input>> = paths
+            .iter()
+            .map(|p| self.sources.get(p)?.parsed.as_ref().ok().cloned())
+            .collect();
+        let (Some(inputs), Some(site)) = (inputs, self.site.as_deref()) else {
+            return Ok(None);
+        };
+        let Some(fresh) = site.body_edits(&inputs) else {
+            return Ok(None);
+        };
+        let (Some(mut site), Some(theme)) = (self.site.take(), self.theme.take()) else {
+            return Ok(None);
+        };
+        // The PDF editions hold the site: a new site has new ones.
+        self.editions = OnceLock::new();
+        let changed: Vec<usize> = fresh.iter().map(|(i, _)| *i).collect();
+        {
+            // Copied only when a reader still holds the last site (a PDF being typeset).
+            let site = Arc::make_mut(&mut site);
+            for (i, entry) in fresh {
+                site.entries[i] = entry;
+            }
+        }
+        t.lap("assemble, stats");
+        let plan = crate::render::plan_bodies(&site, &changed);
+        t.lap("plan");
+        let result = self.render(&site, &theme, plan, false, false, t);
+        self.theme = Some(theme);
+        let outcome = result.map(|mut o| {
+            o.items = site.entries.len();
+            o.timings = t.clone();
+            o
+        });
+        self.site = Some(site);
+        outcome.map(Some)
     }
 
     /// Re-reads the content files that changed (all of them when `rel` is empty); returns how
@@ -424,16 +520,17 @@ impl Rebuilder {
         self.images = wanted;
     }
 
-    /// Renders the jobs whose fingerprint changed and updates the files.
+    /// Renders the jobs of `plan` whose fingerprint changed and updates the files. With
+    /// every job of the site planned, the files of jobs gone from it are removed.
     fn render(
         &mut self,
         site: &Site,
         theme: &Theme,
+        plan: Vec<Planned>,
+        complete: bool,
         theme_changed: bool,
         t: &mut Timings,
     ) -> Result<Outcome, Diagnostics> {
-        let plan = self.pipeline.plan(site);
-        t.lap("plan");
         let changed: Vec<&Planned> = plan
             .iter()
             .filter(|p| self.done.get(p.key()).is_none_or(|(fp, _)| *fp != p.fingerprint()))
@@ -459,12 +556,15 @@ impl Rebuilder {
         }
         let prints: FastMap<&str, u64> = plan.iter().map(|p| (p.key(), p.fingerprint())).collect();
         // Jobs gone from the site take their files with them.
-        let gone: Vec<String> = self
-            .done
-            .keys()
-            .filter(|k| !prints.contains_key(k.as_str()))
-            .cloned()
-            .collect();
+        let gone: Vec<String> = match complete {
+            true => self
+                .done
+                .keys()
+                .filter(|k| !prints.contains_key(k.as_str()))
+                .cloned()
+                .collect(),
+            false => Vec::new(),
+        };
         for k in gone {
             if let Some((_, paths)) = self.done.remove(&k) {
                 for p in paths {
@@ -475,7 +575,13 @@ impl Rebuilder {
             }
         }
         self.apply(sink, written, &prints, &mut outcome);
-        self.deferred = later.into_iter().cloned().collect();
+        let mut deferred: Vec<Planned> = later.into_iter().cloned().collect();
+        if !complete {
+            // Deferred jobs not planned this time stay stale.
+            let old = std::mem::take(&mut self.deferred);
+            deferred.extend(old.into_iter().filter(|p| !prints.contains_key(p.key())));
+        }
+        self.deferred = deferred;
         t.lap("update files");
         Ok(outcome)
     }

@@ -87,6 +87,8 @@ pub enum Report {
         warnings: Diagnostics,
         /// The changed files (relative to the site root) that caused it; empty for the first build.
         changed: Vec<PathBuf>,
+        /// How long each phase of the rebuild took (`BULLETIN_TIMINGS=1` prints them).
+        timings: crate::base::Timings,
     },
     /// A build failed; the last good site stays served and pages show the problems.
     Failed {
@@ -362,6 +364,7 @@ impl Shared {
                         elapsed,
                         warnings: outcome.warnings,
                         changed,
+                        timings: outcome.timings,
                     }
                 }
                 Err(errors) => {

@@ -134,7 +134,7 @@ pub struct MonthGroup {
 }
 
 /// The whole site, ready to render.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Site {
     /// The configuration.
     pub config: Config,
@@ -235,7 +235,8 @@ impl Site {
                     gallery,
                     hash,
                 } = input;
-                let resolve = |dest: &str| resolve_link(&item.rel, dest, &by_file);
+                let from = Arc::clone(&item);
+                let resolve = |dest: &str| resolve_link(&from.rel, dest, &by_file);
                 let scheduled = item.date.date > sel.today;
                 if let Some(before) = old.get(item.path.as_os_str()) {
                     // The source hash is in the fingerprint: equal ones mean the same source.
@@ -248,33 +249,7 @@ impl Site {
                         return (e, text.front);
                     }
                 }
-                let mut body = markdown::render_with(&text.body, &opts, &resolve);
-                let anchored = anchor_figures(std::mem::take(&mut body.html), &item);
-                body.html = anchored.0;
-                let summary = match (&item.summary, &body.summary_text) {
-                    (Some(s), _) => s.clone(),
-                    (None, Some(before_more)) => before_more.clone(),
-                    (None, None) => markdown::summarize(&body.text, SUMMARY_CHARS),
-                };
-                let path = urls::item(item.date.date, &item.slug);
-                let fingerprint = fingerprint(hash, (lead.as_deref(), &gallery), &body, scheduled, &resolve);
-                let untraced = (0..item.figures.len())
-                    .filter(|&i| !crate::content::figure::appears_in(&item.figures[i].amount, &body.text))
-                    .collect();
-                let entry = Entry {
-                    untraced,
-                    card_fingerprint: card_fingerprint(&item, &path, &summary, scheduled),
-                    stats_fingerprint: stats_fingerprint(&item, &path, &anchored.1),
-                    fingerprint,
-                    anchors: anchored.1,
-                    path,
-                    scheduled,
-                    item,
-                    lead,
-                    gallery,
-                    body: Arc::new(body),
-                    summary,
-                };
+                let entry = make_entry(item, &text.body, (lead, gallery), hash, scheduled, &opts, &resolve);
                 (entry, text.front)
             })
             .collect();
@@ -422,6 +397,46 @@ pub struct Reusable<'a> {
     entries: FastMap<&'a std::ffi::OsStr, &'a Entry>,
 }
 
+/// The entry of a published item: its body rendered (links resolved by `resolve`), its figures
+/// anchored and traced, its summary, and its fingerprints.
+pub(crate) fn make_entry(
+    item: Arc<Item>,
+    markdown_body: &str,
+    (lead, gallery): (Option<Arc<LeadImage>>, Vec<Option<Arc<LeadImage>>>),
+    hash: u64,
+    scheduled: bool,
+    opts: &MarkdownOptions,
+    resolve: &dyn Fn(&str) -> markdown::Resolved,
+) -> Entry {
+    let mut body = markdown::render_with(markdown_body, opts, resolve);
+    let anchored = anchor_figures(std::mem::take(&mut body.html), &item);
+    body.html = anchored.0;
+    let summary = match (&item.summary, &body.summary_text) {
+        (Some(s), _) => s.clone(),
+        (None, Some(before_more)) => before_more.clone(),
+        (None, None) => markdown::summarize(&body.text, SUMMARY_CHARS),
+    };
+    let path = urls::item(item.date.date, &item.slug);
+    let fingerprint = fingerprint(hash, (lead.as_deref(), &gallery), &body, scheduled, resolve);
+    let untraced = (0..item.figures.len())
+        .filter(|&i| !crate::content::figure::appears_in(&item.figures[i].amount, &body.text))
+        .collect();
+    Entry {
+        untraced,
+        card_fingerprint: card_fingerprint(&item, &path, &summary, scheduled),
+        stats_fingerprint: stats_fingerprint(&item, &path, &anchored.1),
+        fingerprint,
+        anchors: anchored.1,
+        path,
+        scheduled,
+        item,
+        lead,
+        gallery,
+        body: Arc::new(body),
+        summary,
+    }
+}
+
 /// A hasher for fingerprints: fast, and the same for the same input within a process.
 fn hasher() -> xxhash_rust::xxh3::Xxh3 {
     xxhash_rust::xxh3::Xxh3::new()
@@ -508,6 +523,15 @@ pub(crate) fn resolve_link(
     dest: &str,
     by_file: &FastMap<String, String>,
 ) -> markdown::Resolved {
+    resolve_with(from, dest, &|key| by_file.get(key).cloned())
+}
+
+/// [`resolve_link`], with `find` giving the URL of the published item whose file has a key.
+pub(crate) fn resolve_with(
+    from: &std::path::Path,
+    dest: &str,
+    find: &dyn Fn(&str) -> Option<String>,
+) -> markdown::Resolved {
     let (target, fragment) = match dest.split_once('#') {
         Some((t, f)) => (t, Some(f)),
         None => (dest, None),
@@ -542,10 +566,10 @@ pub(crate) fn resolve_link(
             s => parts.push(s),
         }
     }
-    match by_file.get(&parts.join("/")) {
+    match find(&parts.join("/")) {
         Some(url) => markdown::Resolved::Rewrite(match fragment {
             Some(f) => format!("{url}#{f}"),
-            None => url.clone(),
+            None => url,
         }),
         None => markdown::Resolved::Missing,
     }

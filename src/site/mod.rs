@@ -9,6 +9,7 @@ pub(crate) mod links;
 pub(crate) mod places;
 pub(crate) mod stats;
 pub(crate) mod units;
+pub(crate) mod update;
 pub mod urls;
 
 pub use assemble::Site;

@@ -3,7 +3,7 @@
 //! pages that show it.
 
 use crate::harness::*;
-use bulletin::serve::rebuild::{Changes, Rebuilder};
+use bulletin::serve::rebuild::{Changes, Outcome, Rebuilder};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -27,6 +27,11 @@ fn files_of(r: &Rebuilder) -> BTreeMap<String, Vec<u8>> {
 /// Rebuilds after `paths` changed, makes the deferred files, and checks the result against a
 /// full build. Returns the number of jobs the rebuild rendered (before the deferred ones).
 fn step(site: &SiteTest, r: &mut Rebuilder, paths: &[&str]) -> usize {
+    step_outcome(site, r, paths).rendered
+}
+
+/// [`step`], returning what the rebuild did.
+fn step_outcome(site: &SiteTest, r: &mut Rebuilder, paths: &[&str]) -> Outcome {
     let changes = Changes {
         paths: paths.iter().map(|p| site.root().join(p)).collect(),
     };
@@ -42,7 +47,7 @@ fn step(site: &SiteTest, r: &mut Rebuilder, paths: &[&str]) -> usize {
         assert!(*served == built, "{path} differs from the build's");
     }
     assert_same_files(&full, &files_of(r));
-    outcome.rendered
+    outcome
 }
 
 fn edit(site: &SiteTest, rel: &str, f: impl FnOnce(String) -> String) {
@@ -189,6 +194,118 @@ fn newsroom_edits_rebuild_the_units_page_as_a_full_build_does() {
     assert!(String::from_utf8_lossy(&r.files()["stats/units.csv"]).contains("平度市总工会"));
 }
 
+/// The page file of the item with slug `slug` (dated 2022-06-20) among the rebuilder's files.
+fn page_of(r: &Rebuilder, slug: &str) -> String {
+    let key = format!("news/2022/06/20/{slug}/index.html");
+    let bytes = r.files().get(&key).unwrap_or_else(|| panic!("no {key}"));
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn a_body_only_edit_replaces_the_entry_without_assembling_the_site() {
+    let front = |title: &str, slug: &str, value: u32| {
+        format!(
+            "title: {title}\ndate: 2022-06-20\nregion: 山东\nslug: {slug}\ntopics: [基层蹲点]\nfigures:\n  - metric: members_joined\n    value: {value}\n"
+        )
+    };
+    let (a, b, c) = ("content/a.md", "content/b.md", "content/c.md");
+    // The text after `<!-- more -->` is not in the summary: editing it leaves the card alone.
+    let text_a = |tail: &str| {
+        item(
+            &front("甲", "a", 120),
+            &format!("新入会职工120人。\n\n<!-- more -->\n\n{tail}\n"),
+        )
+    };
+    // b links to a, and its figure is not in its text: a warning every build repeats.
+    let text_b = |tail: &str| {
+        item(
+            &front("乙", "b", 77),
+            &format!("见[甲](a.md)。\n\n<!-- more -->\n\n{tail}\n"),
+        )
+    };
+    let site = SiteTest::with_config(SITE_YAML)
+        .with(a, &text_a("初稿。"))
+        .with(b, &text_b("初稿。"))
+        .with(c, &simple_item("丙", "2022-06-20", "c"));
+    let mut r = Rebuilder::new(site.opts.clone());
+    let first = step_outcome(&site, &mut r, &[]);
+    assert!(first.assembled);
+    let untraced = |o: &Outcome| {
+        o.warnings
+            .iter()
+            .filter(|d| d.message.contains("does not appear in the text"))
+            .map(|d| (d.path.clone(), d.message.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        untraced(&first),
+        vec![(PathBuf::from(b), "figure `77` does not appear in the text".to_string())]
+    );
+
+    // One body: the item's page, its print edition and feeds, not the lists or statistics.
+    site.write(a, text_a("补充一句。"));
+    let o = step_outcome(&site, &mut r, &[a]);
+    assert!(!o.assembled, "a body-only edit assembled the site again");
+    assert!(
+        (1..8).contains(&o.rendered),
+        "a body-only edit rendered {} jobs",
+        o.rendered
+    );
+    assert!(page_of(&r, "a").contains("补充一句。"));
+
+    // The item that links to another, with its warning kept as a full build gives it.
+    site.write(b, text_b("再补一句。"));
+    let o = step_outcome(&site, &mut r, &[b]);
+    assert!(!o.assembled);
+    assert_eq!(untraced(&o), untraced(&first));
+    assert!(page_of(&r, "b").contains("/news/2022/06/20/a/"), "the link to a");
+
+    // Two at once; then one saved unchanged, which renders nothing.
+    site.write(a, text_a("两篇同时改。"));
+    site.write(b, text_b("两篇同时改。"));
+    assert!(!step_outcome(&site, &mut r, &[a, b]).assembled);
+    site.write(a, text_a("两篇同时改。"));
+    let o = step_outcome(&site, &mut r, &[a]);
+    assert!(!o.assembled);
+    assert_eq!((o.rendered, o.written), (0, 0));
+
+    // A link to a missing item is the error a full build reports, at its line (15: the
+    // front matter's 8 lines and its fences, the figure sentence, the marker, blank lines).
+    site.write(a, text_a("见[别处](gone.md)。"));
+    let err = r
+        .rebuild(&Changes {
+            paths: vec![site.root().join(a)],
+        })
+        .unwrap_err();
+    let d = err.iter().find(|d| d.is_error()).unwrap();
+    assert_eq!((d.path.clone(), d.line), (PathBuf::from(a), 15), "{}", render(&err));
+    assert!(d.message.contains("link to a missing item: gone.md"), "{d:?}");
+    site.write(a, text_a("改好了。"));
+    assert!(!step_outcome(&site, &mut r, &[a]).assembled);
+
+    // Before the marker: the summary, so every list showing the card, changes.
+    site.write(
+        a,
+        item(
+            &front("甲", "a", 120),
+            "新入会职工120人，另有说明。\n\n<!-- more -->\n\n改好了。\n",
+        ),
+    );
+    assert!(step_outcome(&site, &mut r, &[a]).assembled);
+
+    // The figure no longer in the text: a new warning, so the site is assembled and checked.
+    site.write(
+        a,
+        item(
+            &front("甲", "a", 120),
+            "新入会职工若干人。\n\n<!-- more -->\n\n改好了。\n",
+        ),
+    );
+    let o = step_outcome(&site, &mut r, &[a]);
+    assert!(o.assembled);
+    assert_eq!(untraced(&o).len(), 2, "{}", render(&o.warnings));
+}
+
 #[test]
 fn a_broken_edit_keeps_the_last_good_files_and_fixing_it_recovers() {
     let site = SiteTest::example();
@@ -268,6 +385,8 @@ fn incremental_rebuilds_equal_full_builds_through_image_edits() {
 #[derive(Clone, Debug)]
 enum Action {
     Body(usize, u8),
+    /// A sentence after `<!-- more -->`: the body changes, the card does not.
+    Tail(usize, u8),
     Title(usize, u8),
     Figure(usize, u32),
     Region(usize, usize),
@@ -288,6 +407,8 @@ struct Spec {
     topic: &'static str,
     value: u32,
     body: String,
+    /// After `<!-- more -->`: an edit here leaves the item's card as it was.
+    tail: String,
 }
 
 const REGIONS: [&str; 5] = ["山东", "陕西", "山西太原", "山东青岛莱西", "全国"];
@@ -303,6 +424,7 @@ impl Spec {
             topic: TOPICS[usize::from(n) % TOPICS.len()],
             value: u32::from(n) * 10 + 1,
             body: format!("第{n}篇正文。"),
+            tail: String::new(),
         }
     }
 
@@ -317,7 +439,10 @@ impl Spec {
                 self.file.trim_start_matches("content/").trim_end_matches(".md"),
                 self.value
             ),
-            &format!("{}新入会职工{}人。\n", self.body, self.value),
+            &format!(
+                "{}新入会职工{}人。\n\n<!-- more -->\n\n{}\n",
+                self.body, self.value, self.tail
+            ),
         )
     }
 }
@@ -326,6 +451,7 @@ fn action() -> impl proptest::strategy::Strategy<Value = Action> {
     use proptest::prelude::*;
     prop_oneof![
         (any::<usize>(), any::<u8>()).prop_map(|(i, n)| Action::Body(i, n)),
+        (any::<usize>(), any::<u8>()).prop_map(|(i, n)| Action::Tail(i, n)),
         (any::<usize>(), any::<u8>()).prop_map(|(i, n)| Action::Title(i, n)),
         (any::<usize>(), 1u32..100_000).prop_map(|(i, v)| Action::Figure(i, v)),
         (any::<usize>(), 0..REGIONS.len()).prop_map(|(i, r)| Action::Region(i, r)),
@@ -378,6 +504,7 @@ proptest::proptest! {
                     changed.push(std::mem::replace(&mut s.file, to));
                 }
                 Action::Body(i, k) => items[i % n].body = format!("改写的正文{k}。"),
+                Action::Tail(i, k) => items[i % n].tail = format!("补充说明{k}。"),
                 Action::Title(i, k) => items[i % n].title = format!("新标题{k}"),
                 Action::Figure(i, v) => items[i % n].value = v,
                 Action::Region(i, g) => items[i % n].region = REGIONS[g],

@@ -155,13 +155,15 @@ fn the_site_schema_lists_every_key_and_its_enums() {
         "icp",
         "police_record",
         "email",
+        "review",
+        "units",
     ] {
         assert!(
             props[key]["description"].as_str().is_some_and(|d| !d.is_empty()),
             "`{key}` missing or without a description"
         );
     }
-    assert_eq!(props.len(), 15, "{:?}", props.keys().collect::<Vec<_>>());
+    assert_eq!(props.len(), 17, "{:?}", props.keys().collect::<Vec<_>>());
     let text = serde_json::to_string(&schema).unwrap();
     for word in [
         "\"zh-CN\"",
@@ -171,6 +173,7 @@ fn the_site_schema_lists_every_key_and_its_enums() {
         "\"max\"",
         "\"yearly\"",
         "\"continuous\"",
+        "\"required\"",
     ] {
         assert!(text.contains(word), "the site schema lacks {word}");
     }
