@@ -381,14 +381,7 @@ pub(crate) fn warnings(entries: &[Entry]) -> Vec<Diagnostic> {
     entries
         .iter()
         .flat_map(|e| {
-            let lead = e.item.image.as_ref().zip(e.lead.as_deref());
-            let gallery = e
-                .item
-                .gallery
-                .iter()
-                .zip(&e.gallery)
-                .filter_map(|(img, l)| Some((img, l.as_deref()?)));
-            lead.into_iter().chain(gallery).filter_map(|(img, lead)| {
+            e.pictures().filter_map(|(img, lead)| {
                 let (w, h) = lead.size;
                 (lead.kind != Kind::AsIs && too_large(lead.kind, (w, h))).then(|| {
                     let why = if u64::from(w) * u64::from(h) > MAX_PIXELS {
@@ -444,14 +437,7 @@ impl Job<'_> {
 pub fn jobs(entries: &[Entry]) -> Vec<Job<'_>> {
     let mut by_digest: BTreeMap<u64, Job<'_>> = BTreeMap::new();
     for e in entries {
-        let lead = e.item.image.as_ref().zip(e.lead.as_deref());
-        let gallery = e
-            .item
-            .gallery
-            .iter()
-            .zip(&e.gallery)
-            .filter_map(|(img, l)| Some((img, l.as_deref()?)));
-        for (image, lead) in lead.into_iter().chain(gallery) {
+        for (image, lead) in e.pictures() {
             let job = by_digest.entry(lead.digest).or_insert_with(|| Job {
                 item: &e.item.path,
                 src: &image.src,

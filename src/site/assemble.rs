@@ -6,7 +6,7 @@ use crate::base::diagnostic::{Diagnostic, Diagnostics};
 use crate::base::FastMap;
 use crate::content::config::Config;
 use crate::content::image::LeadImage;
-use crate::content::item::{Item, Text, Topic};
+use crate::content::item::{Image, Item, Text, Topic};
 use crate::content::markdown::{self, MarkdownOptions, Rendered};
 use crate::content::region::{registry, Province};
 use crate::site::places::PlaceGroup;
@@ -86,6 +86,21 @@ pub struct Entry {
     /// What the statistics take from it (figures, date, bulletin, region, topics, title, URL,
     /// anchors), hashed; for incremental rebuilds, like [`Entry::fingerprint`].
     pub stats_fingerprint: u64,
+}
+
+impl Entry {
+    /// Its pictures that are files of the site, lead image first, each with the `image:` or
+    /// gallery picture as written.
+    pub(crate) fn pictures(&self) -> impl Iterator<Item = (&Image, &LeadImage)> {
+        let lead = self.item.image.as_ref().zip(self.lead.as_deref());
+        let gallery = self
+            .item
+            .gallery
+            .iter()
+            .zip(&self.gallery)
+            .filter_map(|(img, l)| Some((img, l.as_deref()?)));
+        lead.into_iter().chain(gallery)
+    }
 }
 
 /// A bulletin (期): the items published in one issue, in print order.
