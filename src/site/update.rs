@@ -1,10 +1,10 @@
 //! Updating an assembled site after an edit that changed only items' bodies (serve): the new
 //! entries take the places of the old ones, and nothing is sorted, grouped or counted again.
 
+use crate::base::FastMap;
 use crate::content::markdown::MarkdownOptions;
 use crate::site::assemble::{file_key, make_entry, resolve_with};
 use crate::site::{Entry, Input, Site};
-use std::path::Path;
 
 impl Site {
     /// The new entries of `inputs` (items already on the site, read again), with their
@@ -19,6 +19,12 @@ impl Site {
             unsafe_html: self.config.unsafe_html,
         };
         let mut fresh: Vec<(usize, Entry)> = Vec::with_capacity(inputs.len());
+        // Each published item's URL by file, made on the first link to another item only: a
+        // body with many such links looks each one up once, not through every entry.
+        let urls = LazyUrls {
+            site: self,
+            by_file: std::cell::OnceCell::new(),
+        };
         for input in inputs {
             let i = self
                 .entries
@@ -34,7 +40,7 @@ impl Site {
                 return None;
             }
             // The front matter is the same: so is the item, its URL and whether it is scheduled.
-            let resolve = |dest: &str| resolve_with(&input.item.rel, dest, &|key| self.url_of_file(key));
+            let resolve = |dest: &str| resolve_with(&input.item.rel, dest, &|key| urls.get(key).cloned());
             let entry = make_entry(
                 std::sync::Arc::clone(&input.item),
                 &input.text.body,
@@ -56,14 +62,25 @@ impl Site {
         }
         Some(fresh)
     }
+}
 
-    /// The URL of the published item whose content-relative file is `key` (`2022/06/a.md`), as
-    /// links between items lead to it.
-    fn url_of_file(&self, key: &str) -> Option<String> {
-        let same = |rel: &Path| rel.as_os_str().len() == key.len() && file_key(rel) == key;
-        self.entries
-            .iter()
-            .find(|e| same(&e.item.rel))
-            .map(|e| self.urls.link(&e.path))
+/// The URLs of a site's published items by content-relative file (`2022/06/a.md`), built when
+/// first asked for.
+struct LazyUrls<'a> {
+    site: &'a Site,
+    by_file: std::cell::OnceCell<FastMap<String, String>>,
+}
+
+impl LazyUrls<'_> {
+    fn get(&self, key: &str) -> Option<&String> {
+        self.by_file
+            .get_or_init(|| {
+                let site = self.site;
+                site.entries
+                    .iter()
+                    .map(|e| (file_key(&e.item.rel), site.urls.link(&e.path)))
+                    .collect()
+            })
+            .get(key)
     }
 }
