@@ -19,6 +19,8 @@
 // Library items are `pub(crate)` unless the binary, tests/ or fuzz/ use them (ARCHITECTURE.md);
 // the lint is here, not in Cargo.toml, because the test and bench crates are binaries.
 #![warn(unreachable_pub)]
+// The library has no unsafe code; only the binary sets an allocator option (src/main.rs).
+#![forbid(unsafe_code)]
 
 pub mod base;
 pub mod build;

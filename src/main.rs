@@ -19,10 +19,25 @@ use std::process::ExitCode;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `mi_option_purge_delay` in mimalloc 3's `mi_option_t` (include/mimalloc.h), which
+/// libmimalloc-sys names only for mimalloc 2; `purge_delay_is_this_option` checks it.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Makes the allocator hand freed memory back to the system at once. By default mimalloc 3
+/// keeps it for a second, and a build frees and allocates in waves (each item's Markdown
+/// once its HTML is made, each page once written): at 10,000 items the peak held 20 MiB of
+/// memory already freed. Costs a few more `madvise` calls.
+#[allow(unsafe_code)]
+fn tune_allocator() {
+    // SAFETY: sets a process-wide option of the allocator; mimalloc allows it at any time.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+}
+
 use std::sync::mpsc;
 use std::time::Instant;
 
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = Cli::parse();
     let root = bulletin::root_from(&cli.root);
     // Every command that reads the settings reads them from here.
@@ -357,4 +372,17 @@ fn shown(path: &Path) -> PathBuf {
                 .map(Path::to_path_buf)
         })
         .unwrap_or_else(|| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod allocator_tests {
+    /// The option number names the purge delay of the mimalloc that libmimalloc-sys builds:
+    /// its default there is 1,000 ms, which no neighbouring option has.
+    #[test]
+    #[allow(unsafe_code)]
+    fn purge_delay_is_this_option() {
+        // SAFETY: reads a process-wide option of the allocator.
+        let delay = unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
+        assert_eq!(delay, 1000);
+    }
 }

@@ -134,6 +134,12 @@ pub(crate) struct Staging {
     written: Mutex<HashMap<String, Written>>,
     /// Folders of the staging folder known to be real folders (made or checked by this build).
     folders: Mutex<HashSet<PathBuf>>,
+    /// The paths of `before` and their folders (None if a folder could not be listed): a path
+    /// of neither can only be there if this build made it, so writing it needs no look first
+    /// (two system calls fewer per file of a build into an empty folder).
+    held: Option<HashSet<String>>,
+    /// Starts writing the new files to disk while the build goes on.
+    flusher: Option<swap::Flusher>,
     /// Held from begin to commit, so that two builds into one output take turns.
     _lock: Option<std::fs::File>,
 }
@@ -178,9 +184,23 @@ impl Staging {
         // Taken before anything is written, so that whatever this build does not write again
         // is known and removed before the swap. Unreadable places cannot hold a stale page
         // that the build would not notice: it writes its own folders afresh.
-        let (before, _) = list_entries(&dir);
+        let (before, unreadable) = list_entries(&dir);
+        let held = unreadable.is_empty().then(|| {
+            let mut held = HashSet::with_capacity(before.len());
+            for (rel, _) in &before {
+                let mut at = rel.as_str();
+                while held.insert(at.to_string()) {
+                    match at.rfind('/') {
+                        Some(i) => at = &at[..i],
+                        None => break,
+                    }
+                }
+            }
+            held
+        });
         std::fs::write(dir.join(STAGING_MARK), b"")
             .map_err(|e| Diagnostic::file_error(&dir, format!("cannot write: {e}")))?;
+        let flusher = Some(swap::Flusher::new(&dir));
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
@@ -189,6 +209,8 @@ impl Staging {
             before,
             written: Mutex::new(HashMap::new()),
             folders: Mutex::new(HashSet::new()),
+            held,
+            flusher,
             _lock: lock,
         })
     }
@@ -247,14 +269,18 @@ impl Staging {
             }
             let full = self.dir.join(&at);
             let cannot = |e: std::io::Error| Diagnostic::file_error(&full, format!("cannot create folder: {e}"));
-            match std::fs::symlink_metadata(&full) {
-                Ok(m) if m.is_dir() => {}
-                Ok(_) => {
-                    std::fs::remove_file(&full).map_err(cannot)?;
-                    make_folder(&full).map_err(cannot)?;
+            if !self.held(&at.to_string_lossy()) {
+                make_folder(&full).map_err(cannot)?;
+            } else {
+                match std::fs::symlink_metadata(&full) {
+                    Ok(m) if m.is_dir() => {}
+                    Ok(_) => {
+                        std::fs::remove_file(&full).map_err(cannot)?;
+                        make_folder(&full).map_err(cannot)?;
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => make_folder(&full).map_err(cannot)?,
+                    Err(e) => return Err(cannot(e)),
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => make_folder(&full).map_err(cannot)?,
-                Err(e) => return Err(cannot(e)),
             }
             if let Ok(mut f) = self.folders.lock() {
                 f.insert(at.clone());
@@ -287,14 +313,40 @@ impl Staging {
     /// Writes `bytes` as a new file at `rel`. Never into an existing file: that inode may be
     /// the output's own (a hard link made by an earlier build).
     fn create(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        self.clear(rel)?;
         let full = self.dir.join(rel);
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&full)
-            .and_then(|mut f| f.write_all(bytes))
-            .map_err(|e| Diagnostic::file_error(&full, format!("cannot write: {e}")))
+        let open = || std::fs::OpenOptions::new().write(true).create_new(true).open(&full);
+        // Where nothing was before this build, the name is free unless this build wrote it.
+        let file = match self.held(rel) {
+            false => match open() {
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => None,
+                opened => Some(opened),
+            },
+            true => None,
+        };
+        let file = match file {
+            Some(f) => f,
+            None => {
+                self.clear(rel)?;
+                open()
+            }
+        };
+        file.and_then(|mut f| f.write_all(bytes))
+            .map_err(|e| Diagnostic::file_error(&full, format!("cannot write: {e}")))?;
+        if let Some(f) = &self.flusher {
+            f.wrote(bytes.len());
+        }
+        Ok(())
+    }
+
+    /// Whether the staging folder may hold something at `rel` that this build did not make.
+    fn held(&self, rel: &str) -> bool {
+        self.held.as_ref().is_none_or(|h| {
+            if cfg!(windows) {
+                h.contains(&rel.replace('\\', "/"))
+            } else {
+                h.contains(rel)
+            }
+        })
     }
 
     /// Makes `rel` in the staging folder the output's own file (a hard link), unless it is
@@ -353,6 +405,9 @@ impl Staging {
         };
         // The mark goes before the flush, so that the flushed tree is the one swapped in.
         let _ = std::fs::remove_file(self.dir.join(STAGING_MARK));
+        if let Some(f) = self.flusher.take() {
+            f.stop();
+        }
         swap::make_durable(&self.dir, new_files.iter().map(PathBuf::as_path))
             .map_err(|e| Diagnostic::file_error(&self.dir, format!("cannot make the new output durable: {e}")))?;
         let swapped = if self.previous.is_some() {

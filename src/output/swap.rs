@@ -32,6 +32,90 @@ pub(crate) fn make_durable<'a>(dir: &Path, written: impl Iterator<Item = &'a Pat
     }
 }
 
+/// Starts writing a tree to disk while it is still being made: after every
+/// [`Flusher::EVERY`] bytes written, a thread of its own (not one of the render's) flushes the
+/// file system, so that the flush before the swap ([`make_durable`]) waits only for the last
+/// files instead of the whole output (half a second at 10,000 items). Only on Linux, where
+/// [`make_durable`] flushes the file system at once; elsewhere it does nothing.
+pub(crate) struct Flusher {
+    #[cfg(target_os = "linux")]
+    inner: Option<Background>,
+}
+
+#[cfg(target_os = "linux")]
+struct Background {
+    written: std::sync::atomic::AtomicU64,
+    wake: std::sync::Mutex<Option<std::sync::mpsc::SyncSender<()>>>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Flusher {
+    /// How many bytes are written between two flushes.
+    const EVERY: u64 = 32 << 20;
+
+    /// A flusher for the tree at `dir`, or one that does nothing where the folder cannot be
+    /// opened (the final flush reports that).
+    pub(crate) fn new(dir: &Path) -> Flusher {
+        #[cfg(target_os = "linux")]
+        {
+            let Ok(folder) = std::fs::File::open(dir) else {
+                return Flusher { inner: None };
+            };
+            // One pending wake-up is enough: a flush already asked for covers later writes too.
+            let (tx, rx) = std::sync::mpsc::sync_channel::<()>(1);
+            let thread = std::thread::spawn(move || {
+                while rx.recv().is_ok() {
+                    // A failure here is met again, and reported, by the final flush.
+                    let _ = rustix::fs::syncfs(&folder);
+                }
+            });
+            Flusher {
+                inner: Some(Background {
+                    written: std::sync::atomic::AtomicU64::new(0),
+                    wake: std::sync::Mutex::new(Some(tx)),
+                    thread,
+                }),
+            }
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = dir;
+            Flusher {}
+        }
+    }
+
+    /// Counts `bytes` just written, and asks for a flush each time another [`Flusher::EVERY`]
+    /// bytes have been.
+    pub(crate) fn wrote(&self, bytes: usize) {
+        #[cfg(target_os = "linux")]
+        if let Some(b) = &self.inner {
+            use std::sync::atomic::Ordering;
+            let bytes = bytes as u64;
+            let before = b.written.fetch_add(bytes, Ordering::Relaxed);
+            if (before + bytes) / Self::EVERY != before / Self::EVERY {
+                if let Ok(wake) = b.wake.lock() {
+                    if let Some(tx) = wake.as_ref() {
+                        let _ = tx.try_send(());
+                    }
+                }
+            }
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = bytes;
+    }
+
+    /// Stops the thread once its flush in progress is done.
+    pub(crate) fn stop(self) {
+        #[cfg(target_os = "linux")]
+        if let Some(b) = self.inner {
+            if let Ok(mut wake) = b.wake.lock() {
+                wake.take();
+            }
+            let _ = b.thread.join();
+        }
+    }
+}
+
 /// Flushes a folder's entries (the rename just made in it); where folders cannot be opened
 /// (Windows) the rename is as durable as the file system makes it.
 pub(crate) fn sync_folder(dir: &Path) {
