@@ -2,12 +2,13 @@
 # Benchmarks of bulletin on generated corpora, optionally against Hugo in the same run (#6, #18).
 #
 #   scripts/bench.sh [--vs-hugo] [--runs N] [--warmup N] [--settle SECS] [--edits N]
-#                    [--port N] [--no-install] [--no-serve] [--no-incremental] [SIZE...]
-#                    (default sizes: 1000 10000)
+#                    [--port N] [--bin PATH] [--no-install] [--no-serve] [--no-incremental]
+#                    [SIZE...]                 (default sizes: 1000 10000)
 #
 # For each SIZE: generates a corpus of SIZE items with bench/gen_corpus.py (once: cached in
 # target/bench-corpus/SIZE/, regenerated when the generator or its seed page change), builds
-# bulletin in release mode, then times full builds in two ways:
+# bulletin in release mode (or takes the binary at --bin PATH), then times full builds in two
+# ways:
 #   over previous  each run builds over the output of the run before (a repeated build:
 #                  bulletin rewrites only the files whose bytes changed, Hugo overwrites all);
 #   empty folder   each run builds into a new folder never used before (the deploy case).
@@ -18,7 +19,7 @@
 # the machine's load hits both. Every run goes through /usr/bin/time (user and system time,
 # peak RSS); the wall time is taken around it. Deleting a large tree makes creating files slow
 # for about 30 s on ext4, so the empty-folder outputs are deleted only after all runs of a size
-# and the next size is measured --settle SECS (default 40) after a `sync` that follows the
+# and the next size is measured --settle SECS (default 60) after a `sync` that follows the
 # deletion. Then `bulletin serve` on the corpus: scripts/serve-latency.py saves --edits N
 # (default 5) items across the archive and polls each one's page until the change shows,
 # from outside the process (body edits; title and figure edits too when serve-latency.py
@@ -30,7 +31,7 @@
 set -euo pipefail
 
 usage() {
-    sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'
+    awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//'
     exit "${1:-0}"
 }
 
@@ -45,9 +46,10 @@ TIME=/usr/bin/time
 vs_hugo=0
 runs=""
 warmup=""
-settle_secs=40
+settle_secs=60
 edits=5
 port=17818
+given_bin=""
 install=1
 serve=1
 incremental=1
@@ -67,6 +69,7 @@ while (($#)); do
         --settle) settle_secs="$(number "$1" "${2:-}" 0)"; shift ;;
         --edits) edits="$(number "$1" "${2:-}" 2)"; shift ;;
         --port) port="$(number "$1" "${2:-}" 1)"; shift ;;
+        --bin) given_bin="${2:?--bin needs the path of a bulletin binary}"; shift ;;
         --no-install) install=0 ;;
         --no-serve) serve=0 ;;
         --no-incremental) incremental=0 ;;
@@ -81,7 +84,7 @@ while (($#)); do
 done
 ((${#sizes[@]})) || sizes=(1000 10000)
 
-say() { printf '\n== %s\n' "$*" >&2; }
+say() { printf '\n== %s  [%(%H:%M:%S)T]\n' "$*" -1 >&2; }
 now() { local t="$EPOCHREALTIME"; echo "${t/,/.}"; } # seconds, microseconds after a point
 
 # ---------------------------------------------------------------- tools
@@ -117,14 +120,20 @@ fi
 
 # ---------------------------------------------------------------- bulletin, release build
 
-say "building bulletin (cargo build --release)"
-(cd "$ROOT" && cargo build --release --bin bulletin >&2)
-# Benchmark a copy, so that a rebuild in another terminal cannot swap the binary mid-run.
 BIN="$ROOT/target/bench-bin/bulletin"
 mkdir -p "$(dirname "$BIN")" "$RESULTS_DIR"
-cp "$ROOT/target/release/bulletin" "$BIN"
-git_rev="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-git -C "$ROOT" diff --quiet HEAD -- src themes Cargo.toml Cargo.lock 2>/dev/null || git_rev="$git_rev+dirty"
+if [[ -n "$given_bin" ]]; then
+    [[ -x "$given_bin" ]] || { echo "bench: --bin $given_bin is not an executable file" >&2; exit 2; }
+    cp "$given_bin" "$BIN"
+    git_rev="binary $given_bin"
+else
+    say "building bulletin (cargo build --release)"
+    (cd "$ROOT" && cargo build --release --bin bulletin >&2)
+    # Benchmark a copy, so that a rebuild in another terminal cannot swap the binary mid-run.
+    cp "$ROOT/target/release/bulletin" "$BIN"
+    git_rev="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    git -C "$ROOT" diff --quiet HEAD -- src themes Cargo.toml Cargo.lock 2>/dev/null || git_rev="$git_rev+dirty"
+fi
 hugo_version=""
 ((vs_hugo)) && hugo_version="$(hugo version 2>/dev/null | awk '{print $2}')"
 
