@@ -176,8 +176,8 @@ fn run<C>(contexts: &[C], mut render: impl FnMut(&C, &mut Vec<u8>)) -> Duration 
 
 fn main() {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let site = std::env::var_os("BULLETIN_BENCH_SITE")
-        .map_or_else(|| manifest.join("tests/fixtures/newsroom"), Into::into);
+    let site =
+        std::env::var_os("BULLETIN_BENCH_SITE").map_or_else(|| manifest.join("tests/fixtures/newsroom"), Into::into);
     let captured = match std::env::var_os("BULLETIN_BENCH_CONTEXTS") {
         Some(f) if Path::new(&f).exists() => serde_json::from_slice(&std::fs::read(&f).unwrap()).unwrap(),
         Some(f) => {
@@ -246,8 +246,12 @@ fn main() {
         for _ in 0..reps {
             t1 = t1.min(run(&c1, r1));
             t2 = t2.min(run(&c2, r2));
-            k1 = k1.min(run(values, |v, _| drop(std::hint::black_box(tera::Context::from_serialize(v)))));
-            k2 = k2.min(run(values, |v, _| drop(std::hint::black_box(tera2::Context::from_serialize(v)))));
+            k1 = k1.min(run(values, |v, _| {
+                drop(std::hint::black_box(tera::Context::from_serialize(v)))
+            }));
+            k2 = k2.min(run(values, |v, _| {
+                drop(std::hint::black_box(tera2::Context::from_serialize(v)))
+            }));
         }
         let us = |d: Duration| d.as_secs_f64() * 1e6;
         println!(
