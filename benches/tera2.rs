@@ -14,7 +14,8 @@
 //!
 //! Each context is then rendered with the default theme under Tera 1 (as `render::theme`
 //! sets it up: autoescape on .html, our escape function) and with its port to Tera 2 in
-//! `benches/tera2/templates/`; the outputs must be equal (the run stops at the first
+//! `benches/tera2/templates/` (made by `benches/tera2/port.py`: macros become components, the
+//! `filter` filter a list comprehension); the outputs must be equal (the run stops at the first
 //! difference). Then every template's contexts are rendered `BULLETIN_BENCH_REPS` times (5)
 //! by each engine in turn, and the best time per render is printed.
 //!
@@ -45,8 +46,9 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const INNER: [&str; 3] = ["card.html", "header.html", "footer.html"];
 const PAGES: [&str; 4] = ["item.html", "topic.html", "region.html", "index.html"];
 
-/// What a replaced template renders: its name, then its context as JSON.
+/// What a replaced template renders after [`MARK`] and its name: its whole context, as JSON.
 const DUMP: &str = "{{ __tera_context }}";
+/// Starts what a replaced template renders: `<!--tera18:NAME-->`.
 const MARK: &str = "<!--tera18:";
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -187,7 +189,9 @@ fn main() {
         }
         None => capture(&site),
     };
-    let reps: usize = std::env::var("BULLETIN_BENCH_REPS").map_or(5, |r| r.parse().unwrap());
+    let reps: usize = std::env::var("BULLETIN_BENCH_REPS")
+        .map_or(5, |r| r.parse().unwrap())
+        .max(1);
     let only = std::env::var("BULLETIN_BENCH_ONLY").ok();
     let one = tera1(&manifest.join("themes/default/templates"));
     let two = tera2(&manifest.join("benches/tera2/templates"));

@@ -1,3 +1,13 @@
+#!/usr/bin/env python3
+"""Ports default-theme templates from Tera 1 to Tera 2 for benches/tera2.rs (#18):
+
+    python3 benches/tera2/port.py themes/default/templates benches/tera2/templates \
+        base.html card.html header.html footer.html item.html macros.html topic.html region.html index.html
+
+Macros become components (no import; `macros::f(a=x)` and `self::f(a=x)` become
+`{{<f a={x} />}}`), the `filter` filter a list comprehension, and whitespace is kept as Tera 1
+rendered it. The output must render as Tera 1 renders the originals; the bench checks it.
+"""
 import re, sys, os
 src, dst = sys.argv[1], sys.argv[2]
 names = sys.argv[3:]
