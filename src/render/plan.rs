@@ -292,7 +292,11 @@ pub(crate) fn plan_in_place(site: &Site, changed: &[usize]) -> Vec<Planned> {
             }
         }
         let month = crate::site::stats::month_of(e.item.date.date);
-        jobs.extend((0..site.months.len()).filter(|&m| site.months[m].month == month).map(Job::Archive));
+        jobs.extend(
+            (0..site.months.len())
+                .filter(|&m| site.months[m].month == month)
+                .map(Job::Archive),
+        );
         for (p, g) in site.provinces.iter().enumerate() {
             jobs.extend(page_with(&g.entries, i).map(|n| Job::Region(p, n)));
         }

@@ -123,9 +123,11 @@ impl Site {
     /// (they take from an item its figures, date, bulletin, region and topics only) and are
     /// kept.
     pub(crate) fn put_in_place(&mut self, fresh: Vec<(usize, Entry, Arc<str>)>) -> Option<()> {
-        let same_figures = fresh
-            .iter()
-            .all(|(i, e, _)| self.entries.get(*i).is_some_and(|old| old.item.figures == e.item.figures));
+        let same_figures = fresh.iter().all(|(i, e, _)| {
+            self.entries
+                .get(*i)
+                .is_some_and(|old| old.item.figures == e.item.figures)
+        });
         let stats = match same_figures {
             true => None,
             false => Some(self.stats_with(&fresh)?),

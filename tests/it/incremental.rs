@@ -293,7 +293,10 @@ fn a_body_only_edit_replaces_the_entry_without_assembling_the_site() {
         ),
     );
     assert!(!step_outcome(&site, &mut r, &[a]).assembled);
-    assert!(file_of(&r, "index.html").contains("另有说明"), "the card on the home page");
+    assert!(
+        file_of(&r, "index.html").contains("另有说明"),
+        "the card on the home page"
+    );
 
     // The figure no longer in the text: a new warning, so the site is checked again.
     site.write(
@@ -324,7 +327,9 @@ fn a_title_or_figure_edit_keeps_the_entry_in_place_without_assembling_the_site()
         )
     };
     let (a, b) = ("content/a.md", "content/b.md");
-    let site = SiteTest::with_config(SITE_YAML).with(a, &text("甲", "山东", 120, 120)).with(
+    let site = SiteTest::with_config(SITE_YAML)
+        .with(a, &text("甲", "山东", 120, 120))
+        .with(
         b,
         &item(
             "title: 乙\ndate: 2022-06-19\nregion: 山东\nslug: b\nfigures:\n  - metric: members_joined\n    value: 30\n",
@@ -348,13 +353,20 @@ fn a_title_or_figure_edit_keeps_the_entry_in_place_without_assembling_the_site()
     assert!(page_of(&r, "a").contains("甲改了标题"));
     assert!(file_of(&r, "regions/shandong/index.html").contains("甲改了标题"));
     let all = files_of(&r).len();
-    assert!(o.rendered < all / 2, "a title edit rendered {} jobs of {all} files", o.rendered);
+    assert!(
+        o.rendered < all / 2,
+        "a title edit rendered {} jobs of {all} files",
+        o.rendered
+    );
 
     // A figure's value, in the figure and the text: the statistics count 150 + 30.
     site.write(a, text("甲改了标题", "山东", 150, 150));
     let o = step_outcome(&site, &mut r, &[a]);
     assert!(!o.assembled, "a figure edit assembled the site again");
-    assert!(file_of(&r, "stats/index.html").contains("180"), "the total of 150 and 30");
+    assert!(
+        file_of(&r, "stats/index.html").contains("180"),
+        "the total of 150 and 30"
+    );
     assert!(untraced(&o).is_empty(), "{}", render(&o.warnings));
 
     // The figure alone: not in the text any more, a warning the site's checks give again.
@@ -365,7 +377,10 @@ fn a_title_or_figure_edit_keeps_the_entry_in_place_without_assembling_the_site()
         untraced(&o),
         vec![(PathBuf::from(a), "figure `160` does not appear in the text".to_string())]
     );
-    assert!(file_of(&r, "stats/index.html").contains("190"), "the total of 160 and 30");
+    assert!(
+        file_of(&r, "stats/index.html").contains("190"),
+        "the total of 160 and 30"
+    );
 
     // Another region moves the item to another province's list: assembled again.
     site.write(a, text("甲改了标题", "陕西", 160, 160));
