@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
 """Save -> page latency of `bulletin serve`, measured from outside.
 
-usage: scripts/serve-latency.py BIN SITE PORT [RUNS]     (GAP=SECONDS between edits, default 3)
+usage: scripts/serve-latency.py BIN SITE PORT [RUNS]     (GAP=SECONDS between edits, default 3;
+                                                         MODE=body|title|figure, default body)
 Gives RUNS items spread over the archive an explicit `slug:` (to know their URLs), starts BIN
 serve on SITE, waits for the first build, then for each of them: appends a sentence to the
 body (written to a temp file renamed over the item, as editors save), polls the item's page
 every 5 ms until it shows the sentence, and prints the time from the rename to the page.
+MODE=title appends a marker to the item's `title:` instead (the page's heading, its cards,
+feeds); MODE=figure edits the value of one of its counted figures (`metric:`, a whole
+number written as is in the body: 600 -> 6007530, in the figure and in the body alike) and polls
+the page for the new number (the statistics pages change in the same rebuild).
 Restores the items afterwards. serve runs with BULLETIN_TIMINGS=1; its output (each
 rebuild's phases) goes to serve-PORT.log in the system's temporary folder. Issue #18's goal:
 a median under 250 ms at 100,000 items. Let the deferred files (search index, open data) of one
@@ -20,7 +25,32 @@ files = []
 for d, _, fs in os.walk(os.path.join(site, "content")):
     files += [os.path.join(d, f) for f in fs if f.endswith(".md")]
 files.sort()
-picked = [files[(len(files) - 1) * k // (runs - 1)] for k in range(runs)]
+MODE = os.environ.get("MODE", "body")
+FIGURE = re.compile(r'^(  - metric: *\S+\n(?:    (?!value).*\n)*    value: *"?)(\D*)(\d+)(\D*?)("?)$', re.M)
+
+
+def figure_edit(text, k):
+    """The text with its first counted figure written as is in the body changed, and the
+    new number; None when it has none."""
+    front, body = text.split("\n---\n", 1)
+    for m in FIGURE.finditer(front):
+        old = m.group(2) + m.group(3) + m.group(4)
+        if not m.group(3) or old not in body:
+            continue
+        new = m.group(2) + m.group(3) + "753" + str(k) + m.group(4)
+        front = front[: m.start(2)] + new + front[m.end(4):]
+        return front + "\n---\n" + body.replace(old, new, 1), m.group(3) + "753" + str(k)
+    return None
+
+
+def spread(candidates):
+    return [candidates[(len(candidates) - 1) * k // (runs - 1)] for k in range(runs)]
+
+
+if MODE == "figure":
+    picked = spread([f for f in files if figure_edit(open(f, encoding="utf-8").read(), 0)])
+else:
+    picked = spread(files)
 originals = {p: open(p, encoding="utf-8").read() for p in picked}
 urls = {}
 for k, p in enumerate(picked):
@@ -65,9 +95,15 @@ try:
         assert get(page) is not None, page
         text = open(p, encoding="utf-8").read()
         marker = f"外部测量第{k}次修改"
+        if MODE == "title":
+            text = re.sub(r"^title: *(.*)$", lambda m: f"title: {m.group(1)}{marker}", text, count=1, flags=re.M)
+        elif MODE == "figure":
+            text, marker = figure_edit(text, k)
+        else:
+            text = text + f"\n{marker}。\n"
         tmp = p + ".tmp~"
         with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text + f"\n{marker}。\n")
+            f.write(text)
         t = time.time()
         os.rename(tmp, p)
         while True:

@@ -25,5 +25,5 @@ pub(crate) mod stat_views;
 pub(crate) mod theme;
 pub(crate) mod view;
 
-pub(crate) use plan::{alias_clashes, plan, plan_bodies, Planned, ViewCache};
+pub(crate) use plan::{alias_clashes, plan, plan_bodies, plan_in_place, Planned, ViewCache};
 pub(crate) use run::{render_planned, render_site, render_site_releasing};

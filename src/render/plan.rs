@@ -256,6 +256,83 @@ pub(crate) fn plan_bodies(site: &Site, changed: &[usize]) -> Vec<Planned> {
         .collect()
 }
 
+/// The jobs whose fingerprints can change when the entries `changed` were edited in place
+/// (`Site::in_place_edits`: each keeps its place in every list and group, so that no list,
+/// group or count changes), with their keys and fingerprints as [`plan`] makes them: their
+/// pages, redirects and neighbours (which show their cards), the list pages and feeds that show
+/// them, the first page of every province, place and topic (their statistics), the home page,
+/// the statistics, contributions, corrections and sitemaps, and the search index. Every other
+/// job's fingerprint reads none of what such an edit changes.
+pub(crate) fn plan_in_place(site: &Site, changed: &[usize]) -> Vec<Planned> {
+    let per = site.config.per_page.max(1);
+    let page_with = |idx: &[usize], i: usize| idx.iter().position(|&j| j == i).map(|p| p / per + 1);
+    let mut jobs = vec![
+        Job::SearchIndex,
+        Job::Stats,
+        Job::StatsData,
+        Job::Feed(FeedOf::Site),
+        Job::Sitemap,
+        Job::NewsSitemap,
+        Job::Corrections,
+        Job::Home(1),
+    ];
+    if !site.units.is_empty() {
+        jobs.push(Job::Units);
+    }
+    for &i in changed {
+        let Some(e) = site.entries.get(i) else { continue };
+        jobs.push(Job::Item(i));
+        let (prev, next) = neighbour_ids(site, i);
+        jobs.extend(prev.into_iter().chain(next).map(Job::Item));
+        jobs.extend((0..e.item.aliases.len()).map(|k| Job::Alias(i, k)));
+        jobs.push(Job::Home(i / per + 1));
+        for (b, g) in site.bulletins.iter().enumerate() {
+            if g.date == e.item.bulletin {
+                jobs.extend([Job::Bulletin(b), Job::Print(b)]);
+            }
+        }
+        let month = crate::site::stats::month_of(e.item.date.date);
+        jobs.extend(
+            (0..site.months.len())
+                .filter(|&m| site.months[m].month == month)
+                .map(Job::Archive),
+        );
+        for (p, g) in site.provinces.iter().enumerate() {
+            jobs.extend(page_with(&g.entries, i).map(|n| Job::Region(p, n)));
+        }
+        for (p, g) in site.places.iter().enumerate() {
+            jobs.extend(page_with(&g.entries, i).map(|n| Job::Place(p, n)));
+        }
+        for (t, g) in site.topics.iter().enumerate() {
+            jobs.extend(page_with(&g.entries, i).map(|n| Job::Topic(t, n)));
+        }
+    }
+    for p in 0..site.provinces.len() {
+        jobs.extend([Job::Region(p, 1), Job::Feed(FeedOf::Region(p))]);
+    }
+    for p in 0..site.places.len() {
+        jobs.extend([Job::Place(p, 1), Job::Feed(FeedOf::Place(p))]);
+    }
+    for t in 0..site.topics.len() {
+        jobs.extend([Job::Topic(t, 1), Job::Feed(FeedOf::Topic(t))]);
+    }
+    let prints = Prints::of(site);
+    let mut seen = crate::base::FastSet::default();
+    let jobs: Vec<(Job, String)> = jobs
+        .into_iter()
+        .map(|job| (key(site, &job), job))
+        .filter(|(k, _)| seen.insert(k.clone()))
+        .map(|(k, job)| (job, k))
+        .collect();
+    jobs.into_par_iter()
+        .map(|(job, key)| Planned {
+            fingerprint: prints.job(site, &job),
+            key,
+            job,
+        })
+        .collect()
+}
+
 /// The list form and card of the entries of an earlier render, by index, with each entry's
 /// fingerprint: an entry at the same index with the same fingerprint takes its views back
 /// without a lookup (an edit that moves no entry costs no map of 100,000 views), and others

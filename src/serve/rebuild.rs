@@ -74,7 +74,10 @@ pub struct Outcome {
     /// Items published.
     pub items: usize,
     /// Whether the site was assembled (sorted, grouped, counted, checked and planned) again;
-    /// false when only entries' bodies changed and were replaced where they were.
+    /// false when the edited entries were replaced where they were: only their bodies changed,
+    /// or they kept their places in every list and group (then the statistics were counted
+    /// and the site checked again, but nothing sorted or grouped, and only the pages that can
+    /// show the change were planned).
     pub assembled: bool,
     /// How long each phase took.
     pub timings: Timings,
@@ -206,6 +209,12 @@ impl Rebuilder {
         if let Some(paths) = edited {
             if let Some(mut outcome) = self.replace_bodies(&paths, &mut t)? {
                 diags.extend(self.site_warnings.iter().cloned());
+                diags.sort();
+                outcome.warnings = diags;
+                outcome.parsed = parsed;
+                return Ok(outcome);
+            }
+            if let Some(mut outcome) = self.replace_in_place(&paths, &mut diags, &mut t)? {
                 diags.sort();
                 outcome.warnings = diags;
                 outcome.parsed = parsed;
@@ -381,6 +390,83 @@ impl Rebuilder {
             o.timings = t.clone();
             o
         });
+        self.site = Some(site);
+        outcome.map(Some)
+    }
+
+    /// After the items at `paths` were read again: when each keeps its place in every list and
+    /// group of the site (`Site::in_place_edits`: a title, a figure's value…), puts their new
+    /// entries in the site, counts the statistics again, checks the site again (its warnings go
+    /// to `diags`) and renders the pages whose inputs can have changed
+    /// (`render::plan_in_place`), without sorting, grouping or planning the rest of the site;
+    /// None (nothing done) when the site must be assembled again.
+    fn replace_in_place(
+        &mut self,
+        paths: &[PathBuf],
+        diags: &mut Diagnostics,
+        t: &mut Timings,
+    ) -> Result<Option<Outcome>, Diagnostics> {
+        let inputs: Option<Vec<Input>> = paths
+            .iter()
+            .map(|p| self.sources.get(p)?.parsed.as_ref().ok().cloned())
+            .collect();
+        let (Some(inputs), Some(site)) = (inputs, self.site.as_deref()) else {
+            return Ok(None);
+        };
+        let Some(fresh) = site.in_place_edits(&inputs) else {
+            return Ok(None);
+        };
+        let (Some(mut site), Some(theme)) = (self.site.take(), self.theme.take()) else {
+            return Ok(None);
+        };
+        let changed: Vec<usize> = fresh.iter().map(|(i, ..)| *i).collect();
+        let same_warnings = site.same_figure_warnings(&fresh);
+        // Copied only when a reader still holds the last site (a PDF being typeset).
+        if Arc::make_mut(&mut site).put_in_place(fresh).is_none() {
+            // A total would overflow: the full assembly reports where.
+            self.site = Some(site);
+            self.theme = Some(theme);
+            return Ok(None);
+        }
+        // The PDF editions hold the site: a new site has new ones.
+        self.editions = OnceLock::new();
+        t.lap("assemble, stats");
+        {
+            let located: Vec<(&item::Item, &str)> = self
+                .sources
+                .values()
+                .filter_map(|s| s.parsed.as_ref().ok())
+                .map(|i| (&*i.item, &*i.text.front))
+                .collect();
+            diags.extend(crate::content::review::pending_warnings(&located));
+        }
+        // The checks of the whole site, unless the figures they read are as they were.
+        let checked = match same_warnings {
+            true => std::mem::take(&mut self.site_warnings),
+            false => {
+                let mut checked = Diagnostics::new();
+                self.pipeline.check_site(&site, &mut checked);
+                if site.config.masthead.is_some() && !site.bulletins.is_empty() {
+                    if let Some(Err(warning)) = &self.typesetter {
+                        checked.push(warning.clone());
+                    }
+                }
+                checked
+            }
+        };
+        diags.extend(checked.iter().cloned());
+        t.lap("figure checks");
+        let plan = crate::render::plan_in_place(&site, &changed);
+        t.lap("plan");
+        let result = self.render(&site, &theme, plan, false, false, t);
+        self.theme = Some(theme);
+        let outcome = result.map(|mut o| {
+            o.items = site.entries.len();
+            o.timings = t.clone();
+            o
+        });
+        // Kept on failure too: they are the checks of the site kept.
+        self.site_warnings = checked;
         self.site = Some(site);
         outcome.map(Some)
     }

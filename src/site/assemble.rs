@@ -194,6 +194,13 @@ impl Site {
         self.fronts = Vec::new();
     }
 
+    /// Replaces the front matter of entry `i` (an entry edited in place, `Site::put_in_place`).
+    pub(crate) fn set_front(&mut self, i: usize, front: Arc<str>) {
+        if let Some(f) = self.fronts.get_mut(i) {
+            *f = front;
+        }
+    }
+
     /// The front matter entry `i` was parsed from, until [`Site::release_sources`].
     pub fn front(&self, i: usize) -> Option<&str> {
         self.fronts.get(i).map(|f| &**f)

@@ -283,7 +283,8 @@ fn a_body_only_edit_replaces_the_entry_without_assembling_the_site() {
     site.write(a, text_a("改好了。"));
     assert!(!step_outcome(&site, &mut r, &[a]).assembled);
 
-    // Before the marker: the summary, so every list showing the card, changes.
+    // Before the marker: the summary, so every list showing the card, changes; the item keeps
+    // its place, so the entry is still replaced in place (the lists are planned again).
     site.write(
         a,
         item(
@@ -291,9 +292,13 @@ fn a_body_only_edit_replaces_the_entry_without_assembling_the_site() {
             "新入会职工120人，另有说明。\n\n<!-- more -->\n\n改好了。\n",
         ),
     );
-    assert!(step_outcome(&site, &mut r, &[a]).assembled);
+    assert!(!step_outcome(&site, &mut r, &[a]).assembled);
+    assert!(
+        file_of(&r, "index.html").contains("另有说明"),
+        "the card on the home page"
+    );
 
-    // The figure no longer in the text: a new warning, so the site is assembled and checked.
+    // The figure no longer in the text: a new warning, so the site is checked again.
     site.write(
         a,
         item(
@@ -302,8 +307,86 @@ fn a_body_only_edit_replaces_the_entry_without_assembling_the_site() {
         ),
     );
     let o = step_outcome(&site, &mut r, &[a]);
-    assert!(o.assembled);
+    assert!(!o.assembled);
     assert_eq!(untraced(&o).len(), 2, "{}", render(&o.warnings));
+}
+
+/// The file `key` of the rebuilder's output, as text.
+fn file_of(r: &Rebuilder, key: &str) -> String {
+    String::from_utf8_lossy(r.files().get(key).unwrap_or_else(|| panic!("no {key}"))).into_owned()
+}
+
+#[test]
+fn a_title_or_figure_edit_keeps_the_entry_in_place_without_assembling_the_site() {
+    let text = |title: &str, region: &str, value: u32, stated: u32| {
+        item(
+            &format!(
+                "title: {title}\ndate: 2022-06-20\nregion: {region}\nslug: a\ntopics: [基层蹲点]\nfigures:\n  - metric: members_joined\n    value: {value}\n"
+            ),
+            &format!("新入会职工{stated}人。\n"),
+        )
+    };
+    let (a, b) = ("content/a.md", "content/b.md");
+    let site = SiteTest::with_config(SITE_YAML)
+        .with(a, &text("甲", "山东", 120, 120))
+        .with(
+        b,
+        &item(
+            "title: 乙\ndate: 2022-06-19\nregion: 山东\nslug: b\nfigures:\n  - metric: members_joined\n    value: 30\n",
+            "新入会职工30人。\n",
+        ),
+    );
+    let mut r = Rebuilder::new(site.opts.clone());
+    assert!(step_outcome(&site, &mut r, &[]).assembled);
+    let untraced = |o: &Outcome| {
+        o.warnings
+            .iter()
+            .filter(|d| d.message.contains("does not appear in the text"))
+            .map(|d| (d.path.clone(), d.message.clone()))
+            .collect::<Vec<_>>()
+    };
+
+    // A title: the item's page and the lists showing its card, not the whole site.
+    site.write(a, text("甲改了标题", "山东", 120, 120));
+    let o = step_outcome(&site, &mut r, &[a]);
+    assert!(!o.assembled, "a title edit assembled the site again");
+    assert!(page_of(&r, "a").contains("甲改了标题"));
+    assert!(file_of(&r, "regions/shandong/index.html").contains("甲改了标题"));
+    let all = files_of(&r).len();
+    assert!(
+        o.rendered < all / 2,
+        "a title edit rendered {} jobs of {all} files",
+        o.rendered
+    );
+
+    // A figure's value, in the figure and the text: the statistics count 150 + 30.
+    site.write(a, text("甲改了标题", "山东", 150, 150));
+    let o = step_outcome(&site, &mut r, &[a]);
+    assert!(!o.assembled, "a figure edit assembled the site again");
+    assert!(
+        file_of(&r, "stats/index.html").contains("180"),
+        "the total of 150 and 30"
+    );
+    assert!(untraced(&o).is_empty(), "{}", render(&o.warnings));
+
+    // The figure alone: not in the text any more, a warning the site's checks give again.
+    site.write(a, text("甲改了标题", "山东", 160, 150));
+    let o = step_outcome(&site, &mut r, &[a]);
+    assert!(!o.assembled);
+    assert_eq!(
+        untraced(&o),
+        vec![(PathBuf::from(a), "figure `160` does not appear in the text".to_string())]
+    );
+    assert!(
+        file_of(&r, "stats/index.html").contains("190"),
+        "the total of 160 and 30"
+    );
+
+    // Another region moves the item to another province's list: assembled again.
+    site.write(a, text("甲改了标题", "陕西", 160, 160));
+    let o = step_outcome(&site, &mut r, &[a]);
+    assert!(o.assembled, "a move kept the entry in place");
+    assert!(untraced(&o).is_empty(), "{}", render(&o.warnings));
 }
 
 #[test]
@@ -389,6 +472,8 @@ enum Action {
     Tail(usize, u8),
     Title(usize, u8),
     Figure(usize, u32),
+    /// The figure's value alone, not the number in the text (a traceability warning).
+    FigureOnly(usize, u32),
     Region(usize, usize),
     Topic(usize, usize),
     Date(usize, u8),
@@ -406,6 +491,8 @@ struct Spec {
     region: &'static str,
     topic: &'static str,
     value: u32,
+    /// The number the text states (the figure's value unless edited alone).
+    stated: u32,
     body: String,
     /// After `<!-- more -->`: an edit here leaves the item's card as it was.
     tail: String,
@@ -423,6 +510,7 @@ impl Spec {
             region: REGIONS[usize::from(n) % REGIONS.len()],
             topic: TOPICS[usize::from(n) % TOPICS.len()],
             value: u32::from(n) * 10 + 1,
+            stated: u32::from(n) * 10 + 1,
             body: format!("第{n}篇正文。"),
             tail: String::new(),
         }
@@ -441,7 +529,7 @@ impl Spec {
             ),
             &format!(
                 "{}新入会职工{}人。\n\n<!-- more -->\n\n{}\n",
-                self.body, self.value, self.tail
+                self.body, self.stated, self.tail
             ),
         )
     }
@@ -454,6 +542,7 @@ fn action() -> impl proptest::strategy::Strategy<Value = Action> {
         (any::<usize>(), any::<u8>()).prop_map(|(i, n)| Action::Tail(i, n)),
         (any::<usize>(), any::<u8>()).prop_map(|(i, n)| Action::Title(i, n)),
         (any::<usize>(), 1u32..100_000).prop_map(|(i, v)| Action::Figure(i, v)),
+        (any::<usize>(), 1u32..100_000).prop_map(|(i, v)| Action::FigureOnly(i, v)),
         (any::<usize>(), 0..REGIONS.len()).prop_map(|(i, r)| Action::Region(i, r)),
         (any::<usize>(), 0..TOPICS.len()).prop_map(|(i, t)| Action::Topic(i, t)),
         (any::<usize>(), 1u8..29).prop_map(|(i, d)| Action::Date(i, d)),
@@ -506,7 +595,11 @@ proptest::proptest! {
                 Action::Body(i, k) => items[i % n].body = format!("改写的正文{k}。"),
                 Action::Tail(i, k) => items[i % n].tail = format!("补充说明{k}。"),
                 Action::Title(i, k) => items[i % n].title = format!("新标题{k}"),
-                Action::Figure(i, v) => items[i % n].value = v,
+                Action::Figure(i, v) => {
+                    items[i % n].value = v;
+                    items[i % n].stated = v;
+                }
+                Action::FigureOnly(i, v) => items[i % n].value = v,
                 Action::Region(i, g) => items[i % n].region = REGIONS[g],
                 Action::Topic(i, t) => items[i % n].topic = TOPICS[t],
                 Action::Date(i, d) => items[i % n].day = d,
