@@ -144,7 +144,6 @@ impl fmt::Write for CountingWriter<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::markdown::summarize;
 
     fn safe(markdown: &str) -> Rendered {
         render(markdown, &MarkdownOptions::default())
