@@ -352,16 +352,20 @@ impl Rebuilder {
         Some(paths)
     }
 
+    /// The items at `paths` as last read, when each of them parsed.
+    fn parsed(&self, paths: &[PathBuf]) -> Option<Vec<Input>> {
+        paths
+            .iter()
+            .map(|p| self.sources.get(p)?.parsed.as_ref().ok().cloned())
+            .collect()
+    }
+
     /// After the items at `paths` were read again: when they changed in their bodies only
     /// (`Site::body_edits`), puts their new entries in the site and renders the pages that
     /// show their bodies (`render::plan_bodies`), without assembling, checking or planning the
     /// rest of the site again; None (nothing done) when the site must be assembled again.
     fn replace_bodies(&mut self, paths: &[PathBuf], t: &mut Timings) -> Result<Option<Outcome>, Diagnostics> {
-        let inputs: Option<Vec<Input>> = paths
-            .iter()
-            .map(|p| self.sources.get(p)?.parsed.as_ref().ok().cloned())
-            .collect();
-        let (Some(inputs), Some(site)) = (inputs, self.site.as_deref()) else {
+        let (Some(inputs), Some(site)) = (self.parsed(paths), self.site.as_deref()) else {
             return Ok(None);
         };
         let Some(fresh) = site.body_edits(&inputs) else {
@@ -406,11 +410,7 @@ impl Rebuilder {
         diags: &mut Diagnostics,
         t: &mut Timings,
     ) -> Result<Option<Outcome>, Diagnostics> {
-        let inputs: Option<Vec<Input>> = paths
-            .iter()
-            .map(|p| self.sources.get(p)?.parsed.as_ref().ok().cloned())
-            .collect();
-        let (Some(inputs), Some(site)) = (inputs, self.site.as_deref()) else {
+        let (Some(inputs), Some(site)) = (self.parsed(paths), self.site.as_deref()) else {
             return Ok(None);
         };
         let Some(fresh) = site.in_place_edits(&inputs) else {
