@@ -201,7 +201,7 @@ impl Planned {
 
 /// Every job of `site`, with its key and fingerprint.
 pub(crate) fn plan(site: &Site) -> Vec<Planned> {
-    let prints = Prints::of(site);
+    let prints = Prints::of(site, true);
     jobs(site)
         .into_par_iter()
         .map(|job| Planned {
@@ -262,8 +262,10 @@ pub(crate) fn plan_bodies(site: &Site, changed: &[usize]) -> Vec<Planned> {
 /// pages, redirects and neighbours (which show their cards), the list pages and feeds that show
 /// them, the first page of every province, place and topic (their statistics), the home page,
 /// the statistics, contributions, corrections and sitemaps, and the search index. Every other
-/// job's fingerprint reads none of what such an edit changes.
-pub(crate) fn plan_in_place(site: &Site, changed: &[usize]) -> Vec<Planned> {
+/// job's fingerprint reads none of what such an edit changes. The sitemap, whose fingerprint
+/// reads every page's path (a third of this plan's time at 100,000 items), is planned only
+/// when `lastmod_changed`: the paths stay, so only an entry's `updated:` can change it.
+pub(crate) fn plan_in_place(site: &Site, changed: &[usize], lastmod_changed: bool) -> Vec<Planned> {
     let per = site.config.per_page.max(1);
     let page_with = |idx: &[usize], i: usize| idx.iter().position(|&j| j == i).map(|p| p / per + 1);
     let mut jobs = vec![
@@ -271,11 +273,13 @@ pub(crate) fn plan_in_place(site: &Site, changed: &[usize]) -> Vec<Planned> {
         Job::Stats,
         Job::StatsData,
         Job::Feed(FeedOf::Site),
-        Job::Sitemap,
         Job::NewsSitemap,
         Job::Corrections,
         Job::Home(1),
     ];
+    if lastmod_changed {
+        jobs.push(Job::Sitemap);
+    }
     if !site.units.is_empty() {
         jobs.push(Job::Units);
     }
@@ -316,7 +320,7 @@ pub(crate) fn plan_in_place(site: &Site, changed: &[usize]) -> Vec<Planned> {
     for t in 0..site.topics.len() {
         jobs.extend([Job::Topic(t, 1), Job::Feed(FeedOf::Topic(t))]);
     }
-    let prints = Prints::of(site);
+    let prints = Prints::of(site, lastmod_changed);
     let mut seen = crate::base::FastSet::default();
     let jobs: Vec<(Job, String)> = jobs
         .into_iter()
@@ -510,7 +514,8 @@ impl Prints {
         })
     }
 
-    fn of(site: &Site) -> Prints {
+    /// Every print of `site`; the sitemap's only when asked for (0 otherwise: no job reads it).
+    fn of(site: &Site, sitemap: bool) -> Prints {
         use std::hash::Hash;
         let bulletins = Prints::bulletins(site);
         let months = hash_of(|h| {
@@ -539,7 +544,11 @@ impl Prints {
             }
         });
         let all = Prints::all(site);
-        let sitemap = hash_of(|h| jobs_paths(site).hash(h));
+        let sitemap = if sitemap {
+            hash_of(|h| jobs_paths(site).hash(h))
+        } else {
+            0
+        };
         let units = hash_of(|h| {
             let t = &site.units;
             (&t.months, &t.years).hash(h);

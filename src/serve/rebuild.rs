@@ -421,6 +421,12 @@ impl Rebuilder {
         };
         let changed: Vec<usize> = fresh.iter().map(|(i, ..)| *i).collect();
         let same_warnings = site.same_figure_warnings(&fresh);
+        // Paths and dates stay in place: the sitemap changes only with an `updated:`.
+        let lastmod_changed = fresh.iter().any(|(i, e, _)| {
+            site.entries
+                .get(*i)
+                .is_none_or(|old| old.item.updated != e.item.updated)
+        });
         // Copied only when a reader still holds the last site (a PDF being typeset).
         if Arc::make_mut(&mut site).put_in_place(fresh).is_none() {
             // A total would overflow: the full assembly reports where.
@@ -456,7 +462,7 @@ impl Rebuilder {
         };
         diags.extend(checked.iter().cloned());
         t.lap("figure checks");
-        let plan = crate::render::plan_in_place(&site, &changed);
+        let plan = crate::render::plan_in_place(&site, &changed, lastmod_changed);
         t.lap("plan");
         let result = self.render(&site, &theme, plan, false, false, t);
         self.theme = Some(theme);

@@ -382,6 +382,18 @@ fn a_title_or_figure_edit_keeps_the_entry_in_place_without_assembling_the_site()
         "the total of 160 and 30"
     );
 
+    // `updated:`: the item keeps its place; the sitemap (planned for this edit only) dates it.
+    let updated = text("甲改了标题", "山东", 160, 160).replacen(
+        "date: 2022-06-20\n",
+        "date: 2022-06-20\nupdated: 2022-07-01\n",
+        1,
+    );
+    assert!(updated.contains("updated: 2022-07-01"));
+    site.write(a, &updated);
+    let o = step_outcome(&site, &mut r, &[a]);
+    assert!(!o.assembled, "an `updated:` edit assembled the site again");
+    assert!(file_of(&r, "sitemap.xml").contains("2022-07-01"));
+
     // Another region moves the item to another province's list: assembled again.
     site.write(a, text("甲改了标题", "陕西", 160, 160));
     let o = step_outcome(&site, &mut r, &[a]);
@@ -477,6 +489,8 @@ enum Action {
     Region(usize, usize),
     Topic(usize, usize),
     Date(usize, u8),
+    /// `updated:` set to a day of July: the item keeps its place, the sitemap's `lastmod` moves.
+    Updated(usize, u8),
     Add(u8),
     Rename(usize),
     Delete(usize),
@@ -496,6 +510,8 @@ struct Spec {
     body: String,
     /// After `<!-- more -->`: an edit here leaves the item's card as it was.
     tail: String,
+    /// The day of July in `updated:`, if any.
+    updated: Option<u8>,
 }
 
 const REGIONS: [&str; 5] = ["山东", "陕西", "山西太原", "山东青岛莱西", "全国"];
@@ -513,15 +529,17 @@ impl Spec {
             stated: u32::from(n) * 10 + 1,
             body: format!("第{n}篇正文。"),
             tail: String::new(),
+            updated: None,
         }
     }
 
     fn text(&self) -> String {
         item(
             &format!(
-                "title: {}\ndate: 2022-06-{:02}\nregion: {}\ntopics: [{}]\nslug: s-{}\nfigures:\n  - metric: members_joined\n    value: {}\n",
+                "title: {}\ndate: 2022-06-{:02}\n{}region: {}\ntopics: [{}]\nslug: s-{}\nfigures:\n  - metric: members_joined\n    value: {}\n",
                 self.title,
                 self.day,
+                self.updated.map_or(String::new(), |d| format!("updated: 2022-07-{d:02}\n")),
                 self.region,
                 self.topic,
                 self.file.trim_start_matches("content/").trim_end_matches(".md"),
@@ -546,6 +564,7 @@ fn action() -> impl proptest::strategy::Strategy<Value = Action> {
         (any::<usize>(), 0..REGIONS.len()).prop_map(|(i, r)| Action::Region(i, r)),
         (any::<usize>(), 0..TOPICS.len()).prop_map(|(i, t)| Action::Topic(i, t)),
         (any::<usize>(), 1u8..29).prop_map(|(i, d)| Action::Date(i, d)),
+        (any::<usize>(), 1u8..29).prop_map(|(i, d)| Action::Updated(i, d)),
         any::<u8>().prop_map(Action::Add),
         any::<usize>().prop_map(Action::Rename),
         any::<usize>().prop_map(Action::Delete),
@@ -603,6 +622,7 @@ proptest::proptest! {
                 Action::Region(i, g) => items[i % n].region = REGIONS[g],
                 Action::Topic(i, t) => items[i % n].topic = TOPICS[t],
                 Action::Date(i, d) => items[i % n].day = d,
+                Action::Updated(i, d) => items[i % n].updated = Some(d),
             }
             // Rewritten whole, as an editor's save does (a renamed file's slug follows its name).
             for s in &items {
