@@ -21,21 +21,10 @@ impl Site {
     /// pages that show the entries' bodies change (`render::plan_bodies`). None when any input
     /// is more than a body edit: the site must be assembled again.
     pub(crate) fn body_edits(&self, inputs: &[Input]) -> Option<Vec<(usize, Entry)>> {
-        let opts = MarkdownOptions {
-            unsafe_html: self.config.unsafe_html,
-        };
+        let remake = Remake::new(self);
         let mut fresh: Vec<(usize, Entry)> = Vec::with_capacity(inputs.len());
-        // Each published item's URL by file, made on the first link to another item only: a
-        // body with many such links looks each one up once, not through every entry.
-        let urls = LazyUrls {
-            site: self,
-            by_file: std::cell::OnceCell::new(),
-        };
         for input in inputs {
-            let i = self
-                .entries
-                .iter()
-                .position(|e| e.item.path.as_os_str() == input.item.path.as_os_str())?;
+            let i = self.index_of(input)?;
             let old = &self.entries[i];
             let same_source = self.front(i) == Some(&*input.text.front)
                 && old.item.rel == input.item.rel
@@ -46,16 +35,7 @@ impl Site {
                 return None;
             }
             // The front matter is the same: so is the item, its URL and whether it is scheduled.
-            let resolve = |dest: &str| resolve_with(&input.item.rel, dest, &|key| urls.get(key).cloned());
-            let entry = make_entry(
-                std::sync::Arc::clone(&input.item),
-                &input.text.body,
-                (input.lead.clone(), input.gallery.clone()),
-                input.hash,
-                old.scheduled,
-                &opts,
-                &resolve,
-            );
+            let entry = remake.entry(input, old.scheduled);
             let body_only = entry.body.missing.is_empty()
                 && entry.path == old.path
                 && entry.card_fingerprint == old.card_fingerprint
@@ -78,34 +58,16 @@ impl Site {
     /// matter and the statistics change ([`Site::put_in_place`]). None when an input moves, or
     /// one is given twice: the site must be assembled again.
     pub(crate) fn in_place_edits(&self, inputs: &[Input]) -> Option<Vec<(usize, Entry, Arc<str>)>> {
-        let opts = MarkdownOptions {
-            unsafe_html: self.config.unsafe_html,
-        };
+        let remake = Remake::new(self);
         let mut fresh: Vec<(usize, Entry, Arc<str>)> = Vec::with_capacity(inputs.len());
-        let urls = LazyUrls {
-            site: self,
-            by_file: std::cell::OnceCell::new(),
-        };
         for input in inputs {
-            let i = self
-                .entries
-                .iter()
-                .position(|e| e.item.path.as_os_str() == input.item.path.as_os_str())?;
+            let i = self.index_of(input)?;
             let old = &self.entries[i];
             let same_pictures = old.lead.as_deref() == input.lead.as_deref() && old.gallery == input.gallery;
             if !same_place(&old.item, &input.item) || !same_pictures || fresh.iter().any(|(j, ..)| *j == i) {
                 return None;
             }
-            let resolve = |dest: &str| resolve_with(&input.item.rel, dest, &|key| urls.get(key).cloned());
-            let entry = make_entry(
-                Arc::clone(&input.item),
-                &input.text.body,
-                (input.lead.clone(), input.gallery.clone()),
-                input.hash,
-                old.scheduled,
-                &opts,
-                &resolve,
-            );
+            let entry = remake.entry(input, old.scheduled);
             if !entry.body.missing.is_empty() || entry.path != old.path {
                 return None;
             }
@@ -193,6 +155,52 @@ fn same_place(old: &Item, new: &Item) -> bool {
         && old.pending == new.pending
         && old.figures.len() == new.figures.len()
         && old.figures.iter().zip(&new.figures).all(|(a, b)| a.region == b.region)
+}
+
+impl Site {
+    /// The index of the entry made from the same file as `input`.
+    fn index_of(&self, input: &Input) -> Option<usize> {
+        self.entries
+            .iter()
+            .position(|e| e.item.path.as_os_str() == input.item.path.as_os_str())
+    }
+}
+
+/// Makes an entry again from an item read anew, as a full assembly would, with its links
+/// resolved against the site's items.
+struct Remake<'a> {
+    opts: MarkdownOptions,
+    urls: LazyUrls<'a>,
+}
+
+impl<'a> Remake<'a> {
+    fn new(site: &'a Site) -> Remake<'a> {
+        Remake {
+            opts: MarkdownOptions {
+                unsafe_html: site.config.unsafe_html,
+            },
+            // Each published item's URL by file, made on the first link to another item only:
+            // a body with many such links looks each one up once, not through every entry.
+            urls: LazyUrls {
+                site,
+                by_file: std::cell::OnceCell::new(),
+            },
+        }
+    }
+
+    /// The entry of `input`, scheduled as the entry it replaces was (same date, same today).
+    fn entry(&self, input: &Input, scheduled: bool) -> Entry {
+        let resolve = |dest: &str| resolve_with(&input.item.rel, dest, &|key| self.urls.get(key).cloned());
+        make_entry(
+            Arc::clone(&input.item),
+            &input.text.body,
+            (input.lead.clone(), input.gallery.clone()),
+            input.hash,
+            scheduled,
+            &self.opts,
+            &resolve,
+        )
+    }
 }
 
 /// The URLs of a site's published items by content-relative file (`2022/06/a.md`), built when
