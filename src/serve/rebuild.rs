@@ -226,10 +226,7 @@ impl Rebuilder {
             .values()
             .filter_map(|s| s.parsed.as_ref().ok().cloned())
             .collect();
-        {
-            let located: Vec<(&item::Item, &str)> = items.iter().map(|i| (&*i.item, &*i.text.front)).collect();
-            diags.extend(crate::content::review::pending_warnings(&located));
-        }
+        diags.extend(self.pending_warnings());
         let mut site = self.pipeline.assemble(config, items, self.site.as_deref())?;
         t.lap("assemble, stats");
         let mut checked = Diagnostics::new();
@@ -387,15 +384,7 @@ impl Rebuilder {
         t.lap("assemble, stats");
         let plan = crate::render::plan_bodies(&site, &changed);
         t.lap("plan");
-        let result = self.render(&site, &theme, plan, false, false, t);
-        self.theme = Some(theme);
-        let outcome = result.map(|mut o| {
-            o.items = site.entries.len();
-            o.timings = t.clone();
-            o
-        });
-        self.site = Some(site);
-        outcome.map(Some)
+        self.render_kept(site, theme, plan, t).map(Some)
     }
 
     /// After the items at `paths` were read again: when each keeps its place in every list and
@@ -437,15 +426,7 @@ impl Rebuilder {
         // The PDF editions hold the site: a new site has new ones.
         self.editions = OnceLock::new();
         t.lap("assemble, stats");
-        {
-            let located: Vec<(&item::Item, &str)> = self
-                .sources
-                .values()
-                .filter_map(|s| s.parsed.as_ref().ok())
-                .map(|i| (&*i.item, &*i.text.front))
-                .collect();
-            diags.extend(crate::content::review::pending_warnings(&located));
-        }
+        diags.extend(self.pending_warnings());
         // The checks of the whole site, unless the figures they read are as they were.
         let checked = match same_warnings {
             true => std::mem::take(&mut self.site_warnings),
@@ -464,6 +445,20 @@ impl Rebuilder {
         t.lap("figure checks");
         let plan = crate::render::plan_in_place(&site, &changed, lastmod_changed);
         t.lap("plan");
+        // Kept on failure too: they are the checks of the site kept.
+        self.site_warnings = checked;
+        self.render_kept(site, theme, plan, t).map(Some)
+    }
+
+    /// Renders the `plan` of a site updated in place (no images or statics to refresh), and
+    /// keeps the site and theme for the next rebuild whether or not it succeeded.
+    fn render_kept(
+        &mut self,
+        site: Arc<Site>,
+        theme: Theme,
+        plan: Vec<Planned>,
+        t: &mut Timings,
+    ) -> Result<Outcome, Diagnostics> {
         let result = self.render(&site, &theme, plan, false, false, t);
         self.theme = Some(theme);
         let outcome = result.map(|mut o| {
@@ -471,10 +466,19 @@ impl Rebuilder {
             o.timings = t.clone();
             o
         });
-        // Kept on failure too: they are the checks of the site kept.
-        self.site_warnings = checked;
         self.site = Some(site);
-        outcome.map(Some)
+        outcome
+    }
+
+    /// The 待审 warnings of the items as last read (with `review: required`).
+    fn pending_warnings(&self) -> Vec<Diagnostic> {
+        let located: Vec<(&item::Item, &str)> = self
+            .sources
+            .values()
+            .filter_map(|s| s.parsed.as_ref().ok())
+            .map(|i| (&*i.item, &*i.text.front))
+            .collect();
+        crate::content::review::pending_warnings(&located)
     }
 
     /// Re-reads the content files that changed (all of them when `rel` is empty); returns how
